@@ -1,0 +1,132 @@
+# Makefile - builds src/valkey-server (and, as they arrive, the tools),
+# runs it, tests it, cross-compiles it for ARM.
+#
+#   make                      build with jemalloc (libc malloc on ARM targets)
+#   make MALLOC=libc          choose the allocator yourself (libc | jemalloc)
+#   make SANITIZER=address    or undefined (includes -fsanitize=alignment)
+#   make CC=aarch64-linux-gnu-gcc   cross build (also arm-linux-gnueabihf-gcc)
+#   make run | test | test-arm | bench | install PREFIX=/usr/local | clean
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+PREFIX ?= /usr/local
+TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
+
+# The allocator follows the target, not the build host.
+ifneq ($(filter arm% aarch64%,$(TARGET)),)
+MALLOC ?= libc
+else
+MALLOC ?= jemalloc
+endif
+
+OPT ?= -O2
+WARN := -Wall -Wextra -Wno-missing-field-initializers
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -MMD -MP $(CFLAGS)
+LDFLAGS_ALL := -Wl,--as-needed $(LDFLAGS)
+LIBS :=
+
+# Sanitizers bring their own malloc: they always use libc's.
+ifneq ($(SANITIZER),)
+override MALLOC := libc
+endif
+
+ifeq ($(MALLOC),jemalloc)
+CFLAGS_ALL += -DUSE_JEMALLOC
+# Static jemalloc keeps libstdc++ (which Debian's shared jemalloc pulls in)
+# out of the process: about 1 MB less resident memory when idle.
+LIBS += -Wl,-Bstatic -ljemalloc_pic -Wl,-Bdynamic -ldl
+LDFLAGS_ALL += -static-libgcc
+else ifneq ($(MALLOC),libc)
+$(error MALLOC must be libc or jemalloc)
+endif
+
+ifeq ($(SANITIZER),address)
+SAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
+else ifeq ($(SANITIZER),undefined)
+SAN_FLAGS := -fsanitize=undefined -fsanitize=alignment -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifneq ($(SANITIZER),)
+$(error SANITIZER must be address or undefined)
+endif
+# After the allocator: a static jemalloc needs libm's exp/log.
+LIBS += -lm -lpthread
+CFLAGS_ALL += $(SAN_FLAGS)
+LDFLAGS_ALL += $(SAN_FLAGS)
+
+# Objects of each target/allocator/sanitizer combination live apart, so
+# switching between them never links stale objects.
+BUILD := build/$(or $(TARGET),native)-$(MALLOC)$(if $(SANITIZER),-$(SANITIZER))
+
+DEPS_SRC := $(wildcard deps/*/*.c)
+DS_SRC := $(wildcard src/ds/*.c)
+NET_SRC := src/net/event.c src/net/socket.c src/net/resp_parser.c
+SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/types/*.c) $(wildcard src/persist/*.c) src/commands.c src/main.c
+
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(DEPS_SRC) $(DS_SRC) $(NET_SRC))
+SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVER_SRC))
+
+.PHONY: all run test test-unit test-tcl test-arm bench install clean deps-build deps-test FORCE
+
+all: src/valkey-server
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/valkey-server: $(LIB_OBJ) $(SERVER_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+# Always refresh the copy in src/ from the current configuration's build.
+src/valkey-server: $(BUILD)/valkey-server FORCE
+	@cmp -s $< $@ || cp $< $@
+
+-include $(LIB_OBJ:.o=.d) $(SERVER_OBJ:.o=.d)
+
+# ------------------------------------------------------------------ tests
+UNIT_SRC := $(wildcard tests/c/test_*.c)
+UNIT_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+$(BUILD)/tests/test_%: tests/c/test_%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(LIB_OBJ) $(LDFLAGS_ALL) $(LIBS)
+
+HIREDIS_SRC := $(wildcard tests/hiredis/*.c)
+HIREDIS_BIN := $(patsubst tests/hiredis/%.c,$(BUILD)/hiredis/%,$(HIREDIS_SRC))
+
+$(BUILD)/hiredis/%: tests/hiredis/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDFLAGS_ALL) -lhiredis
+
+deps-build:
+	@utils/install-deps.sh build MALLOC=$(MALLOC)
+
+deps-test:
+	@utils/install-deps.sh test MALLOC=$(MALLOC)
+
+run: deps-build
+	@$(MAKE) --no-print-directory all
+	./src/valkey-server ./valkey.conf
+
+test: deps-test
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(HIREDIS_BIN)
+	@BUILD=$(BUILD) tests/run-all.sh
+
+test-unit: $(UNIT_BIN)
+	@BUILD=$(BUILD) ONLY=unit tests/run-all.sh
+
+# Cross-build for both ARM ABIs and run the Tcl suite against each binary
+# under qemu-user, over loopback.
+test-arm:
+	@utils/install-deps.sh arm
+	@utils/test-arm.sh
+
+bench: all
+	@utils/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 src/valkey-server $(DESTDIR)$(PREFIX)/bin/valkey-server
+
+clean:
+	rm -rf build src/valkey-server src/valkey-cli src/valkey-benchmark src/valkey-check-aof tests/tmp

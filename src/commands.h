@@ -1,0 +1,68 @@
+/* commands.h - the command table (commands.c) and the handlers declared
+ * by the server layer; type handlers are in src/types/<type>.h. */
+#ifndef COMMANDS_H
+#define COMMANDS_H
+
+#include "server/server.h"
+
+extern Command command_table[];
+
+/* server/keyspace_cmds.c */
+void del_command(Client *c);
+void unlink_command(Client *c);
+void exists_command(Client *c);
+void touch_command(Client *c);
+void type_command(Client *c);
+void keys_command(Client *c);
+void scan_command(Client *c);
+void randomkey_command(Client *c);
+void rename_command(Client *c);
+void renamenx_command(Client *c);
+void move_command(Client *c);
+void copy_command(Client *c);
+void expire_command(Client *c);
+void pexpire_command(Client *c);
+void expireat_command(Client *c);
+void pexpireat_command(Client *c);
+void ttl_command(Client *c);
+void pttl_command(Client *c);
+void expiretime_command(Client *c);
+void pexpiretime_command(Client *c);
+void persist_command(Client *c);
+void object_encoding_command(Client *c);
+void object_refcount_command(Client *c);
+void object_idletime_command(Client *c);
+void object_freq_command(Client *c);
+void object_help_command(Client *c);
+void select_command(Client *c);
+void dbsize_command(Client *c);
+void flushdb_command(Client *c);
+void flushall_command(Client *c);
+void swapdb_command(Client *c);
+/* server/conn_cmds.c */
+void ping_command(Client *c);
+void echo_command(Client *c);
+void quit_command(Client *c);
+void auth_command(Client *c);
+void hello_command(Client *c);
+void reset_command(Client *c);
+void client_id_command(Client *c);
+void client_setname_command(Client *c);
+void client_getname_command(Client *c);
+void client_setinfo_command(Client *c);
+void client_info_command(Client *c);
+void client_list_command(Client *c);
+void client_reply_command(Client *c);
+void client_no_touch_command(Client *c);
+void client_no_evict_command(Client *c);
+void client_help_command(Client *c);
+/* server/server_cmds.c */
+void time_command(Client *c);
+void lastsave_command(Client *c);
+void shutdown_command(Client *c);
+void command_count_command(Client *c);
+void command_list_command(Client *c);
+void command_help_command(Client *c);
+void command_not_yet_command(Client *c);
+
+#endif

@@ -1,0 +1,48 @@
+/* event.h - the single-threaded event loop: file events, timers and a
+ * before-sleep hook.  The backend (epoll, kqueue or poll) is picked at
+ * compile time.
+ *
+ * Invariants: a file descriptor has at most one read and one write handler;
+ * the loop never sleeps longer than the nearest timer; with no timer due
+ * and no file ready it blocks in the kernel (no busy wake-ups). */
+#ifndef NET_EVENT_H
+#define NET_EVENT_H
+
+#include <stdint.h>
+
+#define EV_NONE 0
+#define EV_READABLE 1
+#define EV_WRITABLE 2
+
+/* A timer proc returns the milliseconds until its next run, or EV_NOMORE. */
+#define EV_NOMORE -1
+
+typedef struct EventLoop EventLoop;
+typedef void ev_file_proc(EventLoop *loop, int fd, void *data, int mask);
+typedef long long ev_timer_proc(EventLoop *loop, long long id, void *data);
+typedef void ev_hook_proc(EventLoop *loop);
+
+EventLoop *ev_create(int setsize);
+void ev_delete(EventLoop *loop);
+int ev_setsize(EventLoop *loop);
+/* Returns 0, or -1 with errno set (ERANGE when fd >= setsize). */
+int ev_resize(EventLoop *loop, int setsize);
+int ev_add_file(EventLoop *loop, int fd, int mask, ev_file_proc *proc, void *data);
+void ev_del_file(EventLoop *loop, int fd, int mask);
+int ev_file_mask(EventLoop *loop, int fd);
+long long ev_add_timer(EventLoop *loop, long long ms, ev_timer_proc *proc, void *data);
+void ev_del_timer(EventLoop *loop, long long id);
+void ev_set_before_sleep(EventLoop *loop, ev_hook_proc *proc);
+/* Runs until ev_stop. */
+void ev_main(EventLoop *loop);
+void ev_stop(EventLoop *loop);
+/* One iteration; returns the number of events handled. */
+int ev_process(EventLoop *loop, int dont_wait);
+const char *ev_backend_name(void);
+/* Monotonic clock in microseconds. */
+uint64_t ev_monotonic_us(void);
+/* Block until fd is ready for mask or ms pass; returns the ready mask,
+ * 0 on timeout, -1 on error. */
+int ev_wait_fd(int fd, int mask, long long ms);
+
+#endif

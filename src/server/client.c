@@ -1,0 +1,482 @@
+/* client.c - client connections: accepting, reading and parsing requests,
+ * writing replies, closing.
+ *
+ * Invariants:
+ *  - a client is freed only outside its own command (CLIENT_CLOSE_ASAP
+ *    defers it to before_sleep), so a handler never sees a freed client;
+ *  - the query buffer holds unprocessed bytes from qbuf[parser.start] on;
+ *    processed bytes are dropped after each read, so its size is bounded
+ *    by one request plus one read (and client-query-buffer-limit);
+ *  - a socket write never blocks: what the kernel does not take stays
+ *    queued and a write handler finishes it. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "../net/socket.h"
+
+#define READ_CHUNK (16 * 1024)
+#define MAX_WRITE_PER_EVENT (1024 * 1024)
+#define MAX_ACCEPTS_PER_CALL 1000
+
+static void read_handler(EventLoop *loop, int fd, void *data, int mask);
+static void write_handler(EventLoop *loop, int fd, void *data, int mask);
+
+Client *client_create(int fd, int flags) {
+    Client *c = mem_calloc(sizeof(*c));
+    c->id = ++server.next_client_id;
+    c->fd = fd;
+    c->flags = (uint32_t)flags;
+    c->resp = 2;
+    c->db = &server.dbs[0];
+    c->obuf = mem_alloc(CLIENT_REPLY_CHUNK);
+    c->ctime_ms = c->last_interaction_ms = server.now_ms;
+    resp_parser_init(&c->parser);
+    if (!server.cfg.requirepass) c->flags |= CLIENT_AUTHENTICATED;
+    if (fd != -1) {
+        sock_set_nonblock(fd, 1);
+        if (!(flags & CLIENT_UNIX_SOCKET)) {
+            sock_set_nodelay(fd, 1);
+            if (server.cfg.tcp_keepalive) sock_set_keepalive(fd, server.cfg.tcp_keepalive);
+        }
+        if (ev_add_file(server.loop, fd, EV_READABLE, read_handler, c) == -1) {
+            mem_free(c->obuf);
+            mem_free(c);
+            return NULL;
+        }
+        sock_peer_name(fd, c->addr, sizeof(c->addr));
+        sock_local_name(fd, c->laddr, sizeof(c->laddr));
+    }
+    c->next = server.clients;
+    if (server.clients) server.clients->prev = c;
+    server.clients = c;
+    server.client_count++;
+    return c;
+}
+
+static void unlink_from(Client **head, Client *c, size_t next_off) {
+    Client **pp = head;
+    while (*pp) {
+        if (*pp == c) {
+            *pp = *(Client **)((char *)c + next_off);
+            return;
+        }
+        pp = (Client **)((char *)*pp + next_off);
+    }
+}
+
+void client_free(Client *c) {
+    if (server.current_client == c) {
+        client_close_async(c);
+        return;
+    }
+    if (c->fd != -1) {
+        ev_del_file(server.loop, c->fd, EV_READABLE | EV_WRITABLE);
+        close(c->fd);
+        c->fd = -1;
+    }
+    if (c->flags & CLIENT_PENDING_WRITE) unlink_from(&server.pending_writes, c, offsetof(Client, pending_next));
+    if (c->flags & CLIENT_CLOSE_ASAP) unlink_from(&server.clients_to_close, c, offsetof(Client, close_next));
+    if (c->prev) c->prev->next = c->next;
+    else server.clients = c->next;
+    if (c->next) c->next->prev = c->prev;
+    server.client_count--;
+    ReplyBlock *b = c->reply_head;
+    while (b) {
+        ReplyBlock *n = b->next;
+        mem_free(b);
+        b = n;
+    }
+    resp_parser_free(&c->parser);
+    mem_free(c->qbuf);
+    mem_free(c->argv);
+    mem_free(c->obuf);
+    if (c->name) str_free(c->name);
+    if (c->lib_name) str_free(c->lib_name);
+    if (c->lib_ver) str_free(c->lib_ver);
+    mem_free(c);
+}
+
+void client_close_async(Client *c) {
+    if (c->flags & CLIENT_CLOSE_ASAP) return;
+    c->flags |= CLIENT_CLOSE_ASAP;
+    c->close_next = server.clients_to_close;
+    server.clients_to_close = c;
+}
+
+void clients_close_pending(void) {
+    while (server.clients_to_close) {
+        Client *c = server.clients_to_close;
+        server.clients_to_close = c->close_next;
+        c->flags &= ~CLIENT_CLOSE_ASAP;
+        if (server.current_client == c) server.current_client = NULL;
+        client_free(c);
+    }
+}
+
+void client_select_db(Client *c, int id) {
+    c->db = &server.dbs[id];
+}
+
+size_t client_output_bytes(Client *c) {
+    return c->reply_bytes + c->opos;
+}
+
+/* ------------------------------------------------------------- writing */
+
+static int has_pending_output(Client *c) {
+    return c->opos > 0 || c->reply_head != NULL;
+}
+
+/* Writes as much as the socket takes. Returns -1 if the client was freed. */
+static int client_write(Client *c) {
+    size_t total = 0;
+    while (has_pending_output(c)) {
+        const char *p;
+        size_t len;
+        if (c->opos > 0) {
+            p = c->obuf + c->sent;
+            len = c->opos - c->sent;
+        } else {
+            p = c->reply_head->buf + c->sent;
+            len = c->reply_head->used - c->sent;
+        }
+        ssize_t n = write(c->fd, p, len);
+        if (n <= 0) {
+            if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+            if (n == -1 && errno == EINTR) continue;
+            server_log(LL_VERBOSE, "Error writing to client: %s", n == 0 ? "connection closed" : strerror(errno));
+            client_free(c);
+            return -1;
+        }
+        c->sent += (size_t)n;
+        total += (size_t)n;
+        c->net_out += (uint64_t)n;
+        server.stat.net_output_bytes += (uint64_t)n;
+        if (c->opos > 0) {
+            if (c->sent == c->opos) {
+                c->opos = 0;
+                c->sent = 0;
+            }
+        } else if (c->sent == c->reply_head->used) {
+            ReplyBlock *b = c->reply_head;
+            c->reply_head = b->next;
+            if (!c->reply_head) c->reply_tail = NULL;
+            c->reply_bytes -= b->used;
+            c->sent = 0;
+            mem_free(b);
+        }
+        /* Be fair to other clients, unless memory is tight. */
+        if (total > MAX_WRITE_PER_EVENT && !(server.cfg.maxmemory && mem_used() > server.cfg.maxmemory)) break;
+    }
+    server.stat.total_writes++;
+    if (total) c->last_interaction_ms = server.now_ms;
+    if (!has_pending_output(c)) {
+        ev_del_file(server.loop, c->fd, EV_WRITABLE);
+        if (c->flags & CLIENT_CLOSE_AFTER_REPLY) {
+            client_free(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void write_handler(EventLoop *loop, int fd, void *data, int mask) {
+    (void)loop;
+    (void)fd;
+    (void)mask;
+    client_write(data);
+}
+
+void clients_write_pending(void) {
+    while (server.pending_writes) {
+        Client *c = server.pending_writes;
+        server.pending_writes = c->pending_next;
+        c->flags &= ~CLIENT_PENDING_WRITE;
+        if (c->flags & CLIENT_CLOSE_ASAP || c->fd == -1) continue;
+        if (client_write(c) == -1) continue;
+        if (has_pending_output(c) && !(ev_file_mask(server.loop, c->fd) & EV_WRITABLE))
+            ev_add_file(server.loop, c->fd, EV_WRITABLE, write_handler, c);
+    }
+}
+
+/* ------------------------------------------------------------- reading */
+
+static void protocol_error(Client *c) {
+    server_log(LL_VERBOSE, "%s from client: id=%llu addr=%s", c->parser.err, (unsigned long long)c->id, c->addr);
+    reply_error(c, c->parser.err);
+    c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+}
+
+/* Runs every complete request in the query buffer. */
+static void process_input(Client *c) {
+    RespParser *p = &c->parser;
+    while (!(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+        p->unauthenticated = !(c->flags & CLIENT_AUTHENTICATED);
+        p->max_bulk = server.cfg.proto_max_bulk_len;
+        int r = resp_parse(p, c->qbuf, c->qlen);
+        if (r == RESP_PARSE_MORE) break;
+        if (r == RESP_PARSE_ERROR) {
+            protocol_error(c);
+            break;
+        }
+        if (r == RESP_PARSE_EMPTY) {
+            resp_parser_reset(p, p->pos);
+            continue;
+        }
+        if ((int)p->argc > c->argv_cap) {
+            c->argv_cap = (int)p->argc;
+            c->argv = mem_realloc(c->argv, sizeof(Arg) * (size_t)c->argv_cap);
+        }
+        for (size_t i = 0; i < p->argc; i++) {
+            c->argv[i].p = c->qbuf + p->args[i].off;
+            c->argv[i].len = p->args[i].len;
+        }
+        c->argc = (int)p->argc;
+        size_t next = p->pos;
+        server.current_client = c;
+        process_command(c);
+        server.current_client = NULL;
+        c->argc = 0;
+        resp_parser_reset(p, next);
+    }
+    /* Drop what has been processed. */
+    if (p->start > 0) {
+        size_t keep = c->qlen - p->start;
+        memmove(c->qbuf, c->qbuf + p->start, keep);
+        c->qlen = keep;
+        resp_parser_shift(p, p->start);
+    }
+}
+
+static void read_handler(EventLoop *loop, int fd, void *data, int mask) {
+    (void)loop;
+    (void)mask;
+    Client *c = data;
+    size_t want = READ_CHUNK;
+    /* A big bulk is on its way: make room for all of it at once. */
+    if (c->parser.want_total > c->qlen && c->parser.want_total - c->qlen > want)
+        want = c->parser.want_total - c->qlen;
+    if (c->qcap - c->qlen < want) {
+        size_t cap = c->qlen + want;
+        c->qbuf = mem_realloc(c->qbuf, cap);
+        c->qcap = cap;
+    }
+    ssize_t n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+    if (n <= 0) {
+        if (n == -1 && (errno == EAGAIN || errno == EINTR)) return;
+        if (n == 0) server_log(LL_VERBOSE, "Client closed connection id=%llu addr=%s", (unsigned long long)c->id, c->addr);
+        else server_log(LL_VERBOSE, "Reading from client: %s", strerror(errno));
+        client_free(c);
+        return;
+    }
+    c->qlen += (size_t)n;
+    c->net_in += (uint64_t)n;
+    server.stat.net_input_bytes += (uint64_t)n;
+    server.stat.total_reads++;
+    c->last_interaction_ms = server.now_ms;
+    if (c->qlen > c->qbuf_peak) c->qbuf_peak = c->qlen;
+    if (server.cfg.client_query_buffer_limit && c->qlen > server.cfg.client_query_buffer_limit) {
+        server_log(LL_WARNING, "Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
+                   (unsigned long long)c->id, c->addr, c->qlen);
+        server.stat.qbuf_limit_disconnections++;
+        client_free(c);
+        return;
+    }
+    process_input(c);
+    if (c->flags & CLIENT_CLOSE_ASAP) return;
+    /* Give back a big buffer once the big request is gone. */
+    if (c->qcap > 4 * READ_CHUNK && c->qlen < READ_CHUNK && c->parser.want_total == 0) {
+        c->qbuf = mem_realloc(c->qbuf, READ_CHUNK);
+        c->qcap = READ_CHUNK;
+    }
+}
+
+/* ----------------------------------------------------------- accepting */
+
+static int is_loopback(const char *ip) {
+    return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0;
+}
+
+static int bind_is_default(void) {
+    return server.cfg.bind_count == 2 && strcmp(server.cfg.bind[0], "*") == 0 &&
+           strcmp(server.cfg.bind[1], "-::*") == 0;
+}
+
+static void accept_common(int fd, int flags, const char *ip) {
+    if (server.client_count >= server.cfg.maxclients) {
+        static const char msg[] = "-ERR max number of clients reached\r\n";
+        if (write(fd, msg, sizeof(msg) - 1) < 0) { /* best effort */ }
+        server.stat.rejected_connections++;
+        close(fd);
+        return;
+    }
+    if (ip && server.cfg.protected_mode && !server.cfg.requirepass && bind_is_default() && !is_loopback(ip)) {
+        static const char msg[] =
+            "-DENIED Running in protected mode because protected mode is enabled and no password is set "
+            "for the default user. In this mode connections are only accepted from the loopback interface. "
+            "If you want to connect from external computers, you may adopt one of the following solutions: "
+            "1) Disable protected mode by sending the command 'CONFIG SET protected-mode no' from the "
+            "loopback interface, or set a password with 'CONFIG SET requirepass <password>'. "
+            "2) Start the server with '--protected-mode no' or a 'bind' directive naming the interfaces "
+            "to listen on.\r\n";
+        if (write(fd, msg, sizeof(msg) - 1) < 0) { /* best effort */ }
+        server.stat.rejected_connections++;
+        close(fd);
+        return;
+    }
+    Client *c = client_create(fd, flags);
+    if (!c) {
+        server_log(LL_WARNING, "Error registering fd event for the new client: %s (fd=%d)", strerror(errno), fd);
+        close(fd);
+        return;
+    }
+    server.stat.connections_received++;
+    server_log(LL_VERBOSE, "Accepted %s", c->addr);
+}
+
+static void tcp_accept_handler(EventLoop *loop, int fd, void *data, int mask) {
+    (void)loop;
+    (void)data;
+    (void)mask;
+    char ip[64], err[SOCK_ERR_LEN];
+    int port;
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        int cfd = sock_tcp_accept(fd, ip, sizeof(ip), &port, err);
+        if (cfd == -1) {
+            if (errno != EWOULDBLOCK && errno != EAGAIN) server_log(LL_WARNING, "Accepting client connection: %s", err);
+            return;
+        }
+        accept_common(cfd, 0, ip);
+    }
+}
+
+static void unix_accept_handler(EventLoop *loop, int fd, void *data, int mask) {
+    (void)loop;
+    (void)data;
+    (void)mask;
+    char err[SOCK_ERR_LEN];
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        int cfd = sock_unix_accept(fd, err);
+        if (cfd == -1) {
+            if (errno != EWOULDBLOCK && errno != EAGAIN) server_log(LL_WARNING, "Accepting client connection: %s", err);
+            return;
+        }
+        accept_common(cfd, CLIENT_UNIX_SOCKET, NULL);
+    }
+}
+
+void accept_close_listeners(void) {
+    for (int i = 0; i < server.listen_count; i++) {
+        ev_del_file(server.loop, server.listen_fds[i], EV_READABLE);
+        close(server.listen_fds[i]);
+    }
+    server.listen_count = 0;
+    if (server.unix_fd != -1) {
+        ev_del_file(server.loop, server.unix_fd, EV_READABLE);
+        close(server.unix_fd);
+        server.unix_fd = -1;
+        if (server.cfg.unixsocket) unlink(server.cfg.unixsocket);
+    }
+}
+
+/* Opens every configured listener into fds; on failure closes what it
+ * opened and returns -1 with a message in err. */
+static int open_tcp_listeners(int *fds, int *count, char *errbuf, size_t errlen) {
+    *count = 0;
+    if (server.cfg.port == 0) return 0;
+    for (int i = 0; i < server.cfg.bind_count; i++) {
+        const char *addr = server.cfg.bind[i];
+        int optional = addr[0] == '-';
+        if (optional) addr++;
+        char err[SOCK_ERR_LEN] = "";
+        int fd = sock_tcp_listen(addr, server.cfg.port, server.cfg.tcp_backlog, err);
+        if (fd == -1) {
+            if (optional) continue;
+            snprintf(errbuf, errlen, "Failed listening on port %d (tcp), aborting. %s:%d: %s",
+                     server.cfg.port, addr, server.cfg.port, err);
+            for (int j = 0; j < *count; j++) close(fds[j]);
+            *count = 0;
+            return -1;
+        }
+        fds[(*count)++] = fd;
+    }
+    return 0;
+}
+
+int accept_init_listeners(void) {
+    char err[512];
+    int fds[CONFIG_MAX_BIND], count;
+    if (open_tcp_listeners(fds, &count, err, sizeof(err)) == -1) {
+        server_log(LL_WARNING, "%s", err);
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        server.listen_fds[i] = fds[i];
+        ev_add_file(server.loop, fds[i], EV_READABLE, tcp_accept_handler, NULL);
+    }
+    server.listen_count = count;
+    if (server.cfg.unixsocket && server.cfg.unixsocket[0]) {
+        char uerr[SOCK_ERR_LEN];
+        int fd = sock_unix_listen(server.cfg.unixsocket, (mode_t)server.cfg.unixsocketperm, server.cfg.tcp_backlog, uerr);
+        if (fd == -1) {
+            server_log(LL_WARNING, "Failed opening Unix socket: %s", uerr);
+            return -1;
+        }
+        server.unix_fd = fd;
+        ev_add_file(server.loop, fd, EV_READABLE, unix_accept_handler, NULL);
+    }
+    if (server.listen_count == 0 && server.unix_fd == -1) {
+        server_log(LL_WARNING, "Configured to not listen anywhere, exiting.");
+        return -1;
+    }
+    return 0;
+}
+
+/* CONFIG SET bind/port: open the new listeners first, so a failure leaves
+ * the old ones serving. */
+int server_apply_listeners(char **errp) {
+    char err[512];
+    int fds[CONFIG_MAX_BIND], count;
+    if (open_tcp_listeners(fds, &count, err, sizeof(err)) == -1) {
+        if (errp) *errp = mem_strdup(err);
+        return -1;
+    }
+    for (int i = 0; i < server.listen_count; i++) {
+        ev_del_file(server.loop, server.listen_fds[i], EV_READABLE);
+        close(server.listen_fds[i]);
+    }
+    for (int i = 0; i < count; i++) {
+        server.listen_fds[i] = fds[i];
+        ev_add_file(server.loop, fds[i], EV_READABLE, tcp_accept_handler, NULL);
+    }
+    server.listen_count = count;
+    if (server.unix_fd != -1 && server.cfg.unixsocket) chmod(server.cfg.unixsocket, (mode_t)server.cfg.unixsocketperm);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ cron */
+
+void clients_cron(void) {
+    if (!server.cfg.timeout) return;
+    int64_t limit = (int64_t)server.cfg.timeout * 1000;
+    Client *c = server.clients;
+    while (c) {
+        Client *next = c->next;
+        if (server.now_ms - c->last_interaction_ms > limit) {
+            server_log(LL_VERBOSE, "Closing idle client");
+            client_free(c);
+        }
+        c = next;
+    }
+}
+
+size_t clients_buffer_memory(void) {
+    size_t total = 0;
+    for (Client *c = server.clients; c; c = c->next) total += c->qcap + c->reply_bytes + CLIENT_REPLY_CHUNK;
+    return total;
+}

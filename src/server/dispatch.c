@@ -1,0 +1,243 @@
+/* dispatch.c - the command table at run time: lookup (case-insensitive,
+ * with "container|subcommand" pairs), the checks every command passes
+ * (arity, authentication, memory), the call itself and its statistics.
+ *
+ * Invariant: a command's handler runs only after every check passed, with
+ * server.now_ms fixed for its whole run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server.h"
+#include "../../deps/siphash/siphash.h"
+
+static uint64_t nocase_hash(const char *key, size_t len) {
+    return siphash13_nocase(key, len, server.hash_seed);
+}
+
+static int nocase_eq(const char *a, size_t alen, const char *b, size_t blen) {
+    return alen == blen && strncasecmp(a, b, alen) == 0;
+}
+
+static void command_entry_key(const void *entry, const char **key, size_t *len) {
+    const Command *cmd = entry;
+    *key = cmd->name;
+    *len = strlen(cmd->name);
+}
+
+static const HtType command_httype = {
+    .hash = nocase_hash,
+    .key_eq = nocase_eq,
+    .entry_key = command_entry_key,
+    .next_offset = offsetof(Command, ht_next),
+};
+
+static void error_entry_key(const void *entry, const char **key, size_t *len) {
+    const ErrorStat *e = entry;
+    *key = e->code;
+    *len = strlen(e->code);
+}
+
+static uint64_t plain_hash(const char *key, size_t len) {
+    return siphash13(key, len, server.hash_seed);
+}
+
+static const HtType error_httype = {
+    .hash = plain_hash,
+    .key_eq = NULL,
+    .entry_key = error_entry_key,
+    .next_offset = offsetof(ErrorStat, ht_next),
+};
+
+static const struct {
+    const char *name;
+    uint64_t flag;
+} flag_names[] = {
+    {"write", CMD_WRITE}, {"readonly", CMD_READONLY}, {"denyoom", CMD_DENYOOM},
+    {"admin", CMD_ADMIN}, {"pubsub", CMD_PUBSUB}, {"noscript", CMD_NOSCRIPT},
+    {"blocking", CMD_BLOCKING}, {"loading", CMD_LOADING}, {"stale", CMD_STALE},
+    {"skip_monitor", CMD_SKIP_MONITOR}, {"skip_slowlog", CMD_SKIP_SLOWLOG},
+    {"asking", CMD_ASKING}, {"fast", CMD_FAST}, {"no_auth", CMD_NO_AUTH},
+    {"may_replicate", CMD_MAY_REPLICATE}, {"sentinel", CMD_SENTINEL},
+    {"only_sentinel", CMD_ONLY_SENTINEL}, {"no_mandatory_keys", CMD_NO_MANDATORY_KEYS},
+    {"protected", CMD_PROTECTED}, {"module", CMD_MODULE},
+    {"no_async_loading", CMD_NO_ASYNC_LOADING}, {"no_multi", CMD_NO_MULTI},
+    {"movablekeys", CMD_MOVABLE_KEYS}, {"allow_busy", CMD_ALLOW_BUSY},
+    {"touches_arbitrary_keys", CMD_TOUCHES_ARBITRARY_KEYS},
+};
+
+uint64_t command_flags_parse(const char *text) {
+    uint64_t flags = 0;
+    const char *p = text;
+    while (p && *p) {
+        while (*p == ' ' || *p == ',') p++;
+        size_t n = strcspn(p, " ,");
+        if (!n) break;
+        size_t i;
+        for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+            if (strlen(flag_names[i].name) == n && strncmp(flag_names[i].name, p, n) == 0) {
+                flags |= flag_names[i].flag;
+                break;
+            }
+        }
+        if (i == sizeof(flag_names) / sizeof(flag_names[0])) {
+            fprintf(stderr, "Unknown command flag '%.*s' in the command table\n", (int)n, p);
+            abort();
+        }
+        p += n;
+    }
+    return flags;
+}
+
+static void init_one(Command *cmd, Command *parent) {
+    cmd->parent = parent;
+    cmd->flags = command_flags_parse(cmd->flags_text);
+    if (parent) {
+        size_t len = strlen(parent->name) + strlen(cmd->name) + 2;
+        cmd->fullname = mem_alloc(len);
+        snprintf(cmd->fullname, len, "%s|%s", parent->name, cmd->name);
+    } else {
+        cmd->fullname = mem_strdup(cmd->name);
+    }
+    if (cmd->subcommands)
+        for (Command *sub = cmd->subcommands; sub->name; sub++) init_one(sub, cmd);
+}
+
+void commands_init(Command *table) {
+    server.cmd_table = table;
+    server.commands = ht_create(&command_httype);
+    for (Command *cmd = table; cmd->name; cmd++) {
+        init_one(cmd, NULL);
+        ht_add(server.commands, cmd);
+    }
+    server.error_stats = ht_create(&error_httype);
+}
+
+Command *command_lookup(const char *name, size_t len) {
+    return ht_find(server.commands, name, len);
+}
+
+static Command *find_subcommand(Command *parent, const Arg *a) {
+    for (Command *sub = parent->subcommands; sub->name; sub++)
+        if (a->len == strlen(sub->name) && strncasecmp(a->p, sub->name, a->len) == 0) return sub;
+    return NULL;
+}
+
+Command *command_lookup_argv(Arg *argv, int argc) {
+    Command *cmd = command_lookup(argv[0].p, argv[0].len);
+    if (!cmd || !cmd->subcommands || argc < 2) return cmd;
+    return find_subcommand(cmd, &argv[1]);
+}
+
+void error_stat_count(const char *msg, size_t len) {
+    /* The code is the first word: "ERR", "WRONGTYPE", "NOAUTH"... */
+    size_t n = 0;
+    while (n < len && n < 64 && msg[n] != ' ') n++;
+    ErrorStat *e = ht_find(server.error_stats, msg, n);
+    if (!e) {
+        /* Bound the table so clients cannot grow it without limit. */
+        if (ht_count(server.error_stats) >= 128) return;
+        e = mem_alloc(sizeof(ErrorStat) + n + 1);
+        e->count = 0;
+        memcpy(e->code, msg, n);
+        e->code[n] = '\0';
+        ht_add(server.error_stats, e);
+    }
+    e->count++;
+}
+
+static void reset_command_stats(Command *cmd) {
+    cmd->calls = cmd->usec = cmd->rejected_calls = cmd->failed_calls = 0;
+    if (cmd->subcommands)
+        for (Command *sub = cmd->subcommands; sub->name; sub++) reset_command_stats(sub);
+}
+
+void command_stats_reset(void) {
+    for (Command *cmd = server.cmd_table; cmd->name; cmd++) reset_command_stats(cmd);
+    ht_clear(server.error_stats, mem_free);
+}
+
+static void reply_unknown_command(Client *c) {
+    char args[256];
+    size_t used = 0;
+    args[0] = '\0';
+    for (int i = 1; i < c->argc && used < 128; i++) {
+        int n = snprintf(args + used, sizeof(args) - used, "'%.*s' ",
+                         (int)(c->argv[i].len < 128 - used ? c->argv[i].len : 128 - used), c->argv[i].p);
+        if (n < 0) break;
+        used += (size_t)n;
+        if (used >= sizeof(args)) used = sizeof(args) - 1;
+    }
+    reply_errorf(c, "unknown command '%.*s', with args beginning with: %s",
+                 (int)(c->argv[0].len < 128 ? c->argv[0].len : 128), c->argv[0].p, args);
+}
+
+static int arity_ok(const Command *cmd, int argc) {
+    return (cmd->arity > 0 && cmd->arity == argc) || (cmd->arity < 0 && argc >= -cmd->arity);
+}
+
+static void call(Client *c, Command *cmd) {
+    uint64_t errors_before = c->errors_replied;
+    uint64_t start = ev_monotonic_us();
+    cmd->proc(c);
+    uint64_t elapsed = ev_monotonic_us() - start;
+    cmd->calls++;
+    cmd->usec += elapsed;
+    if (c->errors_replied != errors_before) cmd->failed_calls++;
+    c->commands_processed++;
+    server.stat.commands_processed++;
+    server.stat.eventloop_duration_cmd_sum_us += elapsed;
+    c->last_cmd = cmd;
+}
+
+/* CLIENT REPLY SKIP affects the command after the one that set it. */
+static void update_reply_skip(Client *c) {
+    if (c->flags & CLIENT_REPLY_SKIP) c->flags &= ~CLIENT_REPLY_SKIP;
+    if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
+        c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
+        c->flags |= CLIENT_REPLY_SKIP;
+    }
+}
+
+int process_command(Client *c) {
+    server_update_time();
+    Command *base = command_lookup(c->argv[0].p, c->argv[0].len);
+    Command *cmd = base;
+    if (!base) {
+        reply_unknown_command(c);
+        update_reply_skip(c);
+        return 1;
+    }
+    if (base->subcommands && c->argc >= 2) {
+        cmd = find_subcommand(base, &c->argv[1]);
+        if (!cmd) {
+            c->cmd = base;
+            reply_unknown_subcommand(c);
+            update_reply_skip(c);
+            return 1;
+        }
+    }
+    c->cmd = cmd;
+    if (!arity_ok(cmd, c->argc)) {
+        cmd->rejected_calls++;
+        reply_wrong_arity(c, cmd->fullname);
+        update_reply_skip(c);
+        return 1;
+    }
+    if (!(c->flags & CLIENT_AUTHENTICATED) && !(cmd->flags & CMD_NO_AUTH)) {
+        cmd->rejected_calls++;
+        reply_error(c, "-NOAUTH Authentication required.");
+        update_reply_skip(c);
+        return 1;
+    }
+    if (server.cfg.maxmemory && (cmd->flags & CMD_DENYOOM) && mem_used() > server.cfg.maxmemory) {
+        cmd->rejected_calls++;
+        reply_error(c, "-OOM command not allowed when used memory > 'maxmemory'.");
+        update_reply_skip(c);
+        return 1;
+    }
+    call(c, cmd);
+    update_reply_skip(c);
+    return 1;
+}

@@ -1,0 +1,314 @@
+/* reply.c - building replies into a client's output buffer, RESP2 or RESP3
+ * depending on what the client asked for with HELLO.
+ *
+ * Bytes go into the client's fixed chunk while it has room and no block is
+ * queued, then into a list of blocks; the order of bytes is always the
+ * order of calls.  Nothing is written to the socket here: the client is
+ * put on the pending-writes list and before_sleep sends. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "server.h"
+#include "../../deps/numconv/numconv.h"
+
+static void mark_pending(Client *c) {
+    if (!(c->flags & CLIENT_PENDING_WRITE) && c->fd != -1) {
+        c->flags |= CLIENT_PENDING_WRITE;
+        c->pending_next = server.pending_writes;
+        server.pending_writes = c;
+    }
+}
+
+static void check_output_limits(Client *c) {
+    ClientBufferLimit *lim = &server.cfg.obuf_limits[CLIENT_CLASS_NORMAL];
+    size_t used = c->reply_bytes;
+    int hard = lim->hard && used >= lim->hard;
+    int soft = 0;
+    if (lim->soft && used >= lim->soft) {
+        if (c->obuf_soft_since_ms == 0) c->obuf_soft_since_ms = server.now_ms;
+        else if (server.now_ms - c->obuf_soft_since_ms > lim->soft_seconds * 1000) soft = 1;
+    } else {
+        c->obuf_soft_since_ms = 0;
+    }
+    if ((hard || soft) && !(c->flags & CLIENT_CLOSE_ASAP)) {
+        server.stat.obuf_limit_disconnections++;
+        server_log(LL_WARNING, "Client id=%llu addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.",
+                   (unsigned long long)c->id, c->addr);
+        client_close_async(c);
+    }
+}
+
+void reply_raw(Client *c, const char *p, size_t len) {
+    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) return;
+    if (!c->reply_head) {
+        size_t room = CLIENT_REPLY_CHUNK - c->opos;
+        size_t n = len < room ? len : room;
+        memcpy(c->obuf + c->opos, p, n);
+        c->opos += n;
+        p += n;
+        len -= n;
+    }
+    if (len) {
+        ReplyBlock *b = c->reply_tail;
+        if (b && b->size > b->used) {
+            size_t n = b->size - b->used < len ? b->size - b->used : len;
+            memcpy(b->buf + b->used, p, n);
+            b->used += n;
+            c->reply_bytes += n;
+            p += n;
+            len -= n;
+        }
+        if (len) {
+            size_t size = len > CLIENT_REPLY_CHUNK ? len : CLIENT_REPLY_CHUNK;
+            b = mem_alloc(sizeof(ReplyBlock) + size);
+            b->size = mem_usable(b) - sizeof(ReplyBlock);
+            b->used = len;
+            b->next = NULL;
+            memcpy(b->buf, p, len);
+            if (c->reply_tail) c->reply_tail->next = b;
+            else c->reply_head = b;
+            c->reply_tail = b;
+            c->reply_bytes += len;
+        }
+        check_output_limits(c);
+    }
+    mark_pending(c);
+}
+
+/* "<prefix><n>\r\n" */
+static void reply_header(Client *c, char prefix, long long n) {
+    char buf[32];
+    buf[0] = prefix;
+    size_t len = 1 + ll_to_str(buf + 1, n);
+    buf[len++] = '\r';
+    buf[len++] = '\n';
+    reply_raw(c, buf, len);
+}
+
+void reply_simple(Client *c, const char *s) {
+    size_t len = strlen(s);
+    char buf[128];
+    if (len + 3 <= sizeof(buf)) {
+        buf[0] = '+';
+        memcpy(buf + 1, s, len);
+        buf[len + 1] = '\r';
+        buf[len + 2] = '\n';
+        reply_raw(c, buf, len + 3);
+        return;
+    }
+    reply_raw(c, "+", 1);
+    reply_raw(c, s, len);
+    reply_raw(c, "\r\n", 2);
+}
+
+void reply_ok(Client *c) {
+    reply_raw(c, "+OK\r\n", 5);
+}
+
+void reply_error_len(Client *c, const char *msg, size_t len) {
+    /* Error text must stay on one line or the protocol breaks. */
+    char safe[512];
+    size_t n = len < sizeof(safe) ? len : sizeof(safe);
+    for (size_t i = 0; i < n; i++) safe[i] = (msg[i] == '\r' || msg[i] == '\n') ? ' ' : msg[i];
+    if (n && safe[0] == '-') {
+        reply_raw(c, safe, n);
+        error_stat_count(safe + 1, n - 1);
+    } else {
+        reply_raw(c, "-ERR ", 5);
+        reply_raw(c, safe, n);
+        error_stat_count("ERR", 3);
+    }
+    reply_raw(c, "\r\n", 2);
+    c->errors_replied++;
+    server.stat.total_error_replies++;
+}
+
+void reply_error(Client *c, const char *msg) {
+    reply_error_len(c, msg, strlen(msg));
+}
+
+void reply_errorf(Client *c, const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    if ((size_t)n >= sizeof(buf)) n = sizeof(buf) - 1;
+    reply_error_len(c, buf, (size_t)n);
+}
+
+void reply_int(Client *c, long long v) {
+    if (v == 0) reply_raw(c, ":0\r\n", 4);
+    else if (v == 1) reply_raw(c, ":1\r\n", 4);
+    else reply_header(c, ':', v);
+}
+
+void reply_bulk(Client *c, const char *p, size_t len) {
+    /* Header, payload and trailer in one copy when they fit the chunk. */
+    char hdr[32];
+    hdr[0] = '$';
+    size_t hl = 1 + ull_to_str(hdr + 1, len);
+    hdr[hl++] = '\r';
+    hdr[hl++] = '\n';
+    if (!c->reply_head && c->opos + hl + len + 2 <= CLIENT_REPLY_CHUNK &&
+        !(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP))) {
+        char *d = c->obuf + c->opos;
+        memcpy(d, hdr, hl);
+        memcpy(d + hl, p, len);
+        d[hl + len] = '\r';
+        d[hl + len + 1] = '\n';
+        c->opos += hl + len + 2;
+        mark_pending(c);
+        return;
+    }
+    reply_raw(c, hdr, hl);
+    reply_raw(c, p, len);
+    reply_raw(c, "\r\n", 2);
+}
+
+void reply_bulk_cstr(Client *c, const char *s) {
+    if (!s) reply_null(c);
+    else reply_bulk(c, s, strlen(s));
+}
+
+void reply_bulk_str(Client *c, const Str *s) {
+    reply_bulk(c, s->buf, s->len);
+}
+
+void reply_bulk_ll(Client *c, long long v) {
+    char buf[NUMCONV_LL_BUF];
+    size_t n = ll_to_str(buf, v);
+    reply_bulk(c, buf, n);
+}
+
+void reply_null(Client *c) {
+    if (c->resp >= 3) reply_raw(c, "_\r\n", 3);
+    else reply_raw(c, "$-1\r\n", 5);
+}
+
+void reply_null_array(Client *c) {
+    if (c->resp >= 3) reply_raw(c, "_\r\n", 3);
+    else reply_raw(c, "*-1\r\n", 5);
+}
+
+void reply_array_len(Client *c, long long n) {
+    reply_header(c, '*', n);
+}
+
+void reply_map_len(Client *c, long long n) {
+    if (c->resp >= 3) reply_header(c, '%', n);
+    else reply_header(c, '*', n * 2);
+}
+
+void reply_set_len(Client *c, long long n) {
+    reply_header(c, c->resp >= 3 ? '~' : '*', n);
+}
+
+void reply_double(Client *c, double d) {
+    char buf[64];
+    size_t n = double_to_str(buf, sizeof(buf), d);
+    if (c->resp >= 3) {
+        reply_raw(c, ",", 1);
+        reply_raw(c, buf, n);
+        reply_raw(c, "\r\n", 2);
+    } else {
+        reply_bulk(c, buf, n);
+    }
+}
+
+void reply_bool(Client *c, int b) {
+    if (c->resp >= 3) reply_raw(c, b ? "#t\r\n" : "#f\r\n", 4);
+    else reply_int(c, b ? 1 : 0);
+}
+
+void reply_verbatim(Client *c, const char *p, size_t len, const char *ext) {
+    if (c->resp < 3) {
+        reply_bulk(c, p, len);
+        return;
+    }
+    reply_header(c, '=', (long long)(len + 4));
+    reply_raw(c, ext, 3);
+    reply_raw(c, ":", 1);
+    reply_raw(c, p, len);
+    reply_raw(c, "\r\n", 2);
+}
+
+void reply_help(Client *c, const char **lines) {
+    long long n = 0;
+    while (lines[n]) n++;
+    char title[160];
+    const char *name = c->cmd ? (c->cmd->parent ? c->cmd->parent->name : c->cmd->name) : "?";
+    int tl = snprintf(title, sizeof(title), "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", name);
+    for (int i = 0; i < tl && title[i] != ' '; i++)
+        if (title[i] >= 'a' && title[i] <= 'z') title[i] = (char)(title[i] - 32);
+    reply_array_len(c, n + 1);
+    reply_simple(c, title);
+    for (long long i = 0; i < n; i++) reply_simple(c, lines[i]);
+}
+
+void reply_wrong_arity(Client *c, const char *fullname) {
+    reply_errorf(c, "wrong number of arguments for '%s' command", fullname);
+}
+
+void reply_syntax_error(Client *c) {
+    reply_error(c, ERR_SYNTAX);
+}
+
+void reply_wrong_type(Client *c) {
+    reply_error(c, ERR_WRONGTYPE);
+}
+
+void reply_not_integer(Client *c) {
+    reply_error(c, ERR_NOT_INTEGER);
+}
+
+void reply_unknown_subcommand(Client *c) {
+    const Arg *sub = c->argc > 1 ? &c->argv[1] : &c->argv[0];
+    char cmd[64];
+    size_t n = c->argv[0].len < sizeof(cmd) - 1 ? c->argv[0].len : sizeof(cmd) - 1;
+    for (size_t i = 0; i < n; i++) {
+        char ch = c->argv[0].p[i];
+        cmd[i] = (ch >= 'a' && ch <= 'z') ? (char)(ch - 32) : ch;
+    }
+    cmd[n] = '\0';
+    reply_errorf(c, "unknown subcommand '%.*s'. Try %s HELP.", (int)(sub->len < 128 ? sub->len : 128), sub->p, cmd);
+}
+
+/* ---------------------------------------------------------- arguments */
+
+int arg_equals(const Arg *a, const char *s) {
+    size_t n = strlen(s);
+    if (a->len != n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char x = a->p[i], y = s[i];
+        if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z') y = (char)(y + 32);
+        if (x != y) return 0;
+    }
+    return 1;
+}
+
+int arg_to_ll_msg(Client *c, const Arg *a, long long *out, const char *errmsg) {
+    if (str_to_ll(a->p, a->len, out)) return 1;
+    reply_error(c, errmsg ? errmsg : ERR_NOT_INTEGER);
+    return 0;
+}
+
+int arg_to_ll(Client *c, const Arg *a, long long *out) {
+    return arg_to_ll_msg(c, a, out, NULL);
+}
+
+int arg_to_ld(Client *c, const Arg *a, long double *out) {
+    if (str_to_ld(a->p, a->len, out)) return 1;
+    reply_error(c, ERR_NOT_FLOAT);
+    return 0;
+}
+
+int arg_to_double(Client *c, const Arg *a, double *out) {
+    if (str_to_double(a->p, a->len, out)) return 1;
+    reply_error(c, ERR_NOT_FLOAT);
+    return 0;
+}

@@ -1,0 +1,308 @@
+/* server.c - the server's life: initialisation, the cron timer, the
+ * before-sleep hook, signals and shutdown.
+ *
+ * Ordering promise kept by before_sleep: expired keys are reaped, then
+ * (when persistence exists) the AOF buffer is written, and only then are
+ * client replies sent. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+
+Server server;
+
+static uint64_t rand_state[2];
+
+uint64_t server_rand64(void) {
+    /* xorshift128+: fast, and good enough for sampling keys. */
+    uint64_t s1 = rand_state[0];
+    const uint64_t s0 = rand_state[1];
+    rand_state[0] = s0;
+    s1 ^= s1 << 23;
+    rand_state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    return rand_state[1] + s0;
+}
+
+static void fill_random(void *buf, size_t len) {
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    size_t got = 0;
+    if (fd != -1) {
+        while (got < len) {
+            ssize_t n = read(fd, (char *)buf + got, len - got);
+            if (n <= 0) break;
+            got += (size_t)n;
+        }
+        close(fd);
+    }
+    if (got < len) {
+        /* No urandom: mix time and pid; weak but never fatal. */
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        uint64_t x = ((uint64_t)tv.tv_sec << 20) ^ (uint64_t)tv.tv_usec ^ ((uint64_t)getpid() << 40);
+        for (size_t i = got; i < len; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            ((unsigned char *)buf)[i] = (unsigned char)x;
+        }
+    }
+}
+
+void server_update_time(void) {
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    server.now_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+    server.lru_clock = (uint32_t)(server.now_ms / 1000) & LRU_CLOCK_MAX;
+}
+
+void bytes_to_human(char *buf, size_t len, unsigned long long n) {
+    double d = (double)n;
+    if (n < 1024) snprintf(buf, len, "%lluB", n);
+    else if (n < 1024ULL * 1024) snprintf(buf, len, "%.2fK", d / 1024);
+    else if (n < 1024ULL * 1024 * 1024) snprintf(buf, len, "%.2fM", d / (1024.0 * 1024));
+    else if (n < 1024ULL * 1024 * 1024 * 1024) snprintf(buf, len, "%.2fG", d / (1024.0 * 1024 * 1024));
+    else snprintf(buf, len, "%.2fT", d / (1024.0 * 1024 * 1024 * 1024));
+}
+
+void server_reset_stats(void) {
+    memset(&server.stat, 0, sizeof(server.stat));
+    server.stat.inst_last_sample_ms = (uint64_t)server.now_ms;
+    command_stats_reset();
+    server.used_memory_peak = mem_used();
+}
+
+/* ------------------------------------------------------------- signals */
+
+static void on_shutdown_signal(int sig) {
+    if (server.shutdown_asap && sig == SIGINT) {
+        server_log_raw(LL_WARNING, "You insist... exiting now.");
+        _exit(1);
+    }
+    server_log_raw(LL_WARNING, sig == SIGINT ? "Received SIGINT scheduling shutdown..."
+                                             : "Received SIGTERM scheduling shutdown...");
+    server.shutdown_asap = 1;
+}
+
+static void setup_signals(void) {
+    struct sigaction act;
+    memset(&act, 0, sizeof(act));
+    sigemptyset(&act.sa_mask);
+    act.sa_handler = on_shutdown_signal;
+    sigaction(SIGTERM, &act, NULL);
+    sigaction(SIGINT, &act, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+}
+
+/* ---------------------------------------------------------------- cron */
+
+static void sample_instantaneous(void) {
+    Stats *st = &server.stat;
+    uint64_t now = (uint64_t)server.now_ms;
+    uint64_t dt = now - st->inst_last_sample_ms;
+    if (dt < 100) return;
+    int i = st->inst_idx;
+    st->inst_ops[i] = (st->commands_processed - st->inst_last_commands) * 1000 / dt;
+    st->inst_in[i] = (st->net_input_bytes - st->inst_last_in) * 1000 / dt;
+    st->inst_out[i] = (st->net_output_bytes - st->inst_last_out) * 1000 / dt;
+    st->inst_idx = (i + 1) % 16;
+    st->inst_last_commands = st->commands_processed;
+    st->inst_last_in = st->net_input_bytes;
+    st->inst_last_out = st->net_output_bytes;
+    st->inst_last_sample_ms = now;
+}
+
+static void databases_cron(void) {
+    for (int i = 0; i < server.db_count; i++) {
+        Db *db = &server.dbs[i];
+        ht_resize_if_needed(db->keys);
+        ht_resize_if_needed(db->expires);
+        if (server.cfg.activerehashing) {
+            if (ht_is_rehashing(db->keys)) ht_rehash_ms(db->keys, 1);
+            else if (ht_is_rehashing(db->expires)) ht_rehash_ms(db->expires, 1);
+        }
+    }
+}
+
+static long long server_cron(EventLoop *loop, long long id, void *data) {
+    (void)loop;
+    (void)id;
+    (void)data;
+    server_update_time();
+    server.cronloops++;
+    sample_instantaneous();
+    size_t used = mem_used();
+    if (used > server.used_memory_peak) server.used_memory_peak = used;
+    /* Reading RSS costs a syscall: once a second is plenty. */
+    if (server.cronloops % (uint64_t)server.cfg.hz == 0) server.rss_cached = mem_rss();
+    clients_cron();
+    expire_cycle_slow();
+    databases_cron();
+    return 1000 / server.cfg.hz;
+}
+
+void server_apply_hz(void) {
+    if (server.cfg.hz < 1) server.cfg.hz = 1;
+    if (server.cfg.hz > 500) server.cfg.hz = 500;
+}
+
+void server_apply_maxclients(void) {
+    /* The event loop must have a slot for every client plus listeners. */
+    int want = (int)server.cfg.maxclients + 128;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)want) {
+        rlim_t target = (rlim_t)want;
+        if (rl.rlim_max != RLIM_INFINITY && target > rl.rlim_max) target = rl.rlim_max;
+        rl.rlim_cur = target;
+        if (setrlimit(RLIMIT_NOFILE, &rl) == 0 && target < (rlim_t)want) {
+            unsigned int fit = target > 128 ? (unsigned int)(target - 128) : 1;
+            server_log(LL_WARNING, "You requested maxclients of %u requiring at least %d max file descriptors. "
+                       "Server can't set maximum open files to %d; maxclients lowered to %u.",
+                       server.cfg.maxclients, want, want, fit);
+            server.cfg.maxclients = fit;
+            want = (int)fit + 128;
+        }
+    }
+    if (server.loop && ev_setsize(server.loop) < want) ev_resize(server.loop, want);
+}
+
+static void before_sleep(EventLoop *loop) {
+    (void)loop;
+    if (server.shutdown_asap) {
+        server_shutdown();
+        return;
+    }
+    server_update_time();
+    server.stat.eventloop_cycles++;
+    expire_cycle_fast();
+    clients_write_pending();
+    clients_close_pending();
+}
+
+/* ------------------------------------------------------------ start-up */
+
+static void write_pidfile(void) {
+    if (!server.cfg.pidfile || !server.cfg.pidfile[0]) return;
+    FILE *fp = fopen(server.cfg.pidfile, "w");
+    if (!fp) {
+        server_log(LL_WARNING, "Failed to write PID file: %s", strerror(errno));
+        return;
+    }
+    fprintf(fp, "%d\n", (int)getpid());
+    fclose(fp);
+}
+
+static void daemonize(void) {
+    pid_t pid = fork();
+    if (pid < 0) {
+        server_log(LL_WARNING, "fork: %s", strerror(errno));
+        exit(1);
+    }
+    if (pid > 0) exit(0);
+    setsid();
+    int fd = open("/dev/null", O_RDWR);
+    if (fd != -1) {
+        dup2(fd, STDIN_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        if (fd > STDERR_FILENO) close(fd);
+    }
+    server.daemonized = 1;
+}
+
+void server_init(void) {
+    fill_random(server.hash_seed, sizeof(server.hash_seed));
+    fill_random(rand_state, sizeof(rand_state));
+    unsigned char idbytes[20];
+    fill_random(idbytes, sizeof(idbytes));
+    for (int i = 0; i < 20; i++) snprintf(server.run_id + i * 2, 3, "%02x", idbytes[i]);
+    server.unix_fd = -1;
+    server.active_expire_enabled = 1;
+    server_update_time();
+    server.start_time_ms = server.now_ms;
+    server.start_mono_us = ev_monotonic_us();
+    server.lastsave_s = server.now_ms / 1000;
+}
+
+/* Everything after the configuration is known. */
+static int server_open(void) {
+    if (server.cfg.daemonize && !server.cfg.supervised) daemonize();
+    server.pid = getpid();
+    setup_signals();
+    server_apply_hz();
+    server_apply_maxclients();
+    server.loop = ev_create((int)server.cfg.maxclients + 128);
+    if (!server.loop) {
+        server_log(LL_WARNING, "Failed creating the event loop. Error message: '%s'", strerror(errno));
+        return -1;
+    }
+    server.db_count = server.cfg.databases;
+    server.dbs = mem_calloc(sizeof(Db) * (size_t)server.db_count);
+    for (int i = 0; i < server.db_count; i++) {
+        server.dbs[i].id = i;
+        server.dbs[i].keys = ht_create(&kv_keys_httype);
+        server.dbs[i].expires = ht_create(&kv_expires_httype);
+    }
+    if (accept_init_listeners() == -1) return -1;
+    if (server.cfg.daemonize || server.cfg.pidfile) write_pidfile();
+    server.cron_timer_id = ev_add_timer(server.loop, 1, server_cron, NULL);
+    ev_set_before_sleep(server.loop, before_sleep);
+    server.used_memory_startup = mem_used();
+    server.used_memory_peak = server.used_memory_startup;
+    server.rss_cached = mem_rss();
+    server.stat.inst_last_sample_ms = (uint64_t)server.now_ms;
+    return 0;
+}
+
+static void show_banner(void) {
+    int bits = (int)(sizeof(void *) * 8);
+    if (server.cfg.always_show_logo || (isatty(STDOUT_FILENO) && (!server.cfg.logfile || !server.cfg.logfile[0]))) {
+        char art[1024];
+        snprintf(art, sizeof(art),
+                 "\n"
+                 "      .-----------.\n"
+                 "     /  _   _   _  \\      Valkey-compatible server %s (%s level %s) %d bit\n"
+                 "    |  |_| |_| |_|  |\n"
+                 "    |   key/value   |     Running in standalone mode\n"
+                 "    |  _   _   _    |     Port: %d\n"
+                 "    | |_| |_| |_|   |     PID: %d\n"
+                 "     \\             /\n"
+                 "      '-----------'\n",
+                 OUR_VERSION, SERVER_NAME, SERVER_VERSION, bits, server.cfg.port, (int)server.pid);
+        server_log(LL_NOTICE, "%s", art);
+    } else {
+        server_log(LL_NOTICE, "Running mode=standalone, port=%d. PID: %d", server.cfg.port, (int)server.pid);
+    }
+}
+
+void server_run(void) {
+    server_log(LL_NOTICE, "oO0OoO0OoO0Oo Valkey is starting oO0OoO0OoO0Oo");
+    server_log(LL_NOTICE, "Valkey version=%s, bits=%d, commit=00000000, modified=0, pid=%d, just started",
+               SERVER_VERSION, (int)(sizeof(void *) * 8), (int)getpid());
+    if (server.config_file) server_log(LL_NOTICE, "Configuration loaded");
+    else server_log(LL_WARNING, "Warning: no config file specified, using the default config. In order to specify a config file use valkey-server /path/to/valkey.conf");
+    if (server_open() == -1) exit(1);
+    server_log(LL_NOTICE, "monotonic clock: POSIX clock_gettime");
+    show_banner();
+    config_log_unsupported();
+    server_log(LL_NOTICE, "Server initialized");
+    if (server.listen_count) server_log(LL_NOTICE, "Ready to accept connections tcp");
+    if (server.unix_fd != -1) server_log(LL_NOTICE, "Ready to accept connections unix");
+    ev_main(server.loop);
+    exit(server.exit_code);
+}
+
+void server_shutdown(void) {
+    server_log(LL_WARNING, "User requested shutdown...");
+    accept_close_listeners();
+    if (server.cfg.pidfile && server.cfg.pidfile[0]) unlink(server.cfg.pidfile);
+    server_log(LL_WARNING, "Valkey is now ready to exit, bye bye...");
+    ev_stop(server.loop);
+}

@@ -1,0 +1,45 @@
+#!/bin/sh
+# install-deps.sh - installs the Debian packages a task needs, only when
+# one is missing.  As root it runs apt-get; otherwise it prints the exact
+# command to run.  Nothing is fetched from anywhere but Debian's archive.
+#
+#   utils/install-deps.sh build [MALLOC=libc|jemalloc]   compile the server
+#   utils/install-deps.sh test  [MALLOC=...]              build + run every test
+#   utils/install-deps.sh arm                             cross builds + qemu
+#   utils/install-deps.sh bench                           side-by-side benchmark
+set -e
+
+task=${1:-build}
+malloc=jemalloc
+for arg in "$@"; do
+    case "$arg" in MALLOC=*) malloc=${arg#MALLOC=} ;; esac
+done
+
+pkgs="gcc make libc6-dev"
+[ "$malloc" = jemalloc ] && pkgs="$pkgs libjemalloc-dev"
+case "$task" in
+    build) ;;
+    test) pkgs="$pkgs tcl libhiredis-dev redis-server" ;;
+    arm) pkgs="$pkgs tcl gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user" ;;
+    bench) pkgs="$pkgs redis-server redis-tools" ;;
+    *) echo "usage: $0 build|test|arm|bench [MALLOC=libc|jemalloc]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+    echo "Installing missing Debian packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends $missing
+else
+    echo "Missing Debian packages:$missing"
+    echo "Run as root:  apt-get update && apt-get install -y$missing"
+    exit 1
+fi
