@@ -16,6 +16,13 @@
 #   .close           close the connection
 #   .timeout MS      per-reply read timeout
 #   .lasttype        RESP type of the last top-level reply read
+#   .readpush        next RESP3 push message (typed), queued or from the wire
+#   .pushes          all queued push messages (typed), emptying the queue
+#
+# RESP3 push messages (`>`) are out-of-band: while waiting for a reply the
+# client sets them aside, so the reply that follows is what a command
+# returns.  Read them with .readpush (pub/sub in RESP3: .send SUBSCRIBE ..
+# then .readpush for the confirmation and each message).
 #
 # Plain replies: simple/bulk/verbatim/double/bignum -> string, integer ->
 # integer, boolean -> 1/0, null of any kind -> "" (use .lasttype or the
@@ -55,6 +62,7 @@ proc resp::connect {host port args} {
     set st(eof) 0
     set st(wake) 0
     set st(lasttype) ""
+    set st(pushes) {}
     set st(timeout) [expr {[dict get $opts -timeout] ne "" ? [dict get $opts -timeout] : $default_timeout}]
     interp alias {} $name {} ::resp::dispatch $name
     return $name
@@ -99,6 +107,8 @@ proc resp::dispatch {name args} {
         .close    { resp::close_client $name; return }
         .timeout  { set st(timeout) [lindex $args 1]; return }
         .lasttype { return $st(lasttype) }
+        .readpush { return [resp::read_push $name] }
+        .pushes   { set p $st(pushes); set st(pushes) {}; return $p }
         .fd       { return $st(fd) }
         default {
             resp::write_cmd $name $args
@@ -245,9 +255,28 @@ proc resp::wait_closed {name {ms 5000}} {
 proc resp::read_reply {name} {
     upvar #0 ${name}_state st
     set deadline [expr {[clock milliseconds] + $st(timeout)}]
-    set r [resp::parse $name $deadline]
+    while 1 {
+        set r [resp::parse $name $deadline]
+        if {[lindex $r 0] ne "push"} break
+        lappend st(pushes) $r
+    }
     set st(lasttype) [lindex $r 0]
     set ::resp::last_type [lindex $r 0]
+    return $r
+}
+
+proc resp::read_push {name} {
+    upvar #0 ${name}_state st
+    if {[llength $st(pushes)]} {
+        set p [lindex $st(pushes) 0]
+        set st(pushes) [lrange $st(pushes) 1 end]
+        return $p
+    }
+    set deadline [expr {[clock milliseconds] + $st(timeout)}]
+    set r [resp::parse $name $deadline]
+    if {[lindex $r 0] ne "push"} {
+        return -code error -errorcode {RESP PROTO} "expected a push message, got [lindex $r 0]"
+    }
     return $r
 }
 

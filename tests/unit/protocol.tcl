@@ -234,3 +234,71 @@ with_server -config {client-query-buffer-limit 1mb} {
         expect_eq [r strlen under] 900000
     }
 }
+
+# DEBUG PROTOCOL makes the server emit each reply type on demand: it checks
+# the reply encoder for every RESP3 type and its RESP2 downgrade.
+tagged {needs:debug-protocol} {
+    with_server {
+        test "RESP3 encodings of every reply type" {
+            set c [new_client -resp 3]
+            expect_eq [$c .typed debug protocol string] {bulk {Hello World}}
+            expect_eq [$c .typed debug protocol integer] {int 12345}
+            expect_eq [$c .typed debug protocol double] {double 3.141}
+            expect_eq [$c .typed debug protocol bignum] {bignum 1234567999999999999999999999999999999}
+            expect_eq [$c .typed debug protocol null] {null}
+            expect_eq [$c .typed debug protocol true] {bool 1}
+            expect_eq [$c .typed debug protocol false] {bool 0}
+            expect_eq [$c .typed debug protocol array] [list array [list {int 0} {int 1} {int 2}]]
+            expect_eq [$c .typed debug protocol set] [list set [list {int 0} {int 1} {int 2}]]
+            expect_eq [$c .typed debug protocol map] \
+                [list map [list {int 0} {bool 0} {int 1} {bool 1} {int 2} {bool 0}]]
+            expect_eq [$c .typed debug protocol verbatim] [list verbatim txt "This is a verbatim\nstring"]
+            $c .close
+        }
+        test "RESP3 attribute precedes the real reply" {
+            set c [new_client -resp 3]
+            set t [$c .typed debug protocol attrib]
+            expect_eq [lindex $t 0] attr
+            expect_eq [resp::plain [lindex $t 2]] "Some real reply following the attribute"
+            expect_eq [$c debug protocol attrib] "Some real reply following the attribute"
+            expect_eq [$c ping] PONG
+            $c .close
+        }
+        test "RESP3 push is out of band and followed by the reply" {
+            set c [new_client -resp 3]
+            expect_eq [$c debug protocol push] "Some real reply following the push reply"
+            set p [$c .readpush]
+            expect_eq [resp::plain $p] {server-cpu-usage 42}
+            expect_eq [$c ping] PONG
+            $c .close
+        }
+        test "RESP2 downgrades of the RESP3 types" {
+            expect_eq [r .typed debug protocol double] {bulk 3.141}
+            expect_eq [r .typed debug protocol bignum] {bulk 1234567999999999999999999999999999999}
+            expect_eq [r .typed debug protocol null] {nullbulk}
+            expect_eq [r .typed debug protocol true] {int 1}
+            expect_eq [r .typed debug protocol false] {int 0}
+            expect_eq [r .typed debug protocol set] [list array [list {int 0} {int 1} {int 2}]]
+            expect_eq [r .typed debug protocol map] \
+                [list array [list {int 0} {int 0} {int 1} {int 1} {int 2} {int 0}]]
+            expect_eq [r .typed debug protocol verbatim] [list bulk "This is a verbatim\nstring"]
+            expect_eq [r .typed debug protocol attrib] {bulk {Some real reply following the attribute}}
+            expect_err "ERR RESP2 is not supported by this command" {r debug protocol push}
+        }
+    }
+}
+
+tagged {needs:pubsub} {
+    with_server {
+        test "RESP3 pub/sub messages arrive as push replies" {
+            set sub [new_client -resp 3]
+            $sub .send subscribe news
+            expect_eq [resp::plain [$sub .readpush]] {subscribe news 1}
+            expect_eq [r publish news hello] 1
+            expect_eq [$sub .readpush] [list push [list {bulk message} {bulk news} {bulk hello}]]
+            # ordinary commands still work on a RESP3 subscriber
+            expect_eq [$sub ping] PONG
+            $sub .close
+        }
+    }
+}

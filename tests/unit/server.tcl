@@ -33,7 +33,12 @@ with_server {
         expect_re {^[0-9a-f]{40}$} [info_get $info run_id]
         expect_eq [info_get $info config_file] [srv conf]
         expect_is integer [info_get $info uptime_in_seconds]
-        expect_eq [info_get $info redis_mode] standalone
+        # Valkey 8 renamed redis_mode to server_mode.
+        if {[is_valkey]} {
+            expect_eq [info_get $info server_mode] standalone
+        } else {
+            expect_eq [info_get $info redis_mode] standalone
+        }
         expect_re {^\d+\.\d+\.\d+$} [info_get $info redis_version]
     }
     test "INFO server identifies Valkey 8 with a Redis 7.2.4 compat version" {
@@ -257,5 +262,29 @@ with_server {
         r .send shutdown nosave
         expect_eq [r .closed 5000] 1
         expect_eq [srvh::wait_exit $pid 5000] 1
+    }
+}
+
+with_server {
+    test "restart keeps the directory and port and gets a new pid" {
+        set dir [srv dir]
+        set port [srv port]
+        set pid [srv pid]
+        r set k v
+        restart_server
+        expect_eq [srv dir] $dir
+        expect_eq [srv port] $port
+        expect_ne [srv pid] $pid
+        expect_eq [r ping] PONG
+        # no RDB or AOF configured: nothing comes back
+        expect_eq [r dbsize] 0
+    }
+    test "SIGKILL stops the server at once" {
+        set pid [srv pid]
+        kill_server
+        expect_eq [srvh::alive $pid] 0
+        expect_eq [r .closed 2000] 1
+        restart_server -kill 1
+        expect_eq [r ping] PONG
     }
 }

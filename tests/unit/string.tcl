@@ -503,8 +503,29 @@ with_server {
     test "OBJECT ENCODING embstr for short strings" {
         r set e2 hello
         expect_eq [r object encoding e2] embstr
-        r set e2 [string repeat a 44]
-        expect_eq [r object encoding e2] embstr
+    }
+    test "embstr / raw boundary" {
+        # Redis 7 embeds values up to 44 bytes.  Valkey 8 embeds the key in
+        # the same 64-byte allocation as the value (object header 16 bytes,
+        # key and value each as an sds8 with a 3-byte header and NUL, plus
+        # one byte for the key header size), so with the two-byte key "e2"
+        # and no TTL the largest embedded value is 37 bytes; a TTL takes
+        # another 8 bytes.
+        if {[is_valkey]} {
+            r set e2 [string repeat a 37]
+            expect_eq [r object encoding e2] embstr
+            r set e2 [string repeat a 38]
+            expect_eq [r object encoding e2] raw
+            r set e2 [string repeat a 29] EX 100
+            expect_eq [r object encoding e2] embstr
+            r set e2 [string repeat a 30] EX 100
+            expect_eq [r object encoding e2] raw
+        } else {
+            r set e2 [string repeat a 44]
+            expect_eq [r object encoding e2] embstr
+            r set e2 [string repeat a 45]
+            expect_eq [r object encoding e2] raw
+        }
     }
     test "OBJECT ENCODING raw for long strings" {
         r set e3 [string repeat a 45]
