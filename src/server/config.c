@@ -1644,6 +1644,10 @@ static void config_set_command(Client *c) {
             goto rollback;
         }
     }
+    for (int i = 0; i < count; i++)
+        if (!row_supported(defs[i]))
+            server_log(LL_WARNING, "CONFIG SET %s: value stored, but this version does not act on it yet",
+                       defs[i]->name);
     reply_ok(c);
     goto cleanup;
 
