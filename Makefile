@@ -79,7 +79,7 @@ $(BUILD)/valkey-server: $(LIB_OBJ) $(SERVER_OBJ)
 
 # Always refresh the copy in src/ from the current configuration's build.
 src/valkey-server: $(BUILD)/valkey-server FORCE
-	@cmp -s $< $@ || cp $< $@
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 -include $(LIB_OBJ:.o=.d) $(SERVER_OBJ:.o=.d)
 

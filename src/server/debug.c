@@ -84,6 +84,59 @@ static void dataset_digest(char out[41]) {
     hex20(total, out);
 }
 
+/* DEBUG PROTOCOL <type>: one reply of each RESP type, for client tests. */
+static void debug_protocol(Client *c, const Arg *t) {
+    if (arg_equals(t, "string")) {
+        reply_bulk_cstr(c, "Hello World");
+    } else if (arg_equals(t, "integer")) {
+        reply_int(c, 12345);
+    } else if (arg_equals(t, "double")) {
+        reply_double(c, 3.141);
+    } else if (arg_equals(t, "bignum")) {
+        reply_bignum(c, "1234567999999999999999999999999999999", 37);
+    } else if (arg_equals(t, "null")) {
+        reply_null(c);
+    } else if (arg_equals(t, "array")) {
+        reply_array_len(c, 3);
+        for (int i = 0; i < 3; i++) reply_int(c, i);
+    } else if (arg_equals(t, "set")) {
+        reply_set_len(c, 3);
+        for (int i = 0; i < 3; i++) reply_int(c, i);
+    } else if (arg_equals(t, "map")) {
+        reply_map_len(c, 3);
+        for (int i = 0; i < 3; i++) {
+            reply_int(c, i);
+            reply_bool(c, i == 1);
+        }
+    } else if (arg_equals(t, "attrib")) {
+        if (reply_attribute_len(c, 1)) {
+            reply_bulk_cstr(c, "key-popularity");
+            reply_array_len(c, 2);
+            reply_bulk_cstr(c, "key:123");
+            reply_int(c, 90);
+        }
+        reply_bulk_cstr(c, "Some real reply following the attribute");
+    } else if (arg_equals(t, "push")) {
+        if (c->resp < 3) {
+            reply_error(c, "RESP2 is not supported by this command");
+            return;
+        }
+        reply_push_len(c, 2);
+        reply_bulk_cstr(c, "server-cpu-usage");
+        reply_int(c, 42);
+        reply_bulk_cstr(c, "Some real reply following the push reply");
+    } else if (arg_equals(t, "true")) {
+        reply_bool(c, 1);
+    } else if (arg_equals(t, "false")) {
+        reply_bool(c, 0);
+    } else if (arg_equals(t, "verbatim")) {
+        reply_verbatim(c, "This is a verbatim\nstring", 25, "txt");
+    } else {
+        reply_error(c, "Wrong protocol type name. Please use one of the following: string|integer|double|bignum|"
+                       "null|array|set|map|attrib|push|verbatim|true|false");
+    }
+}
+
 static const char *debug_help[] = {
     "DIGEST",
     "    Output a hex signature representing the current DB content.",
@@ -96,6 +149,10 @@ static const char *debug_help[] = {
     "    Write <message> to the server log.",
     "OBJECT <key>",
     "    Show low level info about the <key> and associated value.",
+    "PROTOCOL <type>",
+    "    Reply with a test value of the specified type. <type> can be: string,",
+    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+    "    true, false.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the server does it as it should).",
@@ -155,6 +212,8 @@ void debug_command(Client *c) {
         snprintf(buf, sizeof(buf), "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%u",
                  (void *)kv, kv_encoding_name(kv_encoding(kv)), serialized, then, idle);
         reply_simple(c, buf);
+    } else if (arg_equals(sub, "protocol") && c->argc == 3) {
+        debug_protocol(c, &c->argv[2]);
     } else if (arg_equals(sub, "digest") && c->argc == 2) {
         char hex[41];
         dataset_digest(hex);

@@ -82,8 +82,8 @@ static Kv *kv_alloc(const char *key, size_t klen, int with_expire, size_t vsize,
     return kv;
 }
 
-Kv *kv_new_string(const char *key, size_t klen, const char *val, size_t vlen) {
-    if (vlen > EMBSTR_MAX_LEN) return kv_new_raw(key, klen, str_new(val, vlen));
+Kv *kv_new_string(const char *key, size_t klen, const char *val, size_t vlen, int with_ttl) {
+    if (klen + vlen + (with_ttl ? 8 : 0) > EMBSTR_MAX_COMBINED) return kv_new_raw(key, klen, str_new(val, vlen));
     Kv *kv = kv_alloc(key, klen, 0, 4 + vlen, OBJ_STRING, ENC_EMBSTR);
     char *v = BW(kv) + value_off(kv);
     store_u32(v, (uint32_t)vlen);
@@ -97,10 +97,10 @@ Kv *kv_new_int(const char *key, size_t klen, long long n) {
     return kv;
 }
 
-Kv *kv_new_string_auto(const char *key, size_t klen, const char *val, size_t vlen) {
+Kv *kv_new_string_auto(const char *key, size_t klen, const char *val, size_t vlen, int with_ttl) {
     long long n;
     if (vlen <= 20 && str_to_ll(val, vlen, &n)) return kv_new_int(key, klen, n);
-    return kv_new_string(key, klen, val, vlen);
+    return kv_new_string(key, klen, val, vlen, with_ttl);
 }
 
 Kv *kv_new_raw(const char *key, size_t klen, Str *val) {

@@ -236,6 +236,26 @@ void reply_verbatim(Client *c, const char *p, size_t len, const char *ext) {
     reply_raw(c, "\r\n", 2);
 }
 
+void reply_bignum(Client *c, const char *digits, size_t len) {
+    if (c->resp < 3) {
+        reply_bulk(c, digits, len);
+        return;
+    }
+    reply_raw(c, "(", 1);
+    reply_raw(c, digits, len);
+    reply_raw(c, "\r\n", 2);
+}
+
+int reply_attribute_len(Client *c, long long n) {
+    if (c->resp < 3) return 0;
+    reply_header(c, '|', n);
+    return 1;
+}
+
+void reply_push_len(Client *c, long long n) {
+    reply_header(c, c->resp >= 3 ? '>' : '*', n);
+}
+
 void reply_help(Client *c, const char **lines) {
     long long n = 0;
     while (lines[n]) n++;

@@ -37,8 +37,10 @@ enum { OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4, OB
 enum { ENC_RAW = 0, ENC_INT = 1, ENC_HASHTABLE = 2, ENC_INTSET = 6, ENC_SKIPLIST = 7,
        ENC_EMBSTR = 8, ENC_QUICKLIST = 9, ENC_STREAM = 10, ENC_LISTPACK = 11 };
 
-/* Strings up to this length are stored inside the key's allocation. */
-#define EMBSTR_MAX_LEN 44
+/* A string is stored inside the key's allocation (ENC_EMBSTR) when key and
+ * value together are this short, counting 8 more bytes for a TTL: the
+ * point where Valkey 8 stops embedding, so OBJECT ENCODING agrees. */
+#define EMBSTR_MAX_COMBINED 39
 #define LRU_BITS 24
 #define LRU_CLOCK_MAX ((1u << LRU_BITS) - 1)
 
@@ -53,9 +55,10 @@ typedef struct StrView {
     char ibuf[24];
 } StrView;
 
-Kv *kv_new_string(const char *key, size_t klen, const char *val, size_t vlen);
+/* with_ttl says whether a TTL will be set: it changes what fits inline. */
+Kv *kv_new_string(const char *key, size_t klen, const char *val, size_t vlen, int with_ttl);
 /* Stores the value as ENC_INT when it is the canonical text of an integer. */
-Kv *kv_new_string_auto(const char *key, size_t klen, const char *val, size_t vlen);
+Kv *kv_new_string_auto(const char *key, size_t klen, const char *val, size_t vlen, int with_ttl);
 Kv *kv_new_int(const char *key, size_t klen, long long v);
 /* A string value that is always ENC_RAW (for values modified in place). */
 Kv *kv_new_raw(const char *key, size_t klen, Str *val);
@@ -339,6 +342,11 @@ void reply_set_len(Client *c, long long n);   /* RESP2: array */
 void reply_double(Client *c, double d);
 void reply_bool(Client *c, int b);
 void reply_verbatim(Client *c, const char *p, size_t len, const char *ext);
+void reply_bignum(Client *c, const char *digits, size_t len); /* RESP2: bulk */
+/* RESP3 attribute map header; RESP2 has no attributes, so the caller must
+ * skip the attribute's body too (returns 0 then). */
+int reply_attribute_len(Client *c, long long n);
+void reply_push_len(Client *c, long long n);  /* RESP2: array */
 /* Replies with a help array: a title line followed by lines (NULL ended). */
 void reply_help(Client *c, const char **lines);
 void reply_wrong_arity(Client *c, const char *fullname);

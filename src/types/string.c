@@ -2,7 +2,7 @@
  * APPEND/SETRANGE, LCS.
  *
  * Values are stored as ENC_INT when they are the canonical text of a
- * 64-bit integer, inline (ENC_EMBSTR) up to 44 bytes, and as a separate
+ * 64-bit integer, inline (ENC_EMBSTR) when key and value are short, as a
  * Str (ENC_RAW) otherwise or once modified in place (APPEND, SETRANGE),
  * which is what OBJECT ENCODING reports in Valkey too. */
 #include <limits.h>
@@ -96,7 +96,7 @@ static int parse_set_options(Client *c, int first, int allowed, int *flags, int6
 /* Stores value under key with the given TTL (-1 none), replacing what was
  * there.  keep_ttl keeps the old TTL instead. */
 static void store_string(Client *c, const Arg *key, const char *val, size_t vlen, int64_t when, int keep_ttl) {
-    Kv *kv = kv_new_string_auto(key->p, key->len, val, vlen);
+    Kv *kv = kv_new_string_auto(key->p, key->len, val, vlen, when != -1);
     if (when != -1) kv = kv_with_expire(kv, when);
     kv = db_set(c->db, kv, keep_ttl);
     db_signal_modified(c->db, key->p, key->len);
@@ -331,7 +331,7 @@ void incrbyfloat_command(Client *c) {
     char buf[NUMCONV_LD_BUF];
     size_t len = ld_to_str(buf, sizeof(buf), result);
     /* Stored as text, never as an integer, like Valkey does. */
-    Kv *fresh = kv_new_string(key->p, key->len, buf, len);
+    Kv *fresh = kv_new_string(key->p, key->len, buf, len, kv && kv_has_expire(kv));
     if (kv) replace_value(c, kv, fresh);
     else db_add(c->db, fresh);
     db_signal_modified(c->db, key->p, key->len);
@@ -363,7 +363,7 @@ void append_command(Client *c) {
     const Arg *key = &c->argv[1], *val = &c->argv[2];
     Kv *kv = db_lookup_write(c->db, key);
     if (!kv) {
-        db_add(c->db, kv_new_string_auto(key->p, key->len, val->p, val->len));
+        db_add(c->db, kv_new_string_auto(key->p, key->len, val->p, val->len, 0));
         db_signal_modified(c->db, key->p, key->len);
         reply_int(c, (long long)val->len);
         return;
