@@ -3,6 +3,7 @@
 #
 #   tclsh tests/run.tcl [--server PATH] [--clients N] [--tags a,-b]
 #                       [--file NAME ...] [--verbose] [--keep-tmp]
+#                       [--timeout SECONDS]   (per test file, default 900)
 #
 # The parent process hands whole test files to N worker processes (this
 # script again, with --worker), collects their output and prints it file by
@@ -25,6 +26,7 @@ set opt(verbose) 0
 set opt(keep) 0
 set opt(worker) 0
 set opt(slot) 0
+set opt(timeout) 900
 
 for {set i 0} {$i < [llength $argv]} {incr i} {
     set a [lindex $argv $i]
@@ -42,6 +44,7 @@ for {set i 0} {$i < [llength $argv]} {incr i} {
         --keep-tmp { set opt(keep) 1 }
         --worker  { set opt(worker) 1 }
         --slot    { set opt(slot) [lindex $argv [incr i]] }
+        --timeout { set opt(timeout) [lindex $argv [incr i]] }
         -h - --help { usage }
         default   { puts stderr "unknown option: $a"; usage }
     }
@@ -56,6 +59,7 @@ proc run_worker {} {
     }
     srvh::init $opt(server) [file join $tests_dir tmp] $opt(slot)
     set srvh::keep_tmp $opt(keep)
+    set srvh::announce 1
     set tf::verbose $opt(verbose)
     tf::set_filter $opt(tags)
     set file [lindex $opt(files) 0]
@@ -117,7 +121,9 @@ proc launch {} {
         if {$opt(keep)} { lappend cmd --keep-tmp }
         set fd [open |[concat $cmd [list 2>@1]] r]
         fconfigure $fd -blocking 0 -buffering line
-        set job($fd) [dict create file [file tail $f] slot $slot out {} result "" t0 [clock milliseconds]]
+        set job($fd) [dict create file [file tail $f] slot $slot out {} result "" \
+                          t0 [clock milliseconds] servers {} timedout 0]
+        dict set job($fd) timer [after [expr {$opt(timeout) * 1000}] [list on_timeout $fd]]
         fileevent $fd readable [list on_output $fd]
         incr running
     }
@@ -128,6 +134,12 @@ proc on_output {fd} {
     while {[gets $fd line] >= 0} {
         if {[string match "@@RESULT *" $line]} {
             dict set job($fd) result [lrange $line 1 end]
+        } elseif {[string match "@@SPAWN *" $line]} {
+            dict lappend job($fd) servers [lindex $line 1]
+        } elseif {[string match "@@REAP *" $line]} {
+            set l [dict get $job($fd) servers]
+            set i [lsearch -exact $l [lindex $line 1]]
+            if {$i >= 0} { dict set job($fd) servers [lreplace $l $i $i] }
         } else {
             dict lappend job($fd) out $line
         }
@@ -135,8 +147,20 @@ proc on_output {fd} {
     if {[eof $fd]} { finish $fd }
 }
 
+# A test file ran too long: kill its worker (its servers are killed when the
+# worker's pipe closes, in finish).
+proc on_timeout {fd} {
+    global job
+    if {![info exists job($fd)]} return
+    dict set job($fd) timedout 1
+    foreach p [pid $fd] { catch {exec kill -KILL $p} }
+}
+
 proc finish {fd} {
-    global job running free_slots total_pass total_fail done
+    global job running free_slots total_pass total_fail done opt
+    after cancel [dict get $job($fd) timer]
+    # Servers the worker started and did not stop (crash or timeout).
+    foreach p [dict get $job($fd) servers] { catch {exec kill -KILL $p} }
     fconfigure $fd -blocking 1
     set status [catch {close $fd} cerr]
     set j $job($fd)
@@ -144,6 +168,9 @@ proc finish {fd} {
     set name [dict get $j file]
     foreach line [dict get $j out] { puts $line }
     set res [dict get $j result]
+    if {[dict get $j timedout]} {
+        puts "\[ERROR\] $name: timed out after $opt(timeout)s and was killed"
+    }
     if {$res eq ""} {
         puts "\[ERROR\] $name: worker exited without a result[expr {$status ? ": $cerr" : ""}]"
         set p 0; set f 1

@@ -96,7 +96,11 @@ proc test {name body args} {
             foreach line [split $res \n] { puts "    $line" }
         } elseif {[lindex $ec 0] eq "RESP"} {
             puts "    expected: a reply (no error)"
-            puts "    actual:   [lindex $ec 1] [tf::show $res]"
+            if {[lindex $ec 1] eq "ERR"} {
+                puts "    actual:   error reply: [tf::show $res]"
+            } else {
+                puts "    actual:   [tf::show $res]"
+            }
         } else {
             puts "    expected: test body to run"
             puts "    actual:   Tcl error: $res"

@@ -274,6 +274,7 @@ proc resp::read_push {name} {
     }
     set deadline [expr {[clock milliseconds] + $st(timeout)}]
     set r [resp::parse $name $deadline]
+    if {[lindex $r 0] eq "error"} { return [resp::reply_plain $r] }
     if {[lindex $r 0] ne "push"} {
         return -code error -errorcode {RESP PROTO} "expected a push message, got [lindex $r 0]"
     }

@@ -18,6 +18,14 @@ namespace eval srvh {
     variable all {}
     variable seq 0
     variable keep_tmp 0
+    # In a worker, tell the parent runner about every server pid so it can
+    # clean up if this process dies or times out.
+    variable announce 0
+}
+
+proc srvh::note {what pid} {
+    variable announce
+    if {$announce} { puts "@@$what $pid"; flush stdout }
 }
 
 proc srvh::init {binary tmproot slot} {
@@ -137,6 +145,7 @@ proc srvh::start {args} {
             dict set h unixsocket [string map [list %DIR% $dir] [dict get $cfg unixsocket]]
         }
         lappend all $pid
+        srvh::note SPAWN $pid
         if {![dict get $o -wait]} { return $h }
         set r [srvh::wait_ready $h [dict get $o -timeout]]
         if {$r eq "ok"} { return $h }
@@ -173,6 +182,7 @@ proc srvh::start_existing {h wait} {
     set pid [exec $binary [dict get $h conf] {*}[dict get $h args] >> [dict get $h log] 2>> [dict get $h stderr] &]
     dict set h pid $pid
     lappend all $pid
+    srvh::note SPAWN $pid
     if {$wait} {
         set r [srvh::wait_ready $h 20000]
         if {$r ne "ok"} {
@@ -217,12 +227,13 @@ proc srvh::forget {pid} {
     variable all
     set i [lsearch -exact $all $pid]
     if {$i >= 0} { set all [lreplace $all $i $i] }
+    srvh::note REAP $pid
 }
 
 # Worker exit: nothing we started may outlive us.
 proc srvh::kill_all {} {
     variable all
-    foreach pid $all { catch {exec kill -KILL $pid} }
+    foreach pid $all { catch {exec kill -KILL $pid}; srvh::note REAP $pid }
     set all {}
 }
 

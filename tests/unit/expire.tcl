@@ -26,7 +26,13 @@ with_server {
         set pat [expr {[clock milliseconds] + 600000}]
         expect_eq [r pexpireat e3 $pat] 1
         expect_eq [r pexpiretime e3] $pat
-        expect_eq [r expiretime e3] [expr {$pat / 1000}]
+        # EXPIRETIME rounds the millisecond time to the nearest second
+        expect_eq [r expiretime e3] [expr {($pat + 500) / 1000}]
+        set s [expr {[clock seconds] + 700}]
+        r pexpireat e3 [expr {$s * 1000 + 600}]
+        expect_eq [r expiretime e3] [expr {$s + 1}]
+        r pexpireat e3 [expr {$s * 1000 + 400}]
+        expect_eq [r expiretime e3] $s
     }
     test "TTL and PTTL of persistent and missing keys" {
         r set p1 v
