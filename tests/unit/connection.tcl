@@ -30,6 +30,18 @@ with_server {
         r SeT casekey v
         expect_eq [r GET casekey] v
     }
+    test "SELECT changes the DB of this connection only" {
+        set c [new_client]
+        expect_eq [$c select 2] OK
+        $c set seltest two
+        expect_eq [r exists seltest] 0
+        r select 2
+        expect_eq [r get seltest] two
+        r select 0
+        expect_err "ERR DB index is out of range" {$c select 16}
+        expect_eq [$c get seltest] two
+        $c .close
+    }
     test "QUIT replies OK and closes the connection" {
         set c [new_client]
         $c .send quit
