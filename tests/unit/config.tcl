@@ -164,6 +164,7 @@ with_server {
     test "unknown directive in the config file is fatal and names the line" {
         set f [write_temp_conf "port 0\nbogus-directive yes\n"]
         lassign [run_server_once [list $f]] status out
+        file delete -force [file dirname $f]
         expect_ne $status 0
         expect_glob "*FATAL CONFIG FILE ERROR*" $out
         expect_glob "*line 2*" $out
@@ -172,6 +173,7 @@ with_server {
     test "bad value in the config file is fatal" {
         set f [write_temp_conf "port 0\n\n# comment\nmaxmemory lots\n"]
         lassign [run_server_once [list $f]] status out
+        file delete -force [file dirname $f]
         expect_ne $status 0
         expect_glob "*FATAL CONFIG FILE ERROR*" $out
         expect_glob "*line 4*" $out
