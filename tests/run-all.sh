@@ -94,8 +94,9 @@ if [ -z "$ONLY" ] || [ "$ONLY" = hiredis ]; then
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = tcl ]; then
+    # Lists and pub/sub do not exist yet: their tests wait for those issues.
     # shellcheck disable=SC2086
-    tclsh tests/run.tcl --server "$SERVER" ${TCL_ARGS:-} >"$tmp/out" 2>&1
+    tclsh tests/run.tcl --server "$SERVER" --tags -needs:list,-needs:pubsub ${TCL_ARGS:-} >"$tmp/out" 2>&1
     rc=$?
     grep -E '^\[(err|exception|fail)|FAIL|Error' "$tmp/out" | head -100
     tally "tcl" "$tmp/out" $rc

@@ -204,9 +204,8 @@ void ht_add(Htable *ht, void *entry) {
 /* Finds the link pointing at the entry with this key: either a bucket
  * slot or the next field of the previous entry.  Returns the table index
  * or -1. */
-static int find_link(Htable *ht, const char *key, size_t len, const void *want,
+static int find_link(Htable *ht, const char *key, size_t len, const void *want, uint64_t hash,
                      char **link_out) {
-    uint64_t hash = ht->type->hash(key, len);
     for (int t = 0; t < 2; t++) {
         if (ht->size[t] == 0) break;
         uint64_t idx = hash & (ht->size[t] - 1);
@@ -228,9 +227,14 @@ static int find_link(Htable *ht, const char *key, size_t len, const void *want,
 
 void *ht_remove(Htable *ht, const char *key, size_t len) {
     if (ht_count(ht) == 0) return NULL;
+    return ht_remove_hashed(ht, key, len, ht->type->hash(key, len));
+}
+
+void *ht_remove_hashed(Htable *ht, const char *key, size_t len, uint64_t hash) {
+    if (ht_count(ht) == 0) return NULL;
     rehash_on_access(ht);
     char *link;
-    int t = find_link(ht, key, len, NULL, &link);
+    int t = find_link(ht, key, len, NULL, hash, &link);
     if (t < 0) return NULL;
     void *e = load_ptr(link);
     store_ptr(link, next_of(ht, e));
@@ -242,8 +246,12 @@ void *ht_remove(Htable *ht, const char *key, size_t len) {
 }
 
 int ht_replace(Htable *ht, const void *old_entry, void *new_entry, const char *key, size_t len) {
+    return ht_replace_hashed(ht, old_entry, new_entry, ht->type->hash(key, len));
+}
+
+int ht_replace_hashed(Htable *ht, const void *old_entry, void *new_entry, uint64_t hash) {
     char *link;
-    int t = find_link(ht, key, len, old_entry, &link);
+    int t = find_link(ht, NULL, 0, old_entry, hash, &link);
     if (t < 0) return 0;
     /* old_entry may have been moved by realloc: its next field now lives
      * in new_entry, which the caller copied over. */

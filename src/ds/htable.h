@@ -64,10 +64,12 @@ void ht_add(Htable *ht, void *entry);
 void ht_add_hashed(Htable *ht, void *entry, uint64_t hash);
 /* Unlinks and returns the entry with this key, or NULL. */
 void *ht_remove(Htable *ht, const char *key, size_t len);
+void *ht_remove_hashed(Htable *ht, const char *key, size_t len, uint64_t hash);
 /* Put new_entry where old_entry is linked (same key; old_entry may already
  * be freed by realloc, so it is only compared, never read). Returns 0 when
  * old_entry was not found. */
 int ht_replace(Htable *ht, const void *old_entry, void *new_entry, const char *key, size_t len);
+int ht_replace_hashed(Htable *ht, const void *old_entry, void *new_entry, uint64_t hash);
 /* A random entry (NULL when empty); not perfectly uniform with long chains. */
 void *ht_random(Htable *ht, uint64_t (*rand64)(void));
 uint64_t ht_scan(Htable *ht, uint64_t cursor, ht_scan_fn *fn, void *priv);

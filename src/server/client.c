@@ -437,18 +437,21 @@ int accept_init_listeners(void) {
     return 0;
 }
 
-/* CONFIG SET bind/port: open the new listeners first, so a failure leaves
- * the old ones serving. */
+/* CONFIG SET bind/port: the old sockets must be closed first, since the
+ * new set usually reuses an address:port of the old one.  On failure the
+ * server has no TCP listener until the config layer rolls the values back
+ * and calls this again, which reopens the old set. */
 int server_apply_listeners(char **errp) {
     char err[512];
     int fds[CONFIG_MAX_BIND], count;
-    if (open_tcp_listeners(fds, &count, err, sizeof(err)) == -1) {
-        if (errp) *errp = mem_strdup(err);
-        return -1;
-    }
     for (int i = 0; i < server.listen_count; i++) {
         ev_del_file(server.loop, server.listen_fds[i], EV_READABLE);
         close(server.listen_fds[i]);
+    }
+    server.listen_count = 0;
+    if (open_tcp_listeners(fds, &count, err, sizeof(err)) == -1) {
+        if (errp) *errp = mem_strdup(err);
+        return -1;
     }
     for (int i = 0; i < count; i++) {
         server.listen_fds[i] = fds[i];

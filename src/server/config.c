@@ -1564,8 +1564,13 @@ static void config_get_command(Client *c) {
 /* ----------------------------------------------------------- CONFIG SET */
 
 static void config_set_command(Client *c) {
-    if (c->argc < 4 || c->argc % 2) {
+    if (c->argc < 4) {
         reply_wrong_arity(c, "config|set");
+        return;
+    }
+    /* An unpaired name is a syntax error, not an arity one, as in Valkey. */
+    if (c->argc % 2) {
+        reply_syntax_error(c);
         return;
     }
     int count = (c->argc - 2) / 2;

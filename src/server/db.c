@@ -70,18 +70,24 @@ int db_delete(Db *db, const char *key, size_t len) {
 Kv *db_set(Db *db, Kv *kv, int keep_ttl) {
     size_t klen;
     const char *key = kv_key(kv, &klen);
-    Kv *old = ht_find(db->keys, key, klen);
+    /* One hash for both tables (they share the hash function), one walk
+     * to find the old entry, then the new one is spliced into its place. */
+    uint64_t h = ht_hash(db->keys, key, klen);
+    Kv *old = ht_find_hashed(db->keys, key, klen, h);
     if (!old) {
-        db_add(db, kv);
+        ht_add_hashed(db->keys, kv, h);
+        if (kv_has_expire(kv)) ht_add_hashed(db->expires, kv, h);
         return kv;
     }
-    int64_t old_ttl = kv_expire(old);
-    /* Take the old entry out whole, then put the new one in: simpler and
-     * no slower than splicing when TTL states differ. */
-    db_unlink(db, key, klen);
+    if (keep_ttl && kv_has_expire(old) && !kv_has_expire(kv)) {
+        kv = kv_with_expire(kv, kv_expire(old));
+        key = kv_key(kv, &klen);
+    }
+    if (kv_has_expire(old)) ht_remove_hashed(db->expires, key, klen, h);
+    kv_copy_links(kv, old);
+    ht_replace_hashed(db->keys, old, kv, h);
     kv_free(old);
-    if (keep_ttl && old_ttl != -1) kv = kv_with_expire(kv, old_ttl);
-    db_add(db, kv);
+    if (kv_has_expire(kv)) ht_add_hashed(db->expires, kv, h);
     return kv;
 }
 

@@ -177,9 +177,8 @@ static int arity_ok(const Command *cmd, int argc) {
     return (cmd->arity > 0 && cmd->arity == argc) || (cmd->arity < 0 && argc >= -cmd->arity);
 }
 
-static void call(Client *c, Command *cmd) {
+static void call(Client *c, Command *cmd, uint64_t start) {
     uint64_t errors_before = c->errors_replied;
-    uint64_t start = ev_monotonic_us();
     cmd->proc(c);
     uint64_t elapsed = ev_monotonic_us() - start;
     cmd->calls++;
@@ -201,7 +200,8 @@ static void update_reply_skip(Client *c) {
 }
 
 int process_command(Client *c) {
-    server_update_time();
+    uint64_t start = ev_monotonic_us();
+    server_update_time_mono(start);
     Command *base = command_lookup(c->argv[0].p, c->argv[0].len);
     Command *cmd = base;
     if (!base) {
@@ -237,7 +237,7 @@ int process_command(Client *c) {
         update_reply_skip(c);
         return 1;
     }
-    call(c, cmd);
+    call(c, cmd, start);
     update_reply_skip(c);
     return 1;
 }

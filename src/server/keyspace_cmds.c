@@ -358,7 +358,8 @@ static void ttl_generic(Client *c, int in_ms, int absolute) {
         return;
     }
     if (absolute) {
-        reply_int(c, in_ms ? when : when / 1000);
+        /* EXPIRETIME rounds to the nearest second, as Valkey does. */
+        reply_int(c, in_ms ? when : (when + 500) / 1000);
         return;
     }
     int64_t left = when - server.now_ms;

@@ -448,6 +448,8 @@ void error_stat_count(const char *msg, size_t len);
 /* ------------------------------------------------------------------ misc */
 
 void server_update_time(void);
+/* Cheaper: derive server.now_ms from a monotonic reading just taken. */
+void server_update_time_mono(uint64_t mono_us);
 void server_init(void);
 void server_run(void);
 void server_shutdown(void);
