@@ -83,7 +83,8 @@ int str_to_ld(const char *s, size_t len, long double *out) {
     char *end;
     errno = 0;
     long double v = strtold(buf, &end);
-    if (*end != '\0') return 0;
+    /* end must reach the real end: an embedded NUL stops strtold early. */
+    if (end != buf + len) return 0;
     if (isnan(v)) return 0;
     if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0)) return 0;
     *out = v;
@@ -99,7 +100,7 @@ int str_to_double(const char *s, size_t len, double *out) {
     char *end;
     errno = 0;
     double v = strtod(buf, &end);
-    if (*end != '\0') return 0;
+    if (end != buf + len) return 0;
     if (isnan(v)) return 0;
     if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || v == 0)) return 0;
     *out = v;

@@ -290,7 +290,11 @@ static void expire_generic(Client *c, long long unit_ms, int absolute) {
         else if (arg_equals(a, "gt")) flags |= EXP_GT;
         else if (arg_equals(a, "lt")) flags |= EXP_LT;
         else {
-            reply_errorf(c, "Unsupported option %.*s", (int)(a->len < 128 ? a->len : 128), a->p);
+            Str *msg = str_from_cstr("Unsupported option ");
+            /* Valkey prints the option as a C string: it ends at a NUL. */
+            msg = str_cat(msg, a->p, strnlen(a->p, a->len));
+            reply_error_len(c, msg->buf, msg->len);
+            str_free(msg);
             return;
         }
     }
@@ -359,7 +363,7 @@ static void ttl_generic(Client *c, int in_ms, int absolute) {
     }
     if (absolute) {
         /* EXPIRETIME rounds to the nearest second, as Valkey does. */
-        reply_int(c, in_ms ? when : (when + 500) / 1000);
+        reply_int(c, in_ms ? when : when / 1000 + (when % 1000 >= 500)); /* no overflow near INT64_MAX */
         return;
     }
     int64_t left = when - server.now_ms;

@@ -108,17 +108,21 @@ void reply_ok(Client *c) {
 }
 
 void reply_error_len(Client *c, const char *msg, size_t len) {
-    /* Error text must stay on one line or the protocol breaks. */
-    char safe[512];
-    size_t n = len < sizeof(safe) ? len : sizeof(safe);
-    for (size_t i = 0; i < n; i++) safe[i] = (msg[i] == '\r' || msg[i] == '\n') ? ' ' : msg[i];
-    if (n && safe[0] == '-') {
-        reply_raw(c, safe, n);
-        error_stat_count(safe + 1, n - 1);
+    int has_code = len && msg[0] == '-';
+    if (has_code) {
+        error_stat_count(msg + 1, len - 1);
     } else {
         reply_raw(c, "-ERR ", 5);
-        reply_raw(c, safe, n);
         error_stat_count("ERR", 3);
+    }
+    /* Error text must stay on one line or the protocol breaks: copy it in
+     * pieces with CR and LF turned into spaces. */
+    char safe[256];
+    for (size_t off = 0; off < len;) {
+        size_t n = len - off < sizeof(safe) ? len - off : sizeof(safe);
+        for (size_t i = 0; i < n; i++) safe[i] = (msg[off + i] == '\r' || msg[off + i] == '\n') ? ' ' : msg[off + i];
+        reply_raw(c, safe, n);
+        off += n;
     }
     reply_raw(c, "\r\n", 2);
     c->errors_replied++;

@@ -57,7 +57,10 @@ void get_command(Client *c) {
 #define SET_ANY_EXPIRE (SET_EX | SET_PX | SET_EXAT | SET_PXAT)
 
 /* Parses SET/GETEX options from argv[first]. allowed says which flags the
- * command takes.  Returns 0 after replying with an error. */
+ * command takes.  As in Valkey, an option may be repeated (the last
+ * expire value wins); only different options that contradict each other
+ * (NX with XX, two kinds of expiry) are a syntax error.  The expire value
+ * is checked after all options are read.  Returns 0 after replying. */
 static int parse_set_options(Client *c, int first, int allowed, int *flags, int64_t *when, const char *name) {
     *flags = 0;
     const Arg *expire_arg = NULL;
@@ -65,19 +68,20 @@ static int parse_set_options(Client *c, int first, int allowed, int *flags, int6
         const Arg *a = &c->argv[i];
         int has_next = i + 1 < c->argc;
         int f = *flags;
-        if ((allowed & SET_NX) && arg_equals(a, "nx") && !(f & (SET_XX | SET_NX))) {
+        int kind = arg_equals(a, "ex") ? SET_EX : arg_equals(a, "px") ? SET_PX
+                 : arg_equals(a, "exat") ? SET_EXAT : arg_equals(a, "pxat") ? SET_PXAT : 0;
+        if ((allowed & SET_NX) && arg_equals(a, "nx") && !(f & SET_XX)) {
             *flags |= SET_NX;
-        } else if ((allowed & SET_XX) && arg_equals(a, "xx") && !(f & (SET_NX | SET_XX))) {
+        } else if ((allowed & SET_XX) && arg_equals(a, "xx") && !(f & SET_NX)) {
             *flags |= SET_XX;
-        } else if ((allowed & SET_GET) && arg_equals(a, "get") && !(f & SET_GET)) {
+        } else if ((allowed & SET_GET) && arg_equals(a, "get")) {
             *flags |= SET_GET;
-        } else if ((allowed & SET_KEEPTTL) && arg_equals(a, "keepttl") && !(f & (SET_ANY_EXPIRE | SET_KEEPTTL | SET_PERSIST))) {
+        } else if ((allowed & SET_KEEPTTL) && arg_equals(a, "keepttl") && !(f & (SET_ANY_EXPIRE | SET_PERSIST))) {
             *flags |= SET_KEEPTTL;
-        } else if ((allowed & SET_PERSIST) && arg_equals(a, "persist") && !(f & (SET_ANY_EXPIRE | SET_KEEPTTL | SET_PERSIST))) {
+        } else if ((allowed & SET_PERSIST) && arg_equals(a, "persist") && !(f & (SET_ANY_EXPIRE | SET_KEEPTTL))) {
             *flags |= SET_PERSIST;
-        } else if (has_next && !(f & (SET_ANY_EXPIRE | SET_KEEPTTL | SET_PERSIST)) &&
-                   (arg_equals(a, "ex") || arg_equals(a, "px") || arg_equals(a, "exat") || arg_equals(a, "pxat"))) {
-            *flags |= arg_equals(a, "ex") ? SET_EX : arg_equals(a, "px") ? SET_PX : arg_equals(a, "exat") ? SET_EXAT : SET_PXAT;
+        } else if (kind && has_next && !(f & ((SET_ANY_EXPIRE & ~kind) | SET_KEEPTTL | SET_PERSIST))) {
+            *flags |= kind;
             expire_arg = &c->argv[++i];
         } else {
             reply_syntax_error(c);
@@ -98,10 +102,10 @@ static int parse_set_options(Client *c, int first, int allowed, int *flags, int6
 static void store_string(Client *c, const Arg *key, const char *val, size_t vlen, int64_t when, int keep_ttl) {
     Kv *kv = kv_new_string_auto(key->p, key->len, val, vlen, when != -1);
     if (when != -1) kv = kv_with_expire(kv, when);
-    kv = db_set(c->db, kv, keep_ttl);
+    db_set(c->db, kv, keep_ttl);
+    /* A TTL already in the past is stored as given, as Valkey does: the key
+     * is invisible at once and the expiry cycle reaps it. */
     db_signal_modified(c->db, key->p, key->len);
-    /* A timestamp already in the past deletes the key at once. */
-    if (when != -1 && when <= server.now_ms) db_expire_if_due(c->db, kv);
 }
 
 static void set_generic(Client *c, int flags, const Arg *key, const Arg *val, int64_t when, int reply_ok_as_nil) {
@@ -340,8 +344,10 @@ void incrbyfloat_command(Client *c) {
 
 /* ------------------------------------------------------------ ranges */
 
-static int check_size(Client *c, long long total) {
-    if (total > server.cfg.proto_max_bulk_len) {
+/* offset + len would exceed proto-max-bulk-len (checked without overflow). */
+static int check_size(Client *c, long long offset, size_t len) {
+    if ((unsigned long long)len > (unsigned long long)server.cfg.proto_max_bulk_len ||
+        offset > server.cfg.proto_max_bulk_len - (long long)len) {
         reply_error(c, ERR_MAX_SIZE);
         return 0;
     }
@@ -374,7 +380,7 @@ void append_command(Client *c) {
     }
     StrView v;
     kv_string_view(kv, &v);
-    if (!check_size(c, (long long)(v.len + val->len))) return;
+    if (!check_size(c, (long long)v.len, val->len)) return;
     Str *s = make_raw(c, &kv, key);
     Str *grown = str_cat(s, val->p, val->len);
     if (grown != s) kv_set_raw(kv, grown);
@@ -400,7 +406,7 @@ void setrange_command(Client *c) {
             reply_int(c, 0);
             return;
         }
-        if (!check_size(c, offset + (long long)val->len)) return;
+        if (!check_size(c, offset, val->len)) return;
         Str *s = str_with_capacity((size_t)offset + val->len);
         s = str_resize(s, (size_t)offset);
         s = str_cat(s, val->p, val->len);
@@ -415,7 +421,7 @@ void setrange_command(Client *c) {
         reply_int(c, (long long)v.len);
         return;
     }
-    if (!check_size(c, offset + (long long)val->len)) return;
+    if (!check_size(c, offset, val->len)) return;
     Str *s = make_raw(c, &kv, key);
     Str *orig = s;
     if ((size_t)offset + val->len > s->len) s = str_resize(s, (size_t)offset + val->len);
