@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,11 +116,26 @@ size_t ld_to_str(char *buf, size_t cap, long double v) {
         memcpy(buf, t, n + 1);
         return n;
     }
-    /* 17 fractional digits: enough that a long double that came from a
-     * double-precision literal prints back the way users typed it. */
-    int n = snprintf(buf, cap, "%.17Lf", v);
-    if (n < 0 || (size_t)n + 1 > cap) return 0;
-    size_t len = (size_t)n;
+    size_t len;
+    if (LDBL_MANT_DIG > DBL_MANT_DIG) {
+        /* 17 fractional digits of an extended long double: enough that a
+         * value that came from double-precision literals prints back the
+         * way users typed it (10.5 + 0.1 gives "10.6"), as Valkey prints. */
+        int n = snprintf(buf, cap, "%.17Lf", v);
+        if (n < 0 || (size_t)n + 1 > cap) return 0;
+        len = (size_t)n;
+    } else {
+        /* long double is only a double here (32-bit ARM): 17 digits would
+         * show its binary error, so print the fewest fractional digits
+         * that read back as the same value. */
+        int n = 0;
+        for (int frac = 0; frac <= 17; frac++) {
+            n = snprintf(buf, cap, "%.*Lf", frac, v);
+            if (n < 0 || (size_t)n + 1 > cap) return 0;
+            if (strtold(buf, NULL) == v) break;
+        }
+        len = (size_t)n;
+    }
     if (memchr(buf, '.', len)) {
         while (len && buf[len - 1] == '0') len--;
         if (len && buf[len - 1] == '.') len--;

@@ -97,9 +97,11 @@ Str *str_resize(Str *s, size_t newlen) {
 
 Str *str_shrink(Str *s) {
     if (s->cap == s->len) return s;
-    s = mem_realloc(s, sizeof(Str) + s->len + 1);
-    s->cap = mem_usable(s) - sizeof(Str) - 1;
-    return s;
+    /* Copy rather than realloc: some allocators keep a shrunk block at its
+     * old size (glibc does for mmapped blocks), which would defeat this. */
+    Str *n = str_new(s->buf, s->len);
+    str_free(s);
+    return n;
 }
 
 void str_clear(Str *s) {
