@@ -270,17 +270,12 @@ static void test_ld_to_str(void) {
 
     /* INCRBYFLOAT: both operands parsed as long double, then summed. */
     long double a, b;
-    if (CHECK(str_to_ld("10.5", 4, &a)) && CHECK(str_to_ld("0.1", 3, &b))) {
-#if LDBL_MANT_DIG >= 64
-        CHECK_LD(a + b, "10.6");
-#endif
-        (void)a;
-    }
+    /* Also where long double is only a double (32-bit ARM). */
+    if (CHECK(str_to_ld("10.5", 4, &a)) && CHECK(str_to_ld("0.1", 3, &b))) CHECK_LD(a + b, "10.6");
     if (CHECK(str_to_ld("5.0e3", 5, &a)) && CHECK(str_to_ld("200", 3, &b))) CHECK_LD(a + b, "5200");
-#if LDBL_MANT_DIG >= 64
     if (CHECK(str_to_ld("3.0e-5", 6, &a))) CHECK_LD(a, "0.00003");
     if (CHECK(str_to_ld("1.1", 3, &a))) CHECK_LD(a, "1.1");
-#endif
+    if (CHECK(str_to_ld("-2.2", 4, &a)) && CHECK(str_to_ld("1.1", 3, &b))) CHECK_LD(a + b, "-1.1");
 
     /* Too small a buffer: 0, not a truncated number. */
     char small[8];
