@@ -53,7 +53,7 @@ Str *str_reserve(Str *s, size_t addlen) {
 
 Str *str_cat(Str *s, const char *p, size_t len) {
     s = str_reserve(s, len);
-    memcpy(s->buf + s->len, p, len);
+    if (len) memcpy(s->buf + s->len, p, len);
     s->len += len;
     s->buf[s->len] = '\0';
     return s;
