@@ -69,7 +69,9 @@ if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then
     for t in "$BUILD"/tests/test_*; do
         [ -x "$t" ] || continue
         "$t" >"$tmp/out" 2>&1
-        tally "unit $(basename "$t")" "$tmp/out" $?
+        rc=$?
+        grep -E '^FAIL' "$tmp/out" | head -20
+        tally "unit $(basename "$t")" "$tmp/out" "$rc"
     done
 fi
 
@@ -86,7 +88,9 @@ if [ -z "$ONLY" ] || [ "$ONLY" = hiredis ]; then
         for t in "$BUILD"/hiredis/*; do
             [ -x "$t" ] || continue
             "$t" >"$tmp/out" 2>&1
-            tally "hiredis $(basename "$t")" "$tmp/out" $?
+            rc=$?
+            grep -E '^FAIL' -A3 "$tmp/out" | head -40
+            tally "hiredis $(basename "$t")" "$tmp/out" "$rc"
         done
     else
         total_fail=$((total_fail + 1))
