@@ -148,13 +148,19 @@ size_t ld_to_str(char *buf, size_t cap, long double v) {
     return len;
 }
 
+/* snprintf's result clipped to what actually fits in buf. */
+static size_t fitted(int n, size_t cap) {
+    if (n < 0 || cap == 0) return 0;
+    return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
 size_t double_to_str(char *buf, size_t cap, double v) {
-    if (isnan(v)) return (size_t)snprintf(buf, cap, "nan");
-    if (isinf(v)) return (size_t)snprintf(buf, cap, v > 0 ? "inf" : "-inf");
+    if (isnan(v)) return fitted(snprintf(buf, cap, "nan"), cap);
+    if (isinf(v)) return fitted(snprintf(buf, cap, v > 0 ? "inf" : "-inf"), cap);
     /* Try shorter precisions first so 1.1 prints as "1.1", not 17 digits. */
     for (int prec = 15; prec <= 17; prec++) {
         int n = snprintf(buf, cap, "%.*g", prec, v);
-        if (n > 0 && strtod(buf, NULL) == v) return (size_t)n;
+        if (n > 0 && (size_t)n < cap && strtod(buf, NULL) == v) return (size_t)n;
     }
-    return (size_t)snprintf(buf, cap, "%.17g", v);
+    return fitted(snprintf(buf, cap, "%.17g", v), cap);
 }

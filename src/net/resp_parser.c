@@ -139,6 +139,9 @@ static int parse_inline(RespParser *p, char *buf, size_t len) {
     size_t end = (size_t)(nl - buf);
     size_t linelen = end - p->pos;
     if (linelen && buf[end - 1] == '\r') linelen--;
+    /* Valkey splits inline commands as C strings: a NUL ends the line. */
+    const char *nul = memchr(buf + p->pos, '\0', linelen);
+    if (nul) linelen = (size_t)(nul - (buf + p->pos));
     long n = resp_split_args(buf + p->pos, linelen, &p->args, &p->argcap);
     if (n < 0) return fail(p, "unbalanced quotes in request");
     size_t base = p->pos;
