@@ -1,6 +1,8 @@
-/* config.c - the directive table and everything that reads it: the config
- * file parser (with `include`), command-line overrides, CONFIG GET / SET /
- * RESETSTAT / REWRITE / HELP.
+/* config.c - the directive table and the row machinery every reader of it
+ * shares: lookup, value parsing and printing (plain and special rows), the
+ * lines CONFIG REWRITE writes for a row, and init.  Reading the config
+ * file and CONFIG REWRITE's file handling live in config_file.c, the
+ * CONFIG command in config_cmd.c; config_internal.h is what they share.
  *
  * Every directive Valkey 8.0 knows has one row in config_table.  A row
  * either points at its field in server.cfg, or (for features this server
@@ -9,29 +11,26 @@
  * when such a directive is set to anything but its default.
  *
  * Invariants:
- *  - a row's value is only ever changed through row_set(), which validates
- *    first: a failed set leaves the old value untouched;
- *  - row_get() of a row always parses back through row_set() to the same
- *    value; CONFIG SET relies on this to roll back (it saves the text of
- *    each old value and sets it again when a later step fails);
- *  - defaults are given as text and loaded through row_set() at init, so
- *    the table cannot disagree with itself about what a default means. */
+ *  - a row's value is only ever changed through config_row_set(), which
+ *    validates first: a failed set leaves the old value untouched;
+ *  - config_row_get() of a row always parses back through config_row_set()
+ *    to the same value; CONFIG SET relies on this to roll back (it saves
+ *    the text of each old value and sets it again when a later step fails);
+ *  - defaults are given as text and loaded through config_row_set() at
+ *    init, so the table cannot disagree with itself about what a default
+ *    means. */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <unistd.h>
 
-#include "../../deps/glob/glob.h"
 #include "../../deps/numconv/numconv.h"
+#include "config_internal.h"
 #include "server.h"
 
 /* ------------------------------------------------------------ the table */
@@ -49,57 +48,20 @@ enum {
     CT_SPECIAL  /* own parser and printer */
 };
 
-#define CF_IMMUTABLE (1u << 0)   /* file and command line only */
-#define CF_PROTECTED (1u << 1)   /* CONFIG SET needs enable-protected-configs */
-#define CF_SENSITIVE (1u << 2)   /* holds a secret */
-#define CF_HIDDEN (1u << 3)      /* not listed by glob patterns in CONFIG GET */
-#define CF_MEMORY (1u << 4)      /* accepts units: 1gb, 64mb, ... */
-#define CF_PERCENT (1u << 5)     /* accepts "N%", stored as -N */
-#define CF_OCTAL (1u << 6)       /* written and read in base 8 */
-#define CF_MULTI_ARG (1u << 7)   /* value is several words */
-#define CF_UNSUPPORTED (1u << 8) /* has a field, but nothing acts on it yet */
-#define CF_EMPTY_NULL (1u << 9)  /* string: "" is stored as NULL */
-#define CF_FLAGS_ENUM (1u << 10) /* enum: several names may be combined */
-#define CF_ALWAYS_REWRITE (1u << 11) /* CONFIG REWRITE writes it even at its default */
-
 #define NO_FIELD ((size_t)-1)
 #define FLD(f) offsetof(ServerConfig, f)
 
-typedef struct ConfigEnum {
+struct ConfigEnum {
     const char *name;
     int value;
-} ConfigEnum;
+};
 
-typedef struct ConfigDef ConfigDef;
-
-/* Lines CONFIG REWRITE should write for one directive. */
-typedef struct RewriteLines {
-    Str **v;
-    int n, cap;
-} RewriteLines;
-
-typedef struct ConfigSpecial {
+struct ConfigSpecial {
     /* Returns 0 (and *err), 1 when the value changed, 2 when it did not. */
     int (*set)(const ConfigDef *d, char **argv, int argc, const char **err);
     Str *(*get)(const ConfigDef *d);
     /* Adds the full lines ("name args...") that restore the value. */
     void (*rewrite)(const ConfigDef *d, RewriteLines *out);
-} ConfigSpecial;
-
-typedef int config_apply_fn(char **err);
-
-struct ConfigDef {
-    const char *name;
-    const char *alias;       /* older name still accepted, or NULL */
-    int type;
-    unsigned flags;
-    const char *def;         /* default, as CONFIG GET prints it */
-    long long lo;            /* numeric bounds, inclusive */
-    unsigned long long hi;
-    const ConfigEnum *enums;
-    const ConfigSpecial *special;
-    size_t off;              /* offset in ServerConfig, or NO_FIELD */
-    config_apply_fn *apply;  /* run after CONFIG SET changed the value */
 };
 
 /* Per-row runtime state. */
@@ -165,14 +127,14 @@ static int apply_maxclients(char **err) {
 
 /* Valkey accepts any non-negative hz and then clamps it to 1..500, so the
  * clamped value is what CONFIG GET shows afterwards. */
-static void clamp_hz(void) {
+void config_clamp_hz(void) {
     if (server.cfg.hz < 1) server.cfg.hz = 1;
     if (server.cfg.hz > 500) server.cfg.hz = 500;
 }
 
 static int apply_hz(char **err) {
     (void)err;
-    clamp_hz();
+    config_clamp_hz();
     server_apply_hz();
     return 0;
 }
@@ -194,7 +156,7 @@ static const ConfigSpecial special_bind, special_save, special_obuf, special_dir
 #define NOF NO_FIELD
 #define MULTI CF_MULTI_ARG
 
-static const ConfigDef config_table[] = {
+const ConfigDef config_table[] = {
     /* ---- networking */
     SPECIAL_ROW("bind", NULL, MULTI, FLD(bind), "* -::*", special_bind, apply_listeners),
     NUM_ROW("port", NULL, CT_INT, 0, FLD(port), "6379", 0, 65535, apply_listeners),
@@ -408,21 +370,9 @@ static const ConfigDef config_table[] = {
 };
 
 #define CONFIG_COUNT ((int)(sizeof(config_table) / sizeof(config_table[0])))
+const int config_count = CONFIG_COUNT;
 
 static ConfigSlot config_slots[CONFIG_COUNT];
-
-/* Directives the file may hold that are not rows (not in CONFIG GET). */
-static const char *const file_only_directives[] = {"include", "rename-command", "user", "loadmodule",
-                                                   "sentinel", NULL};
-/* Old directives Valkey still swallows silently: name, min argc, max argc. */
-static const struct {
-    const char *name;
-    int argc_min, argc_max;
-} deprecated_directives[] = {
-    {"list-max-ziplist-entries", 2, 2},
-    {"list-max-ziplist-value", 2, 2},
-    {"lua-replicate-commands", 2, 2},
-};
 
 /* Start-up bookkeeping for config_log_unsupported(): file-only directives
  * and module configs we accepted but ignore. */
@@ -432,19 +382,17 @@ static struct {
     int count;
 } config_ignored[IGNORED_MAX];
 
-static int config_loading;       /* inside config_load() */
-static int config_save_seen;     /* a "save" line already reset the defaults */
-static char config_errbuf[512];  /* formatted error texts */
-
-#define INCLUDE_MAX_DEPTH 16
+int config_loading;       /* inside config_load() */
+int config_save_seen;     /* a "save" line already reset the defaults */
+char config_errbuf[512];  /* formatted error texts */
 
 /* ------------------------------------------------------------- helpers */
 
-static int row_index(const ConfigDef *d) {
+int config_row_index(const ConfigDef *d) {
     return (int)(d - config_table);
 }
 
-static const ConfigDef *config_lookup_len(const char *name, size_t len) {
+const ConfigDef *config_lookup_len(const char *name, size_t len) {
     for (int i = 0; i < CONFIG_COUNT; i++) {
         const ConfigDef *d = &config_table[i];
         if (strlen(d->name) == len && strncasecmp(d->name, name, len) == 0) return d;
@@ -453,11 +401,11 @@ static const ConfigDef *config_lookup_len(const char *name, size_t len) {
     return NULL;
 }
 
-static const ConfigDef *config_lookup(const char *name) {
+const ConfigDef *config_lookup(const char *name) {
     return config_lookup_len(name, strlen(name));
 }
 
-static int row_supported(const ConfigDef *d) {
+int config_row_supported(const ConfigDef *d) {
     return d->off != NO_FIELD && !(d->flags & CF_UNSUPPORTED);
 }
 
@@ -466,7 +414,7 @@ static void *row_field(const ConfigDef *d) {
     return (char *)&server.cfg + d->off;
 }
 
-static void ignored_note(const char *name) {
+void config_ignored_note(const char *name) {
     for (int i = 0; i < IGNORED_MAX; i++) {
         if (config_ignored[i].name == NULL) {
             config_ignored[i].name = mem_strdup(name);
@@ -480,13 +428,7 @@ static void ignored_note(const char *name) {
     }
 }
 
-/* An argument vector of NUL-ended copies. */
-typedef struct ArgList {
-    char **v;
-    int n;
-} ArgList;
-
-static void args_free(ArgList *a) {
+void config_args_free(ArgList *a) {
     for (int i = 0; i < a->n; i++) mem_free(a->v[i]);
     mem_free(a->v);
     a->v = NULL;
@@ -495,7 +437,7 @@ static void args_free(ArgList *a) {
 
 /* Splits text with the config-file quoting rules.  Returns 0, or -1 for
  * unbalanced quotes (a is then empty). */
-static int args_split(const char *text, size_t len, ArgList *a) {
+int config_args_split(const char *text, size_t len, ArgList *a) {
     char *copy = mem_strndup(text, len);
     RespArgRef *refs = NULL;
     size_t cap = 0;
@@ -690,7 +632,7 @@ int config_allows_protected(int setting, const struct Client *c) {
 /* --------------------------------------------- numeric and simple rows */
 
 static long long num_load(const ConfigDef *d) {
-    if (d->off == NO_FIELD) return config_slots[row_index(d)].num;
+    if (d->off == NO_FIELD) return config_slots[config_row_index(d)].num;
     void *f = row_field(d);
     switch (d->type) {
     case CT_BOOL:
@@ -707,7 +649,7 @@ static long long num_load(const ConfigDef *d) {
 
 static void num_store(const ConfigDef *d, long long v) {
     if (d->off == NO_FIELD) {
-        config_slots[row_index(d)].num = v;
+        config_slots[config_row_index(d)].num = v;
         return;
     }
     void *f = row_field(d);
@@ -796,13 +738,13 @@ static int num_check_bounds(const ConfigDef *d, long long v, const char **err) {
 }
 
 static char **str_slot(const ConfigDef *d) {
-    if (d->off == NO_FIELD) return &config_slots[row_index(d)].text;
+    if (d->off == NO_FIELD) return &config_slots[config_row_index(d)].text;
     return (char **)row_field(d);
 }
 
 /* Validates and stores one row's value.  Returns 0 (with *err), 1 when
  * the value changed, 2 when it was already that. */
-static int row_set(const ConfigDef *d, char **argv, int argc, const char **err) {
+int config_row_set(const ConfigDef *d, char **argv, int argc, const char **err) {
     if (d->type == CT_SPECIAL) return d->special->set(d, argv, argc, err);
     if (d->type == CT_ENUM) {
         int v = enum_parse(d->enums, argv, argc, (d->flags & CF_FLAGS_ENUM) != 0);
@@ -846,7 +788,7 @@ static int row_set(const ConfigDef *d, char **argv, int argc, const char **err) 
 }
 
 /* The value as CONFIG GET prints it. */
-static Str *row_get(const ConfigDef *d) {
+Str *config_row_get(const ConfigDef *d) {
     char buf[64];
     switch (d->type) {
     case CT_SPECIAL: return d->special->get(d);
@@ -867,13 +809,13 @@ static Str *row_get(const ConfigDef *d) {
 }
 
 /* Sets a row from one text value, splitting it for multi-word rows. */
-static int row_set_text(const ConfigDef *d, const char *text, const char **err) {
+int config_row_set_text(const ConfigDef *d, const char *text, const char **err) {
     if (!(d->flags & CF_MULTI_ARG)) {
         char *argv[2] = {(char *)text, NULL};
-        return row_set(d, argv, 1, err);
+        return config_row_set(d, argv, 1, err);
     }
     ArgList a;
-    if (args_split(text, strlen(text), &a) == -1) {
+    if (config_args_split(text, strlen(text), &a) == -1) {
         *err = "Unbalanced quotes in configuration line";
         return 0;
     }
@@ -882,17 +824,17 @@ static int row_set_text(const ConfigDef *d, const char *text, const char **err) 
         /* An empty value ("" for save, bind, ...) reaches the row as one
          * empty argument, as Valkey passes it. */
         char *argv[2] = {"", NULL};
-        r = row_set(d, argv, 1, err);
+        r = config_row_set(d, argv, 1, err);
     } else {
-        r = row_set(d, a.v, a.n, err);
+        r = config_row_set(d, a.v, a.n, err);
     }
-    args_free(&a);
+    config_args_free(&a);
     return r;
 }
 
-static int row_is_default(const ConfigDef *d) {
-    const char *def = config_slots[row_index(d)].def_text;
-    Str *cur = row_get(d);
+int config_row_is_default(const ConfigDef *d) {
+    const char *def = config_slots[config_row_index(d)].def_text;
+    Str *cur = config_row_get(d);
     int same = def && strcmp(cur->buf, def) == 0;
     str_free(cur);
     return same;
@@ -1012,7 +954,7 @@ static const ConfigSpecial special_save = {save_set, save_get, save_rewrite};
 /* client-output-buffer-limit: groups of <class> <hard> <soft> <seconds>. */
 static const char *const obuf_class_names[CLIENT_CLASS_COUNT] = {"normal", "slave", "pubsub"};
 
-static int obuf_class(const char *name) {
+int config_obuf_class(const char *name) {
     if (strcasecmp(name, "normal") == 0) return CLIENT_CLASS_NORMAL;
     if (strcasecmp(name, "slave") == 0 || strcasecmp(name, "replica") == 0) return CLIENT_CLASS_REPLICA;
     if (strcasecmp(name, "pubsub") == 0) return CLIENT_CLASS_PUBSUB;
@@ -1028,7 +970,7 @@ static int obuf_set(const ConfigDef *d, char **argv, int argc, const char **err)
         return 0;
     }
     for (int i = 0; i < argc; i += 4) {
-        int cls = obuf_class(argv[i]);
+        int cls = config_obuf_class(argv[i]);
         if (cls < 0) {
             *err = "Invalid client class specified in buffer limit configuration.";
             return 0;
@@ -1156,7 +1098,7 @@ static int oom_values_set(const ConfigDef *d, char **argv, int argc, const char 
         }
         s = str_catfmt(s, "%s%lld", i ? " " : "", v);
     }
-    char **slot = &config_slots[row_index(d)].text;
+    char **slot = &config_slots[config_row_index(d)].text;
     int same = *slot && strcmp(*slot, s->buf) == 0;
     if (!same) {
         mem_free(*slot);
@@ -1167,12 +1109,12 @@ static int oom_values_set(const ConfigDef *d, char **argv, int argc, const char 
 }
 
 static Str *text_slot_get(const ConfigDef *d) {
-    const char *t = config_slots[row_index(d)].text;
+    const char *t = config_slots[config_row_index(d)].text;
     return str_from_cstr(t ? t : "");
 }
 
 static void text_slot_rewrite(const ConfigDef *d, RewriteLines *out) {
-    const char *t = config_slots[row_index(d)].text;
+    const char *t = config_slots[config_row_index(d)].text;
     if (!t || !*t) return; /* nothing to write: the line goes away */
     lines_add(out, str_catfmt(str_new("", 0), "%s %s", d->name, t));
 }
@@ -1234,7 +1176,7 @@ static const ConfigSpecial special_percentiles = {percentiles_set, percentiles_g
 
 /* replicaof <host> <port> | no one (kept as text until replication). */
 static int replicaof_set(const ConfigDef *d, char **argv, int argc, const char **err) {
-    char **slot = &config_slots[row_index(d)].text;
+    char **slot = &config_slots[config_row_index(d)].text;
     if (empty_single_arg(argv, argc)) argc = 0; /* restoring an unset value */
     if (argc == 0 || (argc == 2 && strcasecmp(argv[0], "no") == 0 && strcasecmp(argv[1], "one") == 0)) {
         if (!*slot) return 2;
@@ -1268,217 +1210,14 @@ void config_init(void) {
     for (int i = 0; i < CONFIG_COUNT; i++) {
         const ConfigDef *d = &config_table[i];
         const char *err = NULL;
-        if (d->def && row_set_text(d, d->def, &err) == 0) {
+        if (d->def && config_row_set_text(d, d->def, &err) == 0) {
             /* A default that does not parse is a bug in the table above. */
             fprintf(stderr, "config: bad built-in default for '%s': %s\n", d->name, err ? err : "?");
             abort();
         }
-        Str *v = row_get(d);
+        Str *v = config_row_get(d);
         config_slots[i].def_text = mem_strdup(v->buf);
         str_free(v);
-    }
-}
-
-/* ------------------------------------------------------------- loading */
-
-/* Absolute form of path, resolving "." and ".." by text (not symlinks),
- * so INFO shows the file the user named. */
-static char *absolute_path(const char *path) {
-    char cwd[PATH_MAX];
-    Str *full;
-    if (path[0] == '/' || !getcwd(cwd, sizeof(cwd))) full = str_from_cstr(path);
-    else full = str_catfmt(str_new("", 0), "%s/%s", cwd, path);
-    /* Rebuild component by component. */
-    Str *out = str_new("", 0);
-    const char *p = full->buf;
-    while (*p) {
-        while (*p == '/') p++;
-        const char *end = strchr(p, '/');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == 0) break;
-        if (n == 1 && p[0] == '.') {
-            /* skip */
-        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            char *slash = strrchr(out->buf, '/');
-            if (slash) out = str_resize(out, (size_t)(slash - out->buf));
-        } else {
-            out = str_cat(out, "/", 1);
-            out = str_cat(out, p, n);
-        }
-        p += n;
-    }
-    if (out->len == 0) out = str_cat(out, "/", 1);
-    char *res = mem_strdup(out->buf);
-    str_free(out);
-    str_free(full);
-    return res;
-}
-
-static Str *read_stream(FILE *fp) {
-    Str *s = str_new("", 0);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) s = str_cat(s, buf, n);
-    return s;
-}
-
-/* Reads a whole file; NULL with errno set when it cannot be opened. */
-static Str *read_file(const char *path) {
-    FILE *fp = fopen(path, "r");
-    if (!fp) return NULL;
-    Str *s = read_stream(fp);
-    fclose(fp);
-    return s;
-}
-
-static void fatal_config_error(int linenum, const char *line, const char *reason) {
-    /* Valkey 8 prints its own version here in the form "(Version 8.0.0)";
-     * we print the Valkey level we match, since that is what tools that
-     * parse this banner expect, not this project's release number. */
-    fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Version %s) ***\n", SERVER_VERSION);
-    if (line) {
-        fprintf(stderr, "Reading the configuration file, at line %d\n", linenum);
-        fprintf(stderr, ">>> '%s'\n", line);
-    }
-    fprintf(stderr, "%s\n", reason);
-    exit(1);
-}
-
-static void load_text(const char *text, size_t len, int first_line, int depth);
-
-static void load_include_file(const char *path, int depth) {
-    Str *text = read_file(path);
-    if (!text) {
-        server_log(LL_WARNING, "Fatal error, can't open config file '%s': %s", path, strerror(errno));
-        exit(1);
-    }
-    load_text(text->buf, text->len, 1, depth);
-    str_free(text);
-}
-
-/* Handles one directive; returns NULL or the reason it is wrong. */
-static const char *load_directive(ArgList *a, int depth) {
-    const char *err = NULL;
-    const char *name = a->v[0];
-    const ConfigDef *d = config_lookup(name);
-    if (d) {
-        if (!(d->flags & CF_MULTI_ARG) && a->n != 2) return "wrong number of arguments";
-        if ((d->flags & CF_MULTI_ARG) && a->n == 2 && a->v[1][0]) {
-            /* "--save '900 1 300 10'" arrives as one argument: split it. */
-            if (row_set_text(d, a->v[1], &err) == 0) return err;
-        } else if (row_set(d, a->v + 1, a->n - 1, &err) == 0) {
-            return err ? err : "wrong number of arguments";
-        }
-        return NULL;
-    }
-    for (size_t i = 0; i < sizeof(deprecated_directives) / sizeof(deprecated_directives[0]); i++)
-        if (strcasecmp(name, deprecated_directives[i].name) == 0 && a->n >= deprecated_directives[i].argc_min &&
-            a->n <= deprecated_directives[i].argc_max)
-            return NULL;
-    if (strcasecmp(name, "include") == 0 && a->n == 2) {
-        if (depth >= INCLUDE_MAX_DEPTH) {
-            snprintf(config_errbuf, sizeof(config_errbuf),
-                     "Includes nested more than %d deep (does a file include itself?)", INCLUDE_MAX_DEPTH);
-            return config_errbuf;
-        }
-        const char *path = a->v[1];
-        if (strpbrk(path, "*?[")) {
-            glob_t g;
-            if (glob(path, GLOB_ERR, NULL, &g) == 0) {
-                for (size_t i = 0; i < g.gl_pathc; i++) load_include_file(g.gl_pathv[i], depth + 1);
-            }
-            globfree(&g);
-        } else {
-            load_include_file(path, depth + 1);
-        }
-        return NULL;
-    }
-    if ((strcasecmp(name, "rename-command") == 0 && a->n == 3) ||
-        ((strcasecmp(name, "user") == 0 || strcasecmp(name, "loadmodule") == 0) && a->n >= 2)) {
-        ignored_note(name);
-        return NULL;
-    }
-    if (strcasecmp(name, "sentinel") == 0) {
-        /* Bare "sentinel" asks for sentinel mode; its sub-directives are
-         * an error outside that mode, as in Valkey. */
-        if (a->n != 1) return "sentinel directive while not in sentinel mode";
-        ignored_note(name);
-        return NULL;
-    }
-    if (strchr(name, '.') && a->n >= 2) {
-        /* A module's own directive ("module.setting value"). */
-        ignored_note("module configuration");
-        return NULL;
-    }
-    return "Bad directive or wrong number of arguments";
-}
-
-static void load_text(const char *text, size_t len, int first_line, int depth) {
-    size_t pos = 0;
-    int linenum = first_line;
-    while (pos <= len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        /* Trim the way Valkey does before showing a line in an error. */
-        size_t b = pos, e = end;
-        while (b < e && strchr(" \t\r\n", text[b])) b++;
-        while (e > b && strchr(" \t\r\n", text[e - 1])) e--;
-        if (e > b && text[b] != '#') {
-            char *line = mem_strndup(text + b, e - b);
-            ArgList a;
-            const char *err = NULL;
-            if (args_split(line, e - b, &a) == -1) err = "Unbalanced quotes in configuration line";
-            else if (a.n > 0) err = load_directive(&a, depth);
-            if (err) fatal_config_error(linenum, line, err);
-            args_free(&a);
-            mem_free(line);
-        }
-        if (!nl) break;
-        pos = end + 1;
-        linenum++;
-    }
-}
-
-void config_load(const char *path, const char *cmdline_options) {
-    Str *text = NULL;
-    config_loading = 1;
-    config_save_seen = 0;
-    if (path && path[0]) {
-        if (strcmp(path, "-") == 0) {
-            text = read_stream(stdin);
-        } else {
-            text = read_file(path);
-            if (!text) {
-                server_log(LL_WARNING, "Fatal error, can't open config file '%s': %s", path, strerror(errno));
-                exit(1);
-            }
-            /* Before the file's own "dir" moves us elsewhere. */
-            mem_free(server.config_file);
-            server.config_file = absolute_path(path);
-        }
-    }
-    int newlines = 0;
-    if (text) {
-        for (size_t i = 0; i < text->len; i++) newlines += text->buf[i] == '\n';
-        load_text(text->buf, text->len, 1, 0);
-        str_free(text);
-    }
-    if (cmdline_options && cmdline_options[0]) {
-        /* Valkey joins the file and the options with a newline, so option
-         * lines are numbered after the file's last line plus one. */
-        config_save_seen = 0;
-        load_text(cmdline_options, strlen(cmdline_options), newlines + 2, 0);
-    }
-    config_loading = 0;
-    clamp_hz();
-    if (server.cfg.logfile && server.cfg.logfile[0]) {
-        /* Fail now rather than lose every log line later. */
-        FILE *fp = fopen(server.cfg.logfile, "a");
-        if (!fp) {
-            snprintf(config_errbuf, sizeof(config_errbuf), "Can't open the log file: %s", strerror(errno));
-            fatal_config_error(0, NULL, config_errbuf);
-        }
-        fclose(fp);
     }
 }
 
@@ -1486,7 +1225,7 @@ void config_log_unsupported(void) {
     Str *list = str_new("", 0);
     for (int i = 0; i < CONFIG_COUNT; i++) {
         const ConfigDef *d = &config_table[i];
-        if (row_supported(d) || row_is_default(d)) continue;
+        if (config_row_supported(d) || config_row_is_default(d)) continue;
         /* "save" with nothing to save asks for what we do anyway. */
         if (d->special == &special_save && server.cfg.save_params_count == 0) continue;
         list = str_catfmt(list, "%s%s", list->len ? ", " : "", d->name);
@@ -1503,201 +1242,16 @@ void config_log_unsupported(void) {
 char *config_get_value(const char *name) {
     const ConfigDef *d = config_lookup(name);
     if (!d) return NULL;
-    Str *v = row_get(d);
+    Str *v = config_row_get(d);
     char *res = mem_strndup(v->buf, v->len);
     str_free(v);
     return res;
 }
 
-/* ----------------------------------------------------------- CONFIG GET */
-
-typedef struct GetMatch {
-    const char *key;
-    size_t klen;
-    const ConfigDef *d;
-} GetMatch;
-
-static int match_add(GetMatch **m, int *n, int *cap, const char *key, size_t klen, const ConfigDef *d) {
-    for (int i = 0; i < *n; i++)
-        if ((*m)[i].klen == klen && memcmp((*m)[i].key, key, klen) == 0) return 0;
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        *m = mem_realloc(*m, sizeof(GetMatch) * (size_t)*cap);
-    }
-    (*m)[*n].key = key;
-    (*m)[*n].klen = klen;
-    (*m)[*n].d = d;
-    (*n)++;
-    return 1;
-}
-
-static void config_get_command(Client *c) {
-    GetMatch *m = NULL;
-    int n = 0, cap = 0;
-    for (int i = 2; i < c->argc; i++) {
-        const Arg *pat = &c->argv[i];
-        if (!memchr(pat->p, '*', pat->len) && !memchr(pat->p, '?', pat->len) && !memchr(pat->p, '[', pat->len)) {
-            /* A plain name answers under the name as asked, hidden or not. */
-            const ConfigDef *d = config_lookup_len(pat->p, pat->len);
-            if (d) match_add(&m, &n, &cap, pat->p, pat->len, d);
-            continue;
-        }
-        for (int j = 0; j < CONFIG_COUNT; j++) {
-            const ConfigDef *d = &config_table[j];
-            if (d->flags & CF_HIDDEN) continue;
-            if (glob_match(pat->p, pat->len, d->name, strlen(d->name), 1))
-                match_add(&m, &n, &cap, d->name, strlen(d->name), d);
-            if (d->alias && glob_match(pat->p, pat->len, d->alias, strlen(d->alias), 1))
-                match_add(&m, &n, &cap, d->alias, strlen(d->alias), d);
-        }
-    }
-    reply_map_len(c, n);
-    for (int i = 0; i < n; i++) {
-        Str *v = row_get(m[i].d);
-        reply_bulk(c, m[i].key, m[i].klen);
-        reply_bulk(c, v->buf, v->len);
-        str_free(v);
-    }
-    mem_free(m);
-}
-
-/* ----------------------------------------------------------- CONFIG SET */
-
-static void config_set_command(Client *c) {
-    if (c->argc < 4) {
-        reply_wrong_arity(c, "config|set");
-        return;
-    }
-    /* An unpaired name is a syntax error, not an arity one, as in Valkey. */
-    if (c->argc % 2) {
-        reply_syntax_error(c);
-        return;
-    }
-    int count = (c->argc - 2) / 2;
-    const ConfigDef **defs = mem_calloc(sizeof(*defs) * (size_t)count);
-    char **values = mem_calloc(sizeof(*values) * (size_t)count);
-    char **backup = mem_calloc(sizeof(*backup) * (size_t)count);
-    config_apply_fn **applies = mem_calloc(sizeof(*applies) * (size_t)count);
-    int *apply_owner = mem_calloc(sizeof(int) * (size_t)count);
-    int napplies = 0, nset = 0, ran = 0;
-    const char *errstr = NULL;
-    char *apply_err = NULL;
-    char *bad_name = NULL;     /* the name as the client wrote it */
-    const char *err_name = NULL;
-    int unknown = 0;
-
-    /* 1. Check every name before touching anything. */
-    for (int i = 0; i < count && !bad_name; i++) {
-        const Arg *name = &c->argv[2 + i * 2];
-        const ConfigDef *d = config_lookup_len(name->p, name->len);
-        if (!d) {
-            unknown = 1;
-            bad_name = mem_strndup(name->p, name->len);
-            break;
-        }
-        if ((d->flags & CF_IMMUTABLE) ||
-            ((d->flags & CF_PROTECTED) && !config_allows_protected(server.cfg.enable_protected_configs, c))) {
-            errstr = (d->flags & CF_IMMUTABLE) ? "can't set immutable config" : "can't set protected config";
-            bad_name = mem_strndup(name->p, name->len);
-            break;
-        }
-        for (int j = 0; j < i; j++) {
-            if (defs[j] == d) {
-                errstr = "duplicate parameter";
-                bad_name = mem_strndup(name->p, name->len);
-                break;
-            }
-        }
-        defs[i] = d;
-        const Arg *val = &c->argv[3 + i * 2];
-        values[i] = mem_strndup(val->p, val->len);
-    }
-    if (bad_name) goto done;
-
-    /* 2. Set them one by one, keeping the old text to roll back to. */
-    for (int i = 0; i < count; i++) {
-        Str *old = row_get(defs[i]);
-        backup[i] = mem_strdup(old->buf);
-        str_free(old);
-        int r = row_set_text(defs[i], values[i], &errstr);
-        if (r == 0) {
-            err_name = defs[i]->name;
-            nset = i; /* rows before i changed; row i did not */
-            goto rollback;
-        }
-        if (r == 1 && defs[i]->apply) {
-            int seen = 0;
-            for (int j = 0; j < napplies; j++) seen |= applies[j] == defs[i]->apply;
-            if (!seen) {
-                apply_owner[napplies] = i;
-                applies[napplies++] = defs[i]->apply;
-            }
-        }
-    }
-    nset = count;
-
-    /* 3. Let the server act on the new values. */
-    for (int j = 0; j < napplies; j++) {
-        ran = j + 1;
-        if (applies[j](&apply_err) != 0) {
-            err_name = defs[apply_owner[j]]->name;
-            errstr = apply_err;
-            server_log(LL_WARNING,
-                       "Failed applying new configuration. Possibly related to new %s setting. "
-                       "Restoring previous settings.",
-                       err_name);
-            goto rollback;
-        }
-    }
-    for (int i = 0; i < count; i++)
-        if (!row_supported(defs[i]))
-            server_log(LL_WARNING, "CONFIG SET %s: value stored, but this version does not act on it yet",
-                       defs[i]->name);
-    reply_ok(c);
-    goto cleanup;
-
-rollback:
-    for (int i = nset - 1; i >= 0; i--) {
-        const char *ignored = NULL;
-        if (backup[i] && row_set_text(defs[i], backup[i], &ignored) == 0)
-            server_log(LL_WARNING, "Could not restore '%s' to '%s': %s", defs[i]->name, backup[i],
-                       ignored ? ignored : "?");
-    }
-    /* The hooks that already ran saw the new values: run them again. */
-    for (int j = 0; j < ran; j++) {
-        char *again = NULL;
-        if (applies[j](&again) != 0)
-            server_log(LL_WARNING, "Failed re-applying the restored configuration: %s", again ? again : "?");
-        mem_free(again);
-    }
-done:
-    if (unknown) {
-        reply_errorf(c, "Unknown option or number of arguments for CONFIG SET - '%s'", bad_name);
-    } else {
-        const char *who = bad_name ? bad_name : err_name;
-        if (errstr) reply_errorf(c, "CONFIG SET failed (possibly related to argument '%s') - %s", who, errstr);
-        else reply_errorf(c, "CONFIG SET failed (possibly related to argument '%s')", who);
-    }
-cleanup:
-    for (int i = 0; i < count; i++) {
-        mem_free(values[i]);
-        mem_free(backup[i]);
-    }
-    mem_free(apply_err);
-    mem_free(bad_name);
-    mem_free(defs);
-    mem_free(values);
-    mem_free(backup);
-    mem_free(applies);
-    mem_free(apply_owner);
-}
-
-/* ------------------------------------------------------- CONFIG REWRITE */
-
-#define REWRITE_SIGNATURE "# Generated by CONFIG REWRITE"
+/* ------------------------------------------------------ lines to write */
 
 /* The lines CONFIG REWRITE writes for a row, as they would be read back. */
-static void row_rewrite_lines(const ConfigDef *d, RewriteLines *out) {
+void config_row_rewrite_lines(const ConfigDef *d, RewriteLines *out) {
     if (d->type == CT_SPECIAL) {
         d->special->rewrite(d, out);
         return;
@@ -1717,316 +1271,9 @@ static void row_rewrite_lines(const ConfigDef *d, RewriteLines *out) {
         config_format_memory(buf, sizeof(buf), (unsigned long long)num_load(d));
         line = str_cat_cstr(line, buf);
     } else {
-        Str *v = row_get(d);
+        Str *v = config_row_get(d);
         line = str_cat(line, v->buf, v->len);
         str_free(v);
     }
     lines_add(out, line);
-}
-
-/* Two words mean the same value: equal ignoring case, equal sizes in
- * different units ("4096", "4kb"), or the two names of the replica class. */
-static int same_word(const char *a, const char *b) {
-    unsigned long long x, y;
-    if (strcasecmp(a, b) == 0) return 1;
-    if (config_parse_memory(a, &x) && config_parse_memory(b, &y) && *a && *b) return x == y;
-    return obuf_class(a) == CLIENT_CLASS_REPLICA && obuf_class(b) == CLIENT_CLASS_REPLICA;
-}
-
-/* Do two lines set the same thing?  Compares the words after the
- * directive name, ignoring quoting, so a user's own spelling ("maxmemory
- * 1GB", an alias) survives when the value did not change. */
-static int same_setting(const char *a, const char *b) {
-    ArgList x, y;
-    int same = 0;
-    if (args_split(a, strlen(a), &x) == -1) return 0;
-    if (args_split(b, strlen(b), &y) == -1) {
-        args_free(&x);
-        return 0;
-    }
-    if (x.n == y.n && x.n > 0) {
-        same = 1;
-        for (int i = 1; i < x.n && same; i++) same = same_word(x.v[i], y.v[i]);
-    }
-    args_free(&x);
-    args_free(&y);
-    return same;
-}
-
-typedef struct RewriteFile {
-    char **lines;       /* original lines, trimmed of the newline */
-    int n;
-    Str **out;          /* what each line becomes: NULL = removed */
-    Str **after;        /* extra lines written right after line i, or NULL */
-    int *owner;         /* row index the line sets, or -1 */
-    int has_signature;
-} RewriteFile;
-
-static int is_file_only(const char *name) {
-    for (int i = 0; file_only_directives[i]; i++)
-        if (strcasecmp(name, file_only_directives[i]) == 0) return 1;
-    for (size_t i = 0; i < sizeof(deprecated_directives) / sizeof(deprecated_directives[0]); i++)
-        if (strcasecmp(name, deprecated_directives[i].name) == 0) return 1;
-    return strchr(name, '.') != NULL;
-}
-
-static void rewrite_file_parse(RewriteFile *rf, const Str *text) {
-    memset(rf, 0, sizeof(*rf));
-    if (!text) return;
-    size_t pos = 0;
-    int cap = 0;
-    while (pos < text->len) {
-        const char *nl = memchr(text->buf + pos, '\n', text->len - pos);
-        size_t end = nl ? (size_t)(nl - text->buf) : text->len;
-        if (rf->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            rf->lines = mem_realloc(rf->lines, sizeof(char *) * (size_t)cap);
-        }
-        size_t e = end;
-        if (e > pos && text->buf[e - 1] == '\r') e--;
-        rf->lines[rf->n++] = mem_strndup(text->buf + pos, e - pos);
-        pos = end + 1;
-    }
-    rf->out = mem_calloc(sizeof(Str *) * (size_t)(rf->n + 1));
-    rf->after = mem_calloc(sizeof(Str *) * (size_t)(rf->n + 1));
-    rf->owner = mem_alloc(sizeof(int) * (size_t)(rf->n + 1));
-    for (int i = 0; i < rf->n; i++) {
-        const char *l = rf->lines[i];
-        while (*l == ' ' || *l == '\t') l++;
-        rf->owner[i] = -1;
-        rf->out[i] = str_from_cstr(rf->lines[i]);
-        if (*l == '\0' || *l == '#') {
-            if (strcmp(l, REWRITE_SIGNATURE) == 0) rf->has_signature = 1;
-            continue;
-        }
-        ArgList a;
-        if (args_split(l, strlen(l), &a) == -1 || a.n == 0) {
-            /* Valkey keeps a line it cannot read, as a comment. */
-            str_free(rf->out[i]);
-            rf->out[i] = str_catfmt(str_new("", 0), "# ??? %s", rf->lines[i]);
-            continue;
-        }
-        const ConfigDef *d = config_lookup(a.v[0]);
-        if (d) rf->owner[i] = row_index(d);
-        else if (!is_file_only(a.v[0])) {
-            str_free(rf->out[i]);
-            rf->out[i] = str_catfmt(str_new("", 0), "# ??? %s", rf->lines[i]);
-        }
-        args_free(&a);
-    }
-}
-
-static void rewrite_file_free(RewriteFile *rf) {
-    for (int i = 0; i < rf->n; i++) {
-        mem_free(rf->lines[i]);
-        if (rf->out[i]) str_free(rf->out[i]);
-        if (rf->after[i]) str_free(rf->after[i]);
-    }
-    mem_free(rf->lines);
-    mem_free(rf->out);
-    mem_free(rf->after);
-    mem_free(rf->owner);
-}
-
-/* Builds the new file text.  For each row: lines already in the file are
- * replaced in place (kept verbatim when they set the same value), extra
- * old lines are dropped, extra new lines follow the last old one; a row
- * absent from the file is appended at the end only when it differs from
- * its default. */
-static Str *rewrite_build(RewriteFile *rf) {
-    Str *tail = str_new("", 0);
-    int *where = mem_alloc(sizeof(int) * (size_t)(rf->n + 1));
-    for (int r = 0; r < CONFIG_COUNT; r++) {
-        const ConfigDef *d = &config_table[r];
-        int m = 0;
-        for (int i = 0; i < rf->n; i++)
-            if (rf->owner[i] == r) where[m++] = i;
-        int force = (d->flags & CF_ALWAYS_REWRITE) || !row_is_default(d);
-        if (m == 0 && !force) continue;
-        RewriteLines nl = {NULL, 0, 0};
-        row_rewrite_lines(d, &nl);
-        for (int k = 0; k < nl.n; k++) {
-            if (k < m) {
-                if (!same_setting(rf->lines[where[k]], nl.v[k]->buf)) {
-                    str_free(rf->out[where[k]]);
-                    rf->out[where[k]] = nl.v[k];
-                    nl.v[k] = NULL;
-                }
-            } else if (m > 0) {
-                Str **after = &rf->after[where[m - 1]];
-                if (!*after) *after = str_new("", 0);
-                *after = str_cat(*after, nl.v[k]->buf, nl.v[k]->len);
-                *after = str_cat(*after, "\n", 1);
-            } else {
-                tail = str_cat(tail, nl.v[k]->buf, nl.v[k]->len);
-                tail = str_cat(tail, "\n", 1);
-            }
-        }
-        for (int k = nl.n; k < m; k++) {
-            str_free(rf->out[where[k]]);
-            rf->out[where[k]] = NULL;
-        }
-        for (int k = 0; k < nl.n; k++)
-            if (nl.v[k]) str_free(nl.v[k]);
-        mem_free(nl.v);
-    }
-    mem_free(where);
-    Str *content = str_new("", 0);
-    for (int i = 0; i < rf->n; i++) {
-        if (rf->out[i]) {
-            content = str_cat(content, rf->out[i]->buf, rf->out[i]->len);
-            content = str_cat(content, "\n", 1);
-        }
-        if (rf->after[i]) content = str_cat(content, rf->after[i]->buf, rf->after[i]->len);
-    }
-    if (tail->len) {
-        if (!rf->has_signature) {
-            if (content->len && content->buf[content->len - 1] == '\n' &&
-                !(content->len >= 2 && content->buf[content->len - 2] == '\n'))
-                content = str_cat(content, "\n", 1);
-            content = str_cat_cstr(content, REWRITE_SIGNATURE "\n");
-        }
-        content = str_cat(content, tail->buf, tail->len);
-    }
-    str_free(tail);
-    return content;
-}
-
-/* Writes content over path atomically: a temporary file in the same
- * directory, fsync'ed, renamed over the old one, then the directory is
- * synced so the rename itself survives a crash. */
-static int write_file_atomic(const char *path, const Str *content) {
-    char real[PATH_MAX];
-    /* Follow a symlinked config to the file it names, so the link stays. */
-    const char *target = realpath(path, real) ? real : path;
-    Str *tmp = str_catfmt(str_new("", 0), "%s.tmp-XXXXXX", target);
-    int fd = mkstemp(tmp->buf);
-    if (fd == -1) {
-        str_free(tmp);
-        return -1;
-    }
-    struct stat st;
-    mode_t mode;
-    if (stat(target, &st) == 0) {
-        mode = st.st_mode & 07777;
-    } else {
-        mode_t um = umask(0);
-        umask(um);
-        mode = 0644 & ~um;
-    }
-    size_t off = 0;
-    int ok = fchmod(fd, mode) == 0;
-    while (ok && off < content->len) {
-        ssize_t w = write(fd, content->buf + off, content->len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            ok = 0;
-        } else {
-            off += (size_t)w;
-        }
-    }
-    if (ok && fsync(fd) == -1) ok = 0;
-    int saved = errno;
-    close(fd);
-    if (ok && rename(tmp->buf, target) == -1) {
-        saved = errno;
-        ok = 0;
-    }
-    if (!ok) {
-        unlink(tmp->buf);
-        str_free(tmp);
-        errno = saved;
-        return -1;
-    }
-    str_free(tmp);
-    /* Sync the directory entry. */
-    char *dir = mem_strdup(target);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        if (slash == dir) slash[1] = '\0';
-        else *slash = '\0';
-        int dfd = open(dir, O_RDONLY);
-        if (dfd != -1) {
-            fsync(dfd);
-            close(dfd);
-        }
-    }
-    mem_free(dir);
-    return 0;
-}
-
-/* Returns 0, or -1 with errno set. */
-static int config_rewrite(const char *path) {
-    Str *text = read_file(path);
-    if (!text && errno != ENOENT) return -1;
-    RewriteFile rf;
-    rewrite_file_parse(&rf, text);
-    if (text) str_free(text);
-    Str *content = rewrite_build(&rf);
-    rewrite_file_free(&rf);
-    int r = write_file_atomic(path, content);
-    str_free(content);
-    return r;
-}
-
-/* ------------------------------------------------------- CONFIG command */
-
-static const char *config_help[] = {
-    "GET <pattern> [<pattern> ...]",
-    "    Reply with each directive whose name matches a glob-style <pattern>,",
-    "    and its current value.",
-    "SET <directive> <value> [<directive> <value> ...]",
-    "    Change directives at run time. Either all of them change or none does.",
-    "RESETSTAT",
-    "    Zero the statistics that INFO reports.",
-    "REWRITE",
-    "    Save the running configuration into the config file, keeping its comments.",
-    "HELP",
-    "    Print this help.",
-    NULL,
-};
-
-void config_command(Client *c) {
-    if (c->argc < 2) {
-        reply_wrong_arity(c, "config");
-        return;
-    }
-    const Arg *sub = &c->argv[1];
-    if (arg_equals(sub, "get")) {
-        if (c->argc < 3) {
-            reply_wrong_arity(c, "config|get");
-            return;
-        }
-        config_get_command(c);
-    } else if (arg_equals(sub, "set")) {
-        config_set_command(c);
-    } else if (arg_equals(sub, "resetstat")) {
-        if (c->argc != 2) {
-            reply_wrong_arity(c, "config|resetstat");
-            return;
-        }
-        server_reset_stats();
-        reply_ok(c);
-    } else if (arg_equals(sub, "rewrite")) {
-        if (c->argc != 2) {
-            reply_wrong_arity(c, "config|rewrite");
-            return;
-        }
-        if (!server.config_file) {
-            reply_error(c, "The server is running without a config file");
-            return;
-        }
-        if (config_rewrite(server.config_file) == -1) {
-            int e = errno;
-            server_log(LL_WARNING, "CONFIG REWRITE failed: %s", strerror(e));
-            reply_errorf(c, "Rewriting config file: %s", strerror(e));
-        } else {
-            server_log(LL_NOTICE, "CONFIG REWRITE executed with success.");
-            reply_ok(c);
-        }
-    } else if (arg_equals(sub, "help") && c->argc == 2) {
-        reply_help(c, config_help);
-    } else {
-        reply_unknown_subcommand(c);
-    }
 }

@@ -1,7 +1,9 @@
 /* config.h - every configuration directive's current value, and the config
  * table API.  The table in config.c is the one description of directives
  * (name, alias, type, default, bounds, setter): the config file parser,
- * command-line overrides, CONFIG GET/SET/REWRITE all read it.
+ * command-line overrides, CONFIG GET/SET/REWRITE all read it (the file
+ * work is in config_file.c, the command in config_cmd.c; they reach the
+ * table through config_internal.h).
  *
  * Invariant: ServerConfig holds only validated values; a setter that
  * fails leaves the old value in place (CONFIG SET is all-or-nothing). */
