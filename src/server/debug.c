@@ -13,10 +13,6 @@
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
 
-static int client_is_local(Client *c) {
-    return (c->flags & CLIENT_UNIX_SOCKET) || strncmp(c->addr, "127.", 4) == 0 || strncmp(c->addr, "::1:", 4) == 0;
-}
-
 /* Fingerprint of a value (and its TTL when with_ttl). */
 static void value_digest(const Kv *kv, int with_ttl, uint8_t out[20]) {
     Sha1 s;
@@ -164,8 +160,7 @@ static const char *debug_help[] = {
 };
 
 void debug_command(Client *c) {
-    int mode = server.cfg.enable_debug_command;
-    if (mode == PROTECTED_NO || (mode == PROTECTED_LOCAL && !client_is_local(c))) {
+    if (!config_allows_protected(server.cfg.enable_debug_command, c)) {
         reply_error(c, "DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can "
                        "run it from a local connection, otherwise you need to set this option in the configuration "
                        "file, and then restart the server.");
