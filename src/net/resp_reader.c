@@ -48,6 +48,7 @@ void resp_reader_wrote(RespReader *r, size_t n) {
 }
 
 void resp_reader_feed(RespReader *r, const char *p, size_t n) {
+    if (n == 0) return;
     memcpy(resp_reader_space(r, n), p, n);
     r->len += n;
 }
