@@ -68,7 +68,16 @@ SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVER_SRC))
 
 .PHONY: all run test test-unit test-tcl test-arm bench install clean deps-build deps-test FORCE
 
-all: src/valkey-server
+TOOLS_COMMON_SRC := $(wildcard src/tools/common/*.c)
+CLI_SRC := $(wildcard src/tools/cli/*.c)
+BENCH_SRC := $(wildcard src/tools/benchmark/*.c)
+TOOLS_COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TOOLS_COMMON_SRC))
+CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+BENCH_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
+# A tool is built only once its sources exist.
+TOOLS := $(if $(CLI_SRC),src/valkey-cli) $(if $(BENCH_SRC),src/valkey-benchmark)
+
+all: src/valkey-server $(TOOLS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -81,7 +90,19 @@ $(BUILD)/valkey-server: $(LIB_OBJ) $(SERVER_OBJ)
 src/valkey-server: $(BUILD)/valkey-server FORCE
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
--include $(LIB_OBJ:.o=.d) $(SERVER_OBJ:.o=.d)
+$(BUILD)/valkey-cli: $(LIB_OBJ) $(TOOLS_COMMON_OBJ) $(CLI_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+$(BUILD)/valkey-benchmark: $(LIB_OBJ) $(TOOLS_COMMON_OBJ) $(BENCH_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+src/valkey-cli: $(BUILD)/valkey-cli FORCE
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
+src/valkey-benchmark: $(BUILD)/valkey-benchmark FORCE
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
+-include $(LIB_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(TOOLS_COMMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)
 
 # ------------------------------------------------------------------ tests
 UNIT_SRC := $(wildcard tests/c/test_*.c)
@@ -126,7 +147,7 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 src/valkey-server $(DESTDIR)$(PREFIX)/bin/valkey-server
+	install -m 755 src/valkey-server $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf build src/valkey-server src/valkey-cli src/valkey-benchmark src/valkey-check-aof tests/tmp
