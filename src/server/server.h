@@ -307,9 +307,6 @@ typedef struct Server {
     /* logging */
     int log_to_stdout;
     int daemonized;
-    /* hooks registered by upper layers so server/ never includes them */
-    void (*propagate_hook)(Db *db, Arg *argv, int argc);
-    Command *(*lookup_hook)(const char *name, size_t len); /* unused placeholder for modules */
 } Server;
 
 extern Server server;
