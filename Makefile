@@ -61,7 +61,7 @@ BUILD := build/$(or $(TARGET),native)-$(MALLOC)$(if $(SANITIZER),-$(SANITIZER))
 DEPS_SRC := $(wildcard deps/*/*.c)
 DS_SRC := $(wildcard src/ds/*.c)
 NET_SRC := src/net/event.c src/net/socket.c src/net/resp_parser.c src/net/resp_reader.c
-SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/types/*.c) $(wildcard src/persist/*.c) src/commands.c src/main.c
+SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/types/*.c) $(wildcard src/persist/*.c) src/commands.c src/command_docs.c src/main.c
 
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(DEPS_SRC) $(DS_SRC) $(NET_SRC))
 SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVER_SRC))

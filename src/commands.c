@@ -45,11 +45,11 @@ static Command config_subcommands[] = {
 
 static Command command_subcommands[] = {
     {"count", 2, "loading stale sentinel", NOKEYS, command_count_command, "server", "2.8.13", "Returns a count of commands.", "O(1)", NULL},
-    {"docs", -2, "loading stale sentinel", NOKEYS, command_not_yet_command, "server", "7.0.0", "Returns documentary information about one, multiple or all commands.", "O(N) where N is the number of commands to look up", NULL},
-    {"getkeys", -3, "loading stale sentinel", NOKEYS, command_not_yet_command, "server", "2.8.13", "Extracts the key names from an arbitrary command.", "O(N) where N is the number of arguments to the command", NULL},
-    {"getkeysandflags", -3, "loading stale sentinel", NOKEYS, command_not_yet_command, "server", "7.0.0", "Extracts the key names and access flags for an arbitrary command.", "O(N) where N is the number of arguments to the command", NULL},
+    {"docs", -2, "loading stale sentinel", NOKEYS, command_docs_command, "server", "7.0.0", "Returns documentary information about one, multiple or all commands.", "O(N) where N is the number of commands to look up", NULL},
+    {"getkeys", -3, "loading stale sentinel", NOKEYS, command_getkeys_command, "server", "2.8.13", "Extracts the key names from an arbitrary command.", "O(N) where N is the number of arguments to the command", NULL},
+    {"getkeysandflags", -3, "loading stale sentinel", NOKEYS, command_getkeysandflags_command, "server", "7.0.0", "Extracts the key names and access flags for an arbitrary command.", "O(N) where N is the number of arguments to the command", NULL},
     {"help", 2, "loading stale sentinel", NOKEYS, command_help_command, "server", "5.0.0", "Returns helpful text about the different subcommands.", "O(1)", NULL},
-    {"info", -2, "loading stale sentinel", NOKEYS, command_not_yet_command, "server", "2.8.13", "Returns information about one, multiple or all commands.", "O(N) where N is the number of commands to look up", NULL},
+    {"info", -2, "loading stale sentinel", NOKEYS, command_info_command, "server", "2.8.13", "Returns information about one, multiple or all commands.", "O(N) where N is the number of commands to look up", NULL},
     {"list", -2, "loading stale sentinel", NOKEYS, command_list_command, "server", "7.0.0", "Returns a list of command names.", "O(N) where N is the total number of commands", NULL},
     {0},
 };
@@ -111,7 +111,7 @@ Command command_table[] = {
     {"reset", 1, "noscript loading stale fast no_auth allow_busy", NOKEYS, reset_command, "connection", "6.2.0", "Resets the connection.", "O(1)", NULL},
     {"select", 2, "loading stale fast", NOKEYS, select_command, "connection", "1.0.0", "Changes the selected database.", "O(1)", NULL},
     /* server */
-    {"command", -1, "loading stale sentinel", NOKEYS, command_not_yet_command, "server", "2.8.13", "Returns detailed information about all commands.", "O(N) where N is the total number of commands", command_subcommands},
+    {"command", -1, "loading stale sentinel", NOKEYS, command_command, "server", "2.8.13", "Returns detailed information about all commands.", "O(N) where N is the total number of commands", command_subcommands},
     {"config", -2, "", NOKEYS, NULL, "server", "2.0.0", "A container for server configuration commands.", "Depends on subcommand.", config_subcommands},
     {"dbsize", 1, "readonly fast", NOKEYS, dbsize_command, "server", "1.0.0", "Returns the number of keys in the database.", "O(1)", NULL},
     {"debug", -2, "admin noscript loading stale protected", NOKEYS, debug_command, "server", "1.0.0", "A container for debugging commands.", "Depends on subcommand.", NULL},

@@ -60,9 +60,14 @@ void client_help_command(Client *c);
 void time_command(Client *c);
 void lastsave_command(Client *c);
 void shutdown_command(Client *c);
+/* server/command_cmds.c */
+void command_command(Client *c);
 void command_count_command(Client *c);
-void command_list_command(Client *c);
+void command_docs_command(Client *c);
+void command_getkeys_command(Client *c);
+void command_getkeysandflags_command(Client *c);
 void command_help_command(Client *c);
-void command_not_yet_command(Client *c);
+void command_info_command(Client *c);
+void command_list_command(Client *c);
 
 #endif

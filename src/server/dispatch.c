@@ -112,6 +112,8 @@ void commands_init(Command *table) {
         ht_add(server.commands, cmd);
     }
     server.error_stats = ht_create(&error_httype);
+    /* ---- COMMAND reflection: key specs and docs (command_cmds.c) */
+    command_meta_init();
 }
 
 Command *command_lookup(const char *name, size_t len) {

@@ -226,7 +226,38 @@ typedef struct Command {
     void *ht_next;           /* command table link */
     /* statistics */
     uint64_t calls, usec, rejected_calls, failed_calls;
+    /* ---- COMMAND reflection (command_cmds.c): parsed key specs and
+     * documentation, built by command_meta_init(); NULL until then */
+    struct CommandMeta *meta;
 } Command;
+
+/* ---- COMMAND INFO/DOCS/GETKEYS (server/command_cmds.c) ----
+ * The documentation of each command lives in src/command_docs.c, one row
+ * per full name ("get", "client|kill"), in compact text forms parsed once
+ * at start-up.  That upper layer registers command_doc_lookup before
+ * main() runs, so this layer never includes it. */
+typedef struct CommandDoc {
+    const char *name;         /* full name, lower case */
+    const char *acl;          /* ACL categories beyond those the flags imply */
+    const char *key_specs;    /* "1/range:0,1,0/RW|ACCESS;keyword:STORE:6/..." */
+    const char *summary;      /* NULL: not written yet (the check reports it) */
+    const char *complexity;
+    const char *args;         /* argument tree, grammar in command_docs.c */
+    const char *tips;         /* space-separated */
+    const char *history;      /* "version text|version text" */
+    const char *doc_flags;    /* "deprecated", "syscmd" */
+    const char *deprecated_since;
+    const char *replaced_by;
+} CommandDoc;
+
+extern const CommandDoc *(*command_doc_lookup)(const char *fullname);
+/* Parses every command's key specs and docs; logs what is missing. */
+void command_meta_init(void);
+/* The keys of a command line (argv[0] is the command's name) found by the
+ * key specs: argument indexes into keys[], access flags (KEYSPEC_*) into
+ * flags[] when not NULL.  Returns the count, or -1 when the arguments do
+ * not fit the specs. */
+int command_get_keys(Command *cmd, Arg *argv, int argc, int *keys, uint32_t *flags, int max);
 
 /* --------------------------------------------------------------- server */
 

@@ -1,0 +1,14 @@
+/* command_docs.h - the documentation rows of every command (command_docs.c),
+ * looked up by full name ("get", "client|kill").  The server layer reaches
+ * them through command_doc_lookup (server.h), set before main() runs. */
+#ifndef COMMAND_DOCS_H
+#define COMMAND_DOCS_H
+
+#include "server/server.h"
+
+/* The row of a command or subcommand, or NULL. */
+const CommandDoc *command_docs_find(const char *fullname);
+/* The whole table, ended by a row with a NULL name (for checks). */
+extern const CommandDoc command_docs[];
+
+#endif
