@@ -54,6 +54,36 @@ static Command command_subcommands[] = {
     {0},
 };
 
+/* ---- observability: SLOWLOG, LATENCY, MEMORY subcommands */
+static Command slowlog_subcommands[] = {
+    {"get", -2, "admin loading stale", NOKEYS, slowlog_get_command, "server", "2.2.12", "Returns the slow log's entries.", "O(N) where N is the number of entries returned", NULL},
+    {"help", 2, "loading stale", NOKEYS, slowlog_help_command, "server", "6.2.0", "Returns helpful text about the different subcommands.", "O(1)", NULL},
+    {"len", 2, "admin loading stale", NOKEYS, slowlog_len_command, "server", "2.2.12", "Returns the number of entries in the slow log.", "O(1)", NULL},
+    {"reset", 2, "admin loading stale", NOKEYS, slowlog_reset_command, "server", "2.2.12", "Clears all entries from the slow log.", "O(N) where N is the number of entries in the slowlog", NULL},
+    {0},
+};
+
+static Command latency_subcommands[] = {
+    {"doctor", 2, "admin noscript loading stale", NOKEYS, latency_doctor_command, "server", "2.8.13", "Returns a human-readable latency analysis report.", "O(1)", NULL},
+    {"graph", 3, "admin noscript loading stale", NOKEYS, latency_graph_command, "server", "2.8.13", "Returns a latency graph for an event.", "O(1)", NULL},
+    {"help", 2, "loading stale", NOKEYS, latency_help_command, "server", "2.8.13", "Returns helpful text about the different subcommands.", "O(1)", NULL},
+    {"histogram", -2, "admin noscript loading stale", NOKEYS, latency_histogram_command, "server", "7.0.0", "Returns the cumulative distribution of latencies of a subset or all commands.", "O(N) where N is the number of commands with latency information being retrieved.", NULL},
+    {"history", 3, "admin noscript loading stale", NOKEYS, latency_history_command, "server", "2.8.13", "Returns timestamp-latency samples for an event.", "O(1)", NULL},
+    {"latest", 2, "admin noscript loading stale", NOKEYS, latency_latest_command, "server", "2.8.13", "Returns the latest latency samples for all events.", "O(1)", NULL},
+    {"reset", -2, "admin noscript loading stale", NOKEYS, latency_reset_command, "server", "2.8.13", "Resets the latency data for one or more events.", "O(1)", NULL},
+    {0},
+};
+
+static Command memory_subcommands[] = {
+    {"doctor", 2, "", NOKEYS, memory_doctor_command, "server", "4.0.0", "Outputs a memory problems report.", "O(1)", NULL},
+    {"help", 2, "loading stale", NOKEYS, memory_help_command, "server", "4.0.0", "Returns helpful text about the different subcommands.", "O(1)", NULL},
+    {"malloc-stats", 2, "", NOKEYS, memory_malloc_stats_command, "server", "4.0.0", "Returns the allocator statistics.", "Depends on how much memory is allocated, could be slow", NULL},
+    {"purge", 2, "", NOKEYS, memory_purge_command, "server", "4.0.0", "Asks the allocator to release memory.", "Depends on how much memory is allocated, could be slow", NULL},
+    {"stats", 2, "", NOKEYS, memory_stats_command, "server", "4.0.0", "Returns details about memory usage.", "O(1)", NULL},
+    {"usage", -3, "readonly", 2, 2, 1, memory_usage_command, "server", "4.0.0", "Estimates the memory usage of a key.", "O(N) where N is the number of samples.", NULL},
+    {0},
+};
+
 Command command_table[] = {
     /* strings */
     {"append", 3, "write denyoom fast", KEY1, append_command, "string", "2.0.0", "Appends a string to the value of a key. Creates the key if it doesn't exist.", "O(1)", NULL},
@@ -122,5 +152,10 @@ Command command_table[] = {
     {"shutdown", -1, "admin noscript loading stale no_multi sentinel allow_busy", NOKEYS, shutdown_command, "server", "1.0.0", "Synchronously saves the database(s) to disk and shuts down the server.", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", NULL},
     {"swapdb", 3, "write fast", NOKEYS, swapdb_command, "server", "4.0.0", "Swaps two databases.", "O(N) where N is the count of clients watching or blocking on keys from both databases.", NULL},
     {"time", 1, "loading stale fast", NOKEYS, time_command, "server", "2.6.0", "Returns the server time.", "O(1)", NULL},
+    /* ---- observability */
+    {"latency", -2, "", NOKEYS, NULL, "server", "2.8.13", "A container for latency diagnostics commands.", "Depends on subcommand.", latency_subcommands},
+    {"memory", -2, "", NOKEYS, NULL, "server", "4.0.0", "A container for memory diagnostics commands.", "Depends on subcommand.", memory_subcommands},
+    {"monitor", 1, "admin noscript loading stale", NOKEYS, monitor_command, "server", "1.0.0", "Listens for all requests received by the server in real-time.", "O(1)", NULL},
+    {"slowlog", -2, "", NOKEYS, NULL, "server", "2.2.12", "A container for slow log commands.", "Depends on subcommand.", slowlog_subcommands},
     {0},
 };

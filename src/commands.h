@@ -70,4 +70,24 @@ void command_help_command(Client *c);
 void command_info_command(Client *c);
 void command_list_command(Client *c);
 
+/* ---- observability: server/slowlog.c, latency.c, monitor.c, memory_cmds.c */
+void slowlog_get_command(Client *c);
+void slowlog_len_command(Client *c);
+void slowlog_reset_command(Client *c);
+void slowlog_help_command(Client *c);
+void latency_latest_command(Client *c);
+void latency_history_command(Client *c);
+void latency_reset_command(Client *c);
+void latency_graph_command(Client *c);
+void latency_doctor_command(Client *c);
+void latency_histogram_command(Client *c);
+void latency_help_command(Client *c);
+void monitor_command(Client *c);
+void memory_usage_command(Client *c);
+void memory_stats_command(Client *c);
+void memory_doctor_command(Client *c);
+void memory_malloc_stats_command(Client *c);
+void memory_purge_command(Client *c);
+void memory_help_command(Client *c);
+
 #endif

@@ -81,6 +81,7 @@ void client_free(Client *c) {
     }
     if (c->flags & CLIENT_PENDING_WRITE) unlink_from(&server.pending_writes, c, offsetof(Client, pending_next));
     if (c->flags & CLIENT_CLOSE_ASAP) unlink_from(&server.clients_to_close, c, offsetof(Client, close_next));
+    if (c->monitor_slot) monitor_remove(c); /* ---- observability: MONITOR */
     if (c->prev) c->prev->next = c->next;
     else server.clients = c->next;
     if (c->next) c->next->prev = c->prev;

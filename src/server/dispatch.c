@@ -179,6 +179,19 @@ static int arity_ok(const Command *cmd, int argc) {
     return (cmd->arity > 0 && cmd->arity == argc) || (cmd->arity < 0 && argc >= -cmd->arity);
 }
 
+/* ---- observability: what watches every command (slowlog.c, latency.c,
+ * monitor.c).  Each costs a comparison unless it is switched on, and
+ * latency tracking one histogram increment. */
+static inline void call_observe(Client *c, Command *cmd, uint64_t elapsed) {
+    if (server.cfg.latency_tracking) latency_track_command(cmd, elapsed);
+    if (server.cfg.slowlog_log_slower_than >= 0 && (long long)elapsed >= server.cfg.slowlog_log_slower_than &&
+        !(cmd->flags & CMD_SKIP_SLOWLOG))
+        slowlog_push(c, elapsed);
+    if (server.cfg.latency_monitor_threshold && (long long)(elapsed / 1000) >= server.cfg.latency_monitor_threshold)
+        latency_add_sample(cmd->flags & CMD_FAST ? "fast-command" : "command", elapsed / 1000);
+    if (server.monitor_count && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN))) monitor_feed(c);
+}
+
 static void call(Client *c, Command *cmd, uint64_t start) {
     uint64_t errors_before = c->errors_replied;
     cmd->proc(c);
@@ -190,6 +203,7 @@ static void call(Client *c, Command *cmd, uint64_t start) {
     server.stat.commands_processed++;
     server.stat.eventloop_duration_cmd_sum_us += elapsed;
     c->last_cmd = cmd;
+    call_observe(c, cmd, elapsed);
 }
 
 /* CLIENT REPLY SKIP affects the command after the one that set it. */

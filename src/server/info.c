@@ -110,17 +110,10 @@ static size_t total_system_memory(void) {
 }
 
 static Str *info_memory(Str *s) {
-    size_t used = mem_used();
-    size_t rss = mem_rss();
-    if (used > server.used_memory_peak) server.used_memory_peak = used;
-    size_t allocated, active, resident;
-    mem_allocator_stats(&allocated, &active, &resident);
-    size_t overhead = server.used_memory_startup + clients_buffer_memory();
-    for (int i = 0; i < server.db_count; i++)
-        overhead += ht_mem_usage(server.dbs[i].keys) + ht_mem_usage(server.dbs[i].expires);
-    if (overhead > used) overhead = used;
-    size_t dataset = used - overhead;
-    size_t net = used > server.used_memory_startup ? used - server.used_memory_startup : 0;
+    MemOverhead m;
+    mem_overhead_compute(&m);
+    size_t used = m.used, rss = m.rss, overhead = m.total, dataset = m.dataset;
+    size_t allocated = m.allocated, active = m.active, resident = m.resident;
     char h_used[32], h_rss[32], h_peak[32], h_sys[32], h_max[32];
     bytes_to_human(h_used, sizeof(h_used), used);
     bytes_to_human(h_rss, sizeof(h_rss), rss);
@@ -129,13 +122,6 @@ static Str *info_memory(Str *s) {
     bytes_to_human(h_max, sizeof(h_max), server.cfg.maxmemory);
     static const char *policies[] = {"noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu",
                                      "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"};
-    double frag = used ? (double)rss / (double)used : 0;
-    double afrag = allocated ? (double)active / (double)allocated : 0;
-    double arss = active ? (double)resident / (double)active : 0;
-    double rss_over = resident ? (double)rss / (double)resident : 0;
-    size_t rehashing = 0;
-    for (int i = 0; i < server.db_count; i++)
-        if (ht_is_rehashing(server.dbs[i].keys)) rehashing += server.dbs[i].keys->size[0] * sizeof(void *);
     return str_catfmt(
         s,
         "used_memory:%zu\r\n"
@@ -192,12 +178,11 @@ static Str *info_memory(Str *s) {
         "lazyfree_pending_objects:0\r\n"
         "lazyfreed_objects:0\r\n",
         used, h_used, rss, h_rss, server.used_memory_peak, h_peak,
-        server.used_memory_peak ? (double)used * 100 / (double)server.used_memory_peak : 0.0, overhead,
-        server.used_memory_startup, dataset, net ? (double)dataset * 100 / (double)net : 0.0, allocated, active,
-        resident, total_system_memory(), h_sys, (unsigned long long)server.cfg.maxmemory, h_max,
-        policies[server.cfg.maxmemory_policy & 7], afrag, (long long)active - (long long)allocated, arss,
-        (long long)resident - (long long)active, rss_over, (long long)rss - (long long)resident, frag,
-        (long long)rss - (long long)used, clients_buffer_memory(), mem_allocator_name(), rehashing);
+        (double)m.peak_perc, overhead, server.used_memory_startup, dataset, (double)m.dataset_perc, allocated,
+        active, resident, total_system_memory(), h_sys, (unsigned long long)server.cfg.maxmemory, h_max,
+        policies[server.cfg.maxmemory_policy & 7], (double)m.alloc_frag, m.alloc_frag_bytes, (double)m.alloc_rss,
+        m.alloc_rss_bytes, (double)m.rss_overhead, m.rss_overhead_bytes, (double)m.frag, m.frag_bytes,
+        m.clients_normal, mem_allocator_name(), m.rehashing);
 }
 
 static Str *info_persistence(Str *s) {
@@ -424,6 +409,7 @@ Str *info_generate(const char *sections) {
     if (section_wanted(sections, "modules", 1)) s = section_header(s, "Modules");
     if (section_wanted(sections, "commandstats", 0)) s = info_commandstats(section_header(s, "Commandstats"));
     if (section_wanted(sections, "errorstats", 1)) s = info_errorstats(section_header(s, "Errorstats"));
+    if (section_wanted(sections, "latencystats", 0)) s = info_latencystats(section_header(s, "Latencystats"));
     if (section_wanted(sections, "cluster", 1)) s = str_cat_cstr(section_header(s, "Cluster"), "cluster_enabled:0\r\n");
     if (section_wanted(sections, "keyspace", 1)) s = info_keyspace(section_header(s, "Keyspace"));
     return s;

@@ -88,6 +88,7 @@ void server_reset_stats(void) {
     memset(&server.stat, 0, sizeof(server.stat));
     server.stat.inst_last_sample_ms = (uint64_t)server.now_ms;
     command_stats_reset();
+    latency_tracking_reset(); /* ---- observability: per-command histograms */
     server.used_memory_peak = mem_used();
 }
 
@@ -156,7 +157,13 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
     /* Reading RSS costs a syscall: once a second is plenty. */
     if (server.cronloops % (uint64_t)server.cfg.hz == 0) server.rss_cached = mem_rss();
     clients_cron();
+    /* ---- observability: the expire cycle is a latency monitor event */
+    uint64_t expire_start = server.cfg.latency_monitor_threshold ? ev_monotonic_us() : 0;
     expire_cycle_slow();
+    if (expire_start) {
+        uint64_t ms = (ev_monotonic_us() - expire_start) / 1000;
+        if ((long long)ms >= server.cfg.latency_monitor_threshold) latency_add_sample("expire-cycle", ms);
+    }
     databases_cron();
     return 1000 / server.cfg.hz;
 }

@@ -176,6 +176,8 @@ typedef struct Client {
     struct Client *prev, *next;        /* server.clients list */
     struct Client *pending_next;       /* server.pending_writes list */
     struct Client *close_next;         /* server.clients_to_close list */
+    /* ---- observability (monitor.c) */
+    int monitor_slot;                  /* index in server.monitors + 1; 0 when not a monitor */
 } Client;
 
 /* ------------------------------------------------------------- commands */
@@ -229,6 +231,9 @@ typedef struct Command {
     /* ---- COMMAND reflection (command_cmds.c): parsed key specs and
      * documentation, built by command_meta_init(); NULL until then */
     struct CommandMeta *meta;
+    /* ---- observability (latency.c): the per-command latency histogram,
+     * allocated on the first call while latency-tracking is on */
+    struct Histogram *latency_hist;
 } Command;
 
 /* ---- COMMAND INFO/DOCS/GETKEYS (server/command_cmds.c) ----
@@ -338,6 +343,13 @@ typedef struct Server {
     /* logging */
     int log_to_stdout;
     int daemonized;
+    /* ---- observability (slowlog.c, latency.c, monitor.c) */
+    struct SlowlogEntry *slowlog_head, *slowlog_tail; /* newest first */
+    uint64_t slowlog_len;
+    uint64_t slowlog_next_id;
+    struct LatencyEvent *latency_events;              /* latency monitor: a short list */
+    Client **monitors;                                /* clients in MONITOR mode */
+    int monitor_count, monitor_cap;
 } Server;
 
 extern Server server;
@@ -490,5 +502,39 @@ int server_apply_listeners(char **err);
 void server_apply_maxclients(void);
 void server_apply_hz(void);
 void server_reset_stats(void);
+
+/* ---------------------------------------------- observability (slowlog.c,
+ * latency.c, monitor.c, memory_cmds.c, info.c) */
+
+/* MONITOR clients carry this flag (CLIENT LIST shows it as 'O'). */
+#define CLIENT_MONITOR (1u << 24)
+/* call() feeds these after each command with its duration. */
+void slowlog_push(Client *c, uint64_t duration_us);
+void latency_track_command(Command *cmd, uint64_t duration_us);
+/* Adds a latency monitor sample (ms) for an event that reached
+ * latency-monitor-threshold (the caller checks the threshold). */
+void latency_add_sample(const char *event, uint64_t ms);
+/* CONFIG RESETSTAT: forgets the per-command latency histograms. */
+void latency_tracking_reset(void);
+/* Sends the command c just ran to every MONITOR client except c. */
+void monitor_feed(Client *c);
+void monitor_remove(Client *c);
+/* Whether argument i of the command c is running must show as
+ * "(redacted)" in MONITOR and SLOWLOG (passwords). */
+int obs_arg_redacted(const Client *c, int i);
+/* INFO's latencystats section body. */
+Str *info_latencystats(Str *s);
+/* memory_cmds.c: where the memory goes, for INFO memory and MEMORY STATS. */
+typedef struct MemOverhead {
+    size_t used, peak, startup, clients_normal;
+    size_t db_main, db_expires, rehashing; /* table bucket arrays */
+    uint64_t rehashing_count, keys;
+    size_t total, dataset, bytes_per_key;
+    float dataset_perc, peak_perc;
+    size_t allocated, active, resident, rss;
+    float frag, alloc_frag, alloc_rss, rss_overhead;
+    long long frag_bytes, alloc_frag_bytes, alloc_rss_bytes, rss_overhead_bytes;
+} MemOverhead;
+void mem_overhead_compute(MemOverhead *m);
 
 #endif
