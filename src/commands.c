@@ -21,16 +21,35 @@ static Command object_subcommands[] = {
 };
 
 static Command client_subcommands[] = {
+    {"caching", 3, "noscript loading stale sentinel", NOKEYS, client_caching_command, "connection", "6.0.0", "Instructs the server whether to track the keys in the next request.", "O(1)", NULL},
+    {"capa", -3, "noscript loading stale", NOKEYS, client_capa_command, "connection", "8.0.0", "Declares the capabilities the client supports.", "O(1)", NULL},
     {"getname", 2, "noscript loading stale sentinel", NOKEYS, client_getname_command, "connection", "2.6.9", "Returns the name of the connection.", "O(1)", NULL},
+    {"getredir", 2, "noscript loading stale sentinel", NOKEYS, client_getredir_command, "connection", "6.0.0", "Returns the client ID to which the connection's tracking notifications are redirected.", "O(1)", NULL},
     {"help", 2, "loading stale sentinel", NOKEYS, client_help_command, "connection", "5.0.0", "Returns helpful text about the different subcommands.", "O(1)", NULL},
     {"id", 2, "noscript loading stale sentinel", NOKEYS, client_id_command, "connection", "5.0.0", "Returns the unique client ID of the connection.", "O(1)", NULL},
     {"info", 2, "noscript loading stale sentinel", NOKEYS, client_info_command, "connection", "6.2.0", "Returns information about the connection.", "O(1)", NULL},
+    {"kill", -3, "admin noscript loading stale sentinel", NOKEYS, client_kill_command, "connection", "2.4.0", "Terminates open connections.", "O(N) where N is the number of client connections", NULL},
     {"list", -2, "admin noscript loading stale sentinel", NOKEYS, client_list_command, "connection", "2.4.0", "Lists open connections.", "O(N) where N is the number of client connections", NULL},
     {"no-evict", 3, "admin noscript loading stale sentinel", NOKEYS, client_no_evict_command, "connection", "7.0.0", "Sets the client eviction mode of the connection.", "O(1)", NULL},
     {"no-touch", 3, "noscript loading stale", NOKEYS, client_no_touch_command, "connection", "7.2.0", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "O(1)", NULL},
+    {"pause", -3, "admin noscript loading stale sentinel", NOKEYS, client_pause_command, "connection", "3.0.0", "Suspends commands processing.", "O(1)", NULL},
     {"reply", 3, "noscript loading stale sentinel", NOKEYS, client_reply_command, "connection", "3.2.0", "Instructs the server whether to reply to commands.", "O(1)", NULL},
     {"setinfo", 4, "noscript loading stale sentinel", NOKEYS, client_setinfo_command, "connection", "7.2.0", "Sets information specific to the client or connection.", "O(1)", NULL},
     {"setname", 3, "noscript loading stale sentinel", NOKEYS, client_setname_command, "connection", "2.6.9", "Sets the connection name.", "O(1)", NULL},
+    {"tracking", -3, "noscript loading stale sentinel", NOKEYS, client_tracking_command, "connection", "6.0.0", "Controls server-assisted client-side caching for the connection.", "O(1). Some options may introduce additional complexity.", NULL},
+    {"trackinginfo", 2, "noscript loading stale sentinel", NOKEYS, client_trackinginfo_command, "connection", "6.2.0", "Returns information about server-assisted client-side caching for the connection.", "O(1)", NULL},
+    {"unblock", -3, "admin noscript loading stale sentinel", NOKEYS, client_unblock_command, "connection", "5.0.0", "Unblocks a client blocked by a blocking command from a different connection.", "O(log N) where N is the number of client connections", NULL},
+    {"unpause", 2, "admin noscript loading stale sentinel", NOKEYS, client_unpause_command, "connection", "6.2.0", "Resumes processing commands from paused clients.", "O(N) Where N is the number of paused clients", NULL},
+    {0},
+};
+
+/* ---- connection/lifecycle: MODULE subcommands */
+static Command module_subcommands[] = {
+    {"help", 2, "loading stale", NOKEYS, module_help_command, "server", "5.0.0", "Returns helpful text about the different subcommands.", "O(1)", NULL},
+    {"list", 2, "admin noscript", NOKEYS, module_list_command, "server", "4.0.0", "Returns all loaded modules.", "O(N) where N is the number of loaded modules.", NULL},
+    {"load", -3, "no_async_loading admin noscript protected", NOKEYS, module_load_command, "server", "4.0.0", "Loads a module.", "O(1)", NULL},
+    {"loadex", -3, "no_async_loading admin noscript protected", NOKEYS, module_loadex_command, "server", "7.0.0", "Loads a module using extended parameters.", "O(1)", NULL},
+    {"unload", 3, "no_async_loading admin noscript protected", NOKEYS, module_unload_command, "server", "4.0.0", "Unloads a module.", "O(1)", NULL},
     {0},
 };
 
@@ -157,5 +176,9 @@ Command command_table[] = {
     {"memory", -2, "", NOKEYS, NULL, "server", "4.0.0", "A container for memory diagnostics commands.", "Depends on subcommand.", memory_subcommands},
     {"monitor", 1, "admin noscript loading stale", NOKEYS, monitor_command, "server", "1.0.0", "Listens for all requests received by the server in real-time.", "O(1)", NULL},
     {"slowlog", -2, "", NOKEYS, NULL, "server", "2.2.12", "A container for slow log commands.", "Depends on subcommand.", slowlog_subcommands},
+    /* ---- connection/lifecycle */
+    {"lolwut", -1, "readonly fast", NOKEYS, lolwut_command, "server", "5.0.0", "Displays computer art and the server version.", "", NULL},
+    {"module", -2, "", NOKEYS, NULL, "server", "4.0.0", "A container for module commands.", "Depends on subcommand.", module_subcommands},
+    {"role", 1, "noscript loading stale fast sentinel", NOKEYS, role_command, "server", "2.8.12", "Returns the replication role.", "O(1)", NULL},
     {0},
 };

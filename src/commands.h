@@ -56,6 +56,23 @@ void client_reply_command(Client *c);
 void client_no_touch_command(Client *c);
 void client_no_evict_command(Client *c);
 void client_help_command(Client *c);
+/* ---- connection/lifecycle: server/client_cmds.c, server/server_cmds.c */
+void client_kill_command(Client *c);
+void client_pause_command(Client *c);
+void client_unpause_command(Client *c);
+void client_unblock_command(Client *c);
+void client_capa_command(Client *c);
+void client_tracking_command(Client *c);
+void client_trackinginfo_command(Client *c);
+void client_getredir_command(Client *c);
+void client_caching_command(Client *c);
+void lolwut_command(Client *c);
+void role_command(Client *c);
+void module_list_command(Client *c);
+void module_load_command(Client *c);
+void module_loadex_command(Client *c);
+void module_unload_command(Client *c);
+void module_help_command(Client *c);
 /* server/server_cmds.c */
 void time_command(Client *c);
 void lastsave_command(Client *c);

@@ -82,6 +82,7 @@ void client_free(Client *c) {
     if (c->flags & CLIENT_PENDING_WRITE) unlink_from(&server.pending_writes, c, offsetof(Client, pending_next));
     if (c->flags & CLIENT_CLOSE_ASAP) unlink_from(&server.clients_to_close, c, offsetof(Client, close_next));
     if (c->monitor_slot) monitor_remove(c); /* ---- observability: MONITOR */
+    client_unlink_paused(c);
     if (c->prev) c->prev->next = c->next;
     else server.clients = c->next;
     if (c->next) c->next->prev = c->prev;
@@ -136,6 +137,7 @@ static int has_pending_output(Client *c) {
 /* Writes as much as the socket takes. Returns -1 if the client was freed. */
 static int client_write(Client *c) {
     size_t total = 0;
+    if (c->opos > c->obuf_peak) c->obuf_peak = c->opos;
     while (has_pending_output(c)) {
         const char *p;
         size_t len;
@@ -213,22 +215,29 @@ static void protocol_error(Client *c) {
     c->flags |= CLIENT_CLOSE_AFTER_REPLY;
 }
 
-/* Runs every complete request in the query buffer. */
+/* Runs every complete request in the query buffer.  A command that
+ * CLIENT PAUSE postpones stays parsed (CLIENT_CMD_READY): its argument
+ * offsets survive the buffer compaction below, and client_resume() runs it
+ * without parsing it again (inline arguments are unescaped in place, so
+ * parsing twice would be wrong). */
 static void process_input(Client *c) {
     RespParser *p = &c->parser;
-    while (!(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
-        p->unauthenticated = !(c->flags & CLIENT_AUTHENTICATED);
-        p->max_bulk = server.cfg.proto_max_bulk_len;
-        int r = resp_parse(p, c->qbuf, c->qlen);
-        if (r == RESP_PARSE_MORE) break;
-        if (r == RESP_PARSE_ERROR) {
-            protocol_error(c);
-            break;
+    while (!(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_PAUSED_WAIT))) {
+        if (!(c->flags & CLIENT_CMD_READY)) {
+            p->unauthenticated = !(c->flags & CLIENT_AUTHENTICATED);
+            p->max_bulk = server.cfg.proto_max_bulk_len;
+            int r = resp_parse(p, c->qbuf, c->qlen);
+            if (r == RESP_PARSE_MORE) break;
+            if (r == RESP_PARSE_ERROR) {
+                protocol_error(c);
+                break;
+            }
+            if (r == RESP_PARSE_EMPTY) {
+                resp_parser_reset(p, p->pos);
+                continue;
+            }
         }
-        if (r == RESP_PARSE_EMPTY) {
-            resp_parser_reset(p, p->pos);
-            continue;
-        }
+        c->flags &= ~CLIENT_CMD_READY;
         if ((int)p->argc > c->argv_cap) {
             c->argv_cap = (int)p->argc;
             c->argv = mem_realloc(c->argv, sizeof(Arg) * (size_t)c->argv_cap);
@@ -240,9 +249,13 @@ static void process_input(Client *c) {
         c->argc = (int)p->argc;
         size_t next = p->pos;
         server.current_client = c;
-        process_command(c);
+        int r = process_command(c);
         server.current_client = NULL;
         c->argc = 0;
+        if (r == PROCESS_POSTPONED) {
+            c->flags |= CLIENT_CMD_READY;
+            break;
+        }
         resp_parser_reset(p, next);
     }
     /* Drop what has been processed. */
@@ -251,6 +264,34 @@ static void process_input(Client *c) {
         memmove(c->qbuf, c->qbuf + p->start, keep);
         c->qlen = keep;
         resp_parser_shift(p, p->start);
+    }
+}
+
+/* ---------------------------------------------- CLIENT PAUSE support */
+
+void client_unlink_paused(Client *c) {
+    if (!(c->flags & CLIENT_PAUSED_WAIT)) return;
+    Client *prev = NULL;
+    for (Client *x = server.paused_head; x; prev = x, x = x->paused_next) {
+        if (x != c) continue;
+        if (prev) prev->paused_next = c->paused_next;
+        else server.paused_head = c->paused_next;
+        if (server.paused_tail == c) server.paused_tail = prev;
+        break;
+    }
+    c->paused_next = NULL;
+    c->flags &= ~CLIENT_PAUSED_WAIT;
+    server.paused_count--;
+}
+
+void client_resume(Client *c) {
+    if (c->flags & CLIENT_CLOSE_ASAP) return;
+    process_input(c);
+    if (c->flags & CLIENT_CLOSE_ASAP) return;
+    if (c->fd != -1 && (c->opos || c->reply_head) && !(c->flags & CLIENT_PENDING_WRITE)) {
+        c->flags |= CLIENT_PENDING_WRITE;
+        c->pending_next = server.pending_writes;
+        server.pending_writes = c;
     }
 }
 

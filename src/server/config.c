@@ -139,6 +139,21 @@ static int apply_hz(char **err) {
     return 0;
 }
 
+/* ---- connection/lifecycle work: rows read by supervise.c */
+static int apply_oom_score(char **err) {
+    return supervise_apply_oom_score(err) == 0 ? 0 : -1;
+}
+
+static int apply_proc_title(char **err) {
+    const char *bad = supervise_check_title_template(server.cfg.proc_title_template);
+    if (bad) {
+        *err = mem_strdup(bad);
+        return -1;
+    }
+    supervise_set_proc_title(server.cfg.proc_title_template);
+    return 0;
+}
+
 static const ConfigSpecial special_bind, special_save, special_obuf, special_dir,
     special_events, special_oom_values, special_percentiles, special_replicaof;
 
@@ -196,11 +211,12 @@ const ConfigDef config_table[] = {
     BOOL_ROW("syslog-enabled", NULL, IMM, NOF, "no"),
     STR_ROW("syslog-ident", NULL, IMM, NOF, "valkey"),
     ENUM_ROW("syslog-facility", NULL, IMM, NOF, "local0", syslog_facility_enum),
-    BOOL_ROW("crash-log-enabled", NULL, 0, NOF, "yes"),
+    BOOL_ROW("crash-log-enabled", NULL, 0, FLD(crash_log_enabled), "yes"),
     BOOL_ROW("crash-memcheck-enabled", NULL, 0, NOF, "yes"),
     BOOL_ROW("hide-user-data-from-log", NULL, 0, NOF, "yes"),
-    BOOL_ROW("set-proc-title", NULL, IMM, NOF, "yes"),
-    STR_ROW("proc-title-template", NULL, 0, NOF, "{title} {listen-addr} {server-mode}"),
+    BOOL_ROW("set-proc-title", NULL, IMM, FLD(set_proc_title), "yes"),
+    {"proc-title-template", NULL, CT_STRING, 0, "{title} {listen-addr} {server-mode}", 0, 0, NULL, NULL,
+     FLD(proc_title_template), apply_proc_title},
     STR_ROW("locale-collate", NULL, 0, NOF, ""),
     STR_ROW("ignore-warnings", NULL, 0, NOF, ""),
     STR_ROW("availability-zone", NULL, 0, NOF, ""),
@@ -223,16 +239,16 @@ const ConfigDef config_table[] = {
     NUM_ROW("slowlog-max-len", NULL, CT_ULONG, 0, FLD(slowlog_max_len), "128", 0, LONG_MAX, NULL),
     SPECIAL_ROW("notify-keyspace-events", NULL, UNS, FLD(notify_keyspace_events), "", special_events, NULL),
     NUM_ROW("busy-reply-threshold", "lua-time-limit", CT_LL, UNS, FLD(busy_reply_threshold), "5000", 0, LONG_MAX, NULL),
-    NUM_ROW("shutdown-timeout", NULL, CT_INT, UNS, FLD(shutdown_timeout), "10", 0, INT_MAX, NULL),
-    {"shutdown-on-sigint", NULL, CT_ENUM, UNS | CF_FLAGS_ENUM | CF_MULTI_ARG, "default", 0, 0,
+    NUM_ROW("shutdown-timeout", NULL, CT_INT, 0, FLD(shutdown_timeout), "10", 0, INT_MAX, NULL),
+    {"shutdown-on-sigint", NULL, CT_ENUM, CF_FLAGS_ENUM | CF_MULTI_ARG, "default", 0, 0,
      shutdown_on_sig_enum, NULL, FLD(shutdown_on_sigint), NULL},
-    {"shutdown-on-sigterm", NULL, CT_ENUM, UNS | CF_FLAGS_ENUM | CF_MULTI_ARG, "default", 0, 0,
+    {"shutdown-on-sigterm", NULL, CT_ENUM, CF_FLAGS_ENUM | CF_MULTI_ARG, "default", 0, 0,
      shutdown_on_sig_enum, NULL, FLD(shutdown_on_sigterm), NULL},
     NUM_ROW("tracking-table-max-keys", NULL, CT_SIZE, 0, NOF, "1000000", 0, LONG_MAX, NULL),
     BOOL_ROW("disable-thp", NULL, IMM, NOF, "yes"),
     BOOL_ROW("jemalloc-bg-thread", NULL, 0, NOF, "yes"),
-    ENUM_ROW("oom-score-adj", NULL, 0, NOF, "no", oom_score_adj_enum),
-    SPECIAL_ROW("oom-score-adj-values", NULL, MULTI, NOF, "0 200 800", special_oom_values, NULL),
+    {"oom-score-adj", NULL, CT_ENUM, 0, "no", 0, 0, oom_score_adj_enum, NULL, FLD(oom_score_adj), apply_oom_score},
+    SPECIAL_ROW("oom-score-adj-values", NULL, MULTI, FLD(oom_score_adj_values), "0 200 800", special_oom_values, apply_oom_score),
     STR_ROW("server-cpulist", "server_cpulist", IMM | NUL, NOF, ""),
     STR_ROW("bio-cpulist", "bio_cpulist", IMM | NUL, NOF, ""),
     STR_ROW("aof-rewrite-cpulist", "aof_rewrite_cpulist", IMM | NUL, NOF, ""),
@@ -365,7 +381,7 @@ const ConfigDef config_table[] = {
     NUM_ROW("rdb-key-save-delay", NULL, CT_INT, CF_HIDDEN, NOF, "0", INT_MIN, INT_MAX, NULL),
     NUM_ROW("key-load-delay", NULL, CT_INT, CF_HIDDEN, NOF, "0", INT_MIN, INT_MAX, NULL),
     NUM_ROW("loading-process-events-interval-bytes", NULL, CT_LL, CF_HIDDEN | MEM, NOF, "2097152", 1024, INT_MAX, NULL),
-    BOOL_ROW("use-exit-on-panic", NULL, CF_HIDDEN | IMM, NOF, "no"),
+    BOOL_ROW("use-exit-on-panic", NULL, CF_HIDDEN | IMM, FLD(use_exit_on_panic), "no"),
     BOOL_ROW("aof-disable-auto-gc", NULL, CF_HIDDEN, NOF, "no"),
 };
 
@@ -1105,6 +1121,15 @@ static int oom_values_set(const ConfigDef *d, char **argv, int argc, const char 
         *slot = mem_strdup(s->buf);
     }
     str_free(s);
+    if (d->off != NO_FIELD) {
+        /* The numbers supervise.c writes to /proc (parsed again: all valid). */
+        int *vals = row_field(d);
+        for (int i = 0; i < 3; i++) {
+            long long v = 0;
+            str_to_ll(argv[i], strlen(argv[i]), &v);
+            vals[i] = (int)v;
+        }
+    }
     return same ? 2 : 1;
 }
 

@@ -138,7 +138,16 @@ typedef struct ServerConfig {
     int shutdown_timeout;                /* seconds */
     int shutdown_on_sigint;              /* SHUTDOWN_ON_SIG_* bits */
     int shutdown_on_sigterm;
+    /* ---- read by crash.c and supervise.c (connection/lifecycle work) */
+    int crash_log_enabled;
+    int use_exit_on_panic;
+    int set_proc_title;
+    char *proc_title_template;
+    int oom_score_adj;                   /* OOM_SCORE_ADJ_* */
+    int oom_score_adj_values[3];         /* primary, replica, background child */
 } ServerConfig;
+
+enum { OOM_SCORE_ADJ_NO = 0, OOM_SCORE_ADJ_YES = 1, OOM_SCORE_RELATIVE = 2, OOM_SCORE_ABSOLUTE = 3 };
 
 struct Client;
 

@@ -158,8 +158,11 @@ static const char *load_directive(ArgList *a, int depth) {
         }
         return NULL;
     }
-    if ((strcasecmp(name, "rename-command") == 0 && a->n == 3) ||
-        ((strcasecmp(name, "user") == 0 || strcasecmp(name, "loadmodule") == 0) && a->n >= 2)) {
+    if (strcasecmp(name, "rename-command") == 0 && a->n == 3) {
+        /* Renames (or, with "", removes) a command: dispatch.c keeps it. */
+        return command_rename(a->v[1], a->v[2]);
+    }
+    if ((strcasecmp(name, "user") == 0 || strcasecmp(name, "loadmodule") == 0) && a->n >= 2) {
         config_ignored_note(name);
         return NULL;
     }

@@ -1,17 +1,25 @@
 /* debug.c - DEBUG: introspection and fault injection for tests, behind
- * enable-debug-command (no | yes | local).
+ * enable-debug-command (no | yes | local; dispatch.c checks it, so a
+ * refused call counts as rejected in INFO commandstats).
+ *
+ * SEGFAULT, PANIC and ASSERT kill the server on purpose, through the same
+ * paths a real fault takes, so the crash report (crash.c) can be tested.
  *
  * DEBUG DIGEST is order-independent: each key's fingerprint (key, type,
  * value, TTL) is XORed into its database's, so two servers with the same
  * data print the same digest whatever their hash table layout. */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
 #include "server.h"
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
+#include "../../deps/glob/glob.h"
 
 /* Fingerprint of a value (and its TTL when with_ttl). */
 static void value_digest(const Kv *kv, int with_ttl, uint8_t out[20]) {
@@ -134,39 +142,152 @@ static void debug_protocol(Client *c, const Arg *t) {
 }
 
 static const char *debug_help[] = {
+    "ASSERT",
+    "    Crash by assertion failed.",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
     "DIGEST",
     "    Output a hex signature representing the current DB content.",
     "DIGEST-VALUE <key> [<key> ...]",
     "    Output a hex signature of the values of all the specified keys.",
+    "JMAP",
+    "    Write the memory allocator's statistics to the server log.",
+    "LISTPACK <key>",
+    "    Show low level info about the listpack encoding of <key>.",
     "ERROR <string>",
     "    Return a Valkey protocol error with <string> as message. Useful for clients",
     "    unit tests to simulate Valkey errors.",
     "LOG <message>",
     "    Write <message> to the server log.",
+    "PANIC",
+    "    Crash the server simulating a panic.",
     "OBJECT <key>",
     "    Show low level info about the <key> and associated value.",
     "PROTOCOL <type>",
     "    Reply with a test value of the specified type. <type> can be: string,",
     "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
     "    true, false.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
+    "    Save the RDB on disk and reload it back to memory. This server has no RDB",
+    "    support yet, so the save (or, with NOSAVE, the load) fails.",
+    "SEGFAULT",
+    "    Crash the server with sigsegv.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the server does it as it should).",
     "SLEEP <seconds>",
     "    Stop the server for <seconds>. Decimals allowed.",
+    "STRINGMATCH-LEN",
+    "    Run a fuzz tester against the glob-style pattern matcher.",
     "HELP",
     "    Print this help.",
     NULL,
 };
 
-void debug_command(Client *c) {
-    if (!config_allows_protected(server.cfg.enable_debug_command, c)) {
-        reply_error(c, "DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can "
-                       "run it from a local connection, otherwise you need to set this option in the configuration "
-                       "file, and then restart the server.");
-        return;
+/* ---- connection/lifecycle work: crashes, RELOAD, replication ids,
+ * matcher fuzzing and encoding introspection. */
+
+/* Size given to DEBUG QUICKLIST-PACKED-THRESHOLD; the list type reads it
+ * when it exists.  1GB is Valkey's default. */
+#define PACKED_THRESHOLD_DEFAULT (1ULL << 30)
+unsigned long long debug_quicklist_packed_threshold = PACKED_THRESHOLD_DEFAULT;
+
+static void debug_segfault(void) {
+    /* A real invalid write: a read-only page, so the fault is genuine and
+     * the crash report shows a true si_addr. */
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0) page = 4096;
+    char *p = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) *(volatile char *)p = 'x';
+    raise(SIGSEGV); /* only if the write somehow did not fault */
+}
+
+/* Random patterns against random strings: the matcher must finish and not
+ * crash whatever it is given (the test is that we get to reply). */
+static void debug_stringmatch_fuzz(void) {
+    static const char alphabet[] = "ab*?[]^-\\c";
+    char pat[32], str[32];
+    for (int i = 0; i < 100000; i++) {
+        size_t plen = (size_t)(server_rand64() % sizeof(pat));
+        size_t slen = (size_t)(server_rand64() % sizeof(str));
+        for (size_t j = 0; j < plen; j++) pat[j] = alphabet[server_rand64() % (sizeof(alphabet) - 1)];
+        for (size_t j = 0; j < slen; j++) str[j] = alphabet[server_rand64() % (sizeof(alphabet) - 1)];
+        (void)glob_match(pat, plen, str, slen, (int)(i & 1));
     }
+}
+
+/* Returns 1 when it handled the subcommand. */
+static int debug_lifecycle(Client *c, const Arg *sub) {
+    if (arg_equals(sub, "segfault")) {
+        debug_segfault();
+    } else if (arg_equals(sub, "panic")) {
+        server_panic("DEBUG PANIC called at Unix time %lld", (long long)(server.now_ms / 1000));
+    } else if (arg_equals(sub, "assert")) {
+        volatile int one = 1;
+        server_assert(one == 2);
+    } else if (arg_equals(sub, "jmap") && c->argc == 2) {
+        /* The allocator's own statistics, for someone reading the log. */
+        server_log(LL_WARNING, "DEBUG JMAP: allocator=%s used_memory=%zu rss=%zu", mem_allocator_name(),
+                   mem_used(), mem_rss());
+        reply_ok(c);
+    } else if (arg_equals(sub, "change-repl-id") && c->argc == 2) {
+        server_change_replid();
+        server_log(LL_NOTICE, "Changing replication IDs after receiving DEBUG change-repl-id");
+        reply_ok(c);
+    } else if (arg_equals(sub, "quicklist-packed-threshold") && c->argc == 3) {
+        char buf[64];
+        unsigned long long v;
+        size_t n = c->argv[2].len < sizeof(buf) - 1 ? c->argv[2].len : sizeof(buf) - 1;
+        memcpy(buf, c->argv[2].p, n);
+        buf[n] = '\0';
+        if (n != c->argv[2].len || !config_parse_memory(buf, &v) || v > (4ULL << 30)) {
+            reply_error(c, "argument must be a memory value bigger than 1 and smaller than 4gb");
+            return 1;
+        }
+        debug_quicklist_packed_threshold = v ? v : PACKED_THRESHOLD_DEFAULT;
+        reply_ok(c);
+    } else if (arg_equals(sub, "listpack") && c->argc == 3) {
+        Kv *kv = db_find(c->db, c->argv[2].p, c->argv[2].len);
+        if (!kv || kv_is_expired(kv)) reply_error(c, ERR_NO_SUCH_KEY);
+        else if (kv_encoding(kv) != ENC_LISTPACK)
+            reply_error(c, "The value stored at the specified key is not represented using an listpack");
+        else reply_simple(c, "Listpack structure printed on stdout");
+    } else if (arg_equals(sub, "stringmatch-len") && c->argc == 2) {
+        debug_stringmatch_fuzz();
+        reply_simple(c, "Apparently Valkey did not crash: test passed");
+    } else if (arg_equals(sub, "reload")) {
+        int save = 1;
+        for (int i = 2; i < c->argc; i++) {
+            if (arg_equals(&c->argv[i], "merge") || arg_equals(&c->argv[i], "noflush")) continue;
+            if (arg_equals(&c->argv[i], "nosave")) {
+                save = 0;
+                continue;
+            }
+            reply_error(c, "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+            return 1;
+        }
+        /* No RDB support yet: the save fails (Valkey then answers a bare
+         * -ERR), or with NOSAVE the load finds nothing it can read. */
+        if (save) {
+            server_log(LL_WARNING, "DEBUG RELOAD: can't save the DB, this version has no RDB support");
+            reply_error(c, "-ERR");
+        } else {
+            server_log(LL_WARNING, "DEBUG RELOAD: can't load the DB, this version has no RDB support");
+            reply_error(c, "Error trying to load the RDB dump, check server logs.");
+        }
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+void debug_command(Client *c) {
     const Arg *sub = &c->argv[1];
+    if (debug_lifecycle(c, sub)) return;
     if (arg_equals(sub, "help") && c->argc == 2) {
         reply_help(c, debug_help);
     } else if (arg_equals(sub, "sleep") && c->argc == 3) {

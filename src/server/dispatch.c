@@ -116,7 +116,55 @@ void commands_init(Command *table) {
     command_meta_init();
 }
 
+/* ---- rename-command (connection/lifecycle work).  The table links each
+ * Command once under its own name, so a rename is kept aside: aliases
+ * (new name -> command) and the commands whose own name no longer
+ * resolves.  Both lists are empty unless the config file renames. */
+#define RENAME_MAX 256
+static struct {
+    char *name;
+    Command *cmd;
+} rename_aliases[RENAME_MAX];
+static int rename_alias_count;
+static Command *rename_hidden[RENAME_MAX];
+static int rename_hidden_count;
+
+static Command *command_lookup_renamed(const char *name, size_t len) {
+    for (int i = 0; i < rename_alias_count; i++)
+        if (strlen(rename_aliases[i].name) == len && strncasecmp(rename_aliases[i].name, name, len) == 0)
+            return rename_aliases[i].cmd;
+    Command *cmd = ht_find(server.commands, name, len);
+    for (int i = 0; i < rename_hidden_count; i++)
+        if (rename_hidden[i] == cmd) return NULL;
+    return cmd;
+}
+
+const char *command_rename(const char *from, const char *to) {
+    Command *cmd = command_lookup_renamed(from, strlen(from));
+    if (!cmd) return "No such command in rename-command";
+    if (to[0] && command_lookup_renamed(to, strlen(to))) return "Target command name already exists";
+    if (rename_alias_count >= RENAME_MAX || rename_hidden_count >= RENAME_MAX) return "Too many rename-command lines";
+    /* Drop the old name: an alias entry, or the command's own name. */
+    int was_alias = 0;
+    for (int i = 0; i < rename_alias_count; i++) {
+        if (strcasecmp(rename_aliases[i].name, from) == 0) {
+            mem_free(rename_aliases[i].name);
+            rename_aliases[i] = rename_aliases[--rename_alias_count];
+            was_alias = 1;
+            break;
+        }
+    }
+    if (!was_alias) rename_hidden[rename_hidden_count++] = cmd;
+    if (to[0]) {
+        rename_aliases[rename_alias_count].name = mem_strdup(to);
+        rename_aliases[rename_alias_count].cmd = cmd;
+        rename_alias_count++;
+    }
+    return NULL;
+}
+
 Command *command_lookup(const char *name, size_t len) {
+    if (rename_alias_count || rename_hidden_count) return command_lookup_renamed(name, len);
     return ht_find(server.commands, name, len);
 }
 
@@ -253,6 +301,32 @@ int process_command(Client *c) {
         update_reply_skip(c);
         return 1;
     }
+    /* ---- connection/lifecycle work: DEBUG/MODULE gating, CLIENT PAUSE */
+    if ((cmd->flags & CMD_PROTECTED) &&
+        ((base->proc == debug_command && !config_allows_protected(server.cfg.enable_debug_command, c)) ||
+         (strcmp(base->name, "module") == 0 && !config_allows_protected(server.cfg.enable_module_command, c)))) {
+        int dbg = base->proc == debug_command;
+        cmd->rejected_calls++;
+        reply_errorf(c, "%s command not allowed. If the %s option is set to \"local\", you can run it from a local "
+                        "connection, otherwise you need to set this option in the configuration file, and then "
+                        "restart the server.",
+                     dbg ? "DEBUG" : "MODULE", dbg ? "enable-debug-command" : "enable-module-command");
+        update_reply_skip(c);
+        return 1;
+    }
+    if (server.pause_type != PAUSE_NONE && pause_applies(c)) {
+        /* Postponed: the caller keeps the parsed command; client_resume()
+         * brings it back here when the pause ends. */
+        c->flags |= CLIENT_PAUSED_WAIT;
+        c->paused_next = NULL;
+        if (server.paused_tail) server.paused_tail->paused_next = c;
+        else server.paused_head = c;
+        server.paused_tail = c;
+        server.paused_count++;
+        return PROCESS_POSTPONED;
+    }
+    /* CLIENT LIST names the running command as the client's last one. */
+    c->last_cmd = cmd;
     call(c, cmd, start);
     update_reply_skip(c);
     return 1;

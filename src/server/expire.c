@@ -21,6 +21,9 @@ int kv_is_expired(const Kv *kv) {
 
 int db_expire_if_due(Db *db, Kv *kv) {
     if (!kv_is_expired(kv)) return 0;
+    /* CLIENT PAUSE holds back deletions (they are writes): the key reads
+     * as gone but stays until the pause ends. */
+    if (pause_blocks_expire()) return 1;
     size_t klen;
     const char *key = kv_key(kv, &klen);
     server.stat.expired_keys++;

@@ -324,7 +324,7 @@ static Str *info_replication(Str *s) {
                       "repl_backlog_size:1048576\r\n"
                       "repl_backlog_first_byte_offset:0\r\n"
                       "repl_backlog_histlen:0\r\n",
-                      server.run_id);
+                      server.replid);
 }
 
 static Str *info_cpu(Str *s) {

@@ -3,7 +3,11 @@
  *
  * Ordering promise kept by before_sleep: expired keys are reaped, then
  * (when persistence exists) the AOF buffer is written, and only then are
- * client replies sent. */
+ * client replies sent.
+ *
+ * Shutdown (SHUTDOWN, SIGTERM, SIGINT) is one path: the trigger records
+ * its flags and sets shutdown_asap; before_sleep runs the sequence, so it
+ * never runs inside a signal handler or half-way through a command. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -97,10 +101,14 @@ void server_reset_stats(void) {
 static void on_shutdown_signal(int sig) {
     if (server.shutdown_asap && sig == SIGINT) {
         server_log_raw(LL_WARNING, "You insist... exiting now.");
+        if (server.cfg.pidfile && server.cfg.pidfile[0]) unlink(server.cfg.pidfile);
         _exit(1);
     }
     server_log_raw(LL_WARNING, sig == SIGINT ? "Received SIGINT scheduling shutdown..."
                                              : "Received SIGTERM scheduling shutdown...");
+    /* shutdown-on-sigint/-sigterm use the SHUTDOWN flag values. */
+    server.shutdown_flags = sig == SIGINT ? server.cfg.shutdown_on_sigint : server.cfg.shutdown_on_sigterm;
+    server.shutdown_by_signal = 1;
     server.shutdown_asap = 1;
 }
 
@@ -113,6 +121,7 @@ static void setup_signals(void) {
     sigaction(SIGINT, &act, NULL);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
+    crash_setup_signals();
 }
 
 /* ---------------------------------------------------------------- cron */
@@ -157,9 +166,11 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
     /* Reading RSS costs a syscall: once a second is plenty. */
     if (server.cronloops % (uint64_t)server.cfg.hz == 0) server.rss_cached = mem_rss();
     clients_cron();
+    pause_check_timeout(); /* ---- lifecycle: CLIENT PAUSE deadline */
     /* ---- observability: the expire cycle is a latency monitor event */
     uint64_t expire_start = server.cfg.latency_monitor_threshold ? ev_monotonic_us() : 0;
-    expire_cycle_slow();
+    /* ---- lifecycle: a pause holds back expiry deletions (they are writes) */
+    if (!pause_blocks_expire()) expire_cycle_slow();
     if (expire_start) {
         uint64_t ms = (ev_monotonic_us() - expire_start) / 1000;
         if ((long long)ms >= server.cfg.latency_monitor_threshold) latency_add_sample("expire-cycle", ms);
@@ -201,7 +212,9 @@ static void before_sleep(EventLoop *loop) {
     }
     server_update_time();
     server.stat.eventloop_cycles++;
-    expire_cycle_fast();
+    pause_check_timeout();
+    if (server.paused_head && server.pause_type == PAUSE_NONE) pause_resume_clients();
+    if (!pause_blocks_expire()) expire_cycle_fast();
     clients_write_pending();
     clients_close_pending();
 }
@@ -237,14 +250,22 @@ static void daemonize(void) {
     server.daemonized = 1;
 }
 
+void server_change_replid(void) {
+    unsigned char bytes[20];
+    fill_random(bytes, sizeof(bytes));
+    for (int i = 0; i < 20; i++) snprintf(server.replid + i * 2, 3, "%02x", bytes[i]);
+}
+
 void server_init(void) {
     fill_random(server.hash_seed, sizeof(server.hash_seed));
     fill_random(rand_state, sizeof(rand_state));
     unsigned char idbytes[20];
     fill_random(idbytes, sizeof(idbytes));
     for (int i = 0; i < 20; i++) snprintf(server.run_id + i * 2, 3, "%02x", idbytes[i]);
+    server_change_replid();
     server.unix_fd = -1;
     server.active_expire_enabled = 1;
+    server.pause_timer_id = -1;
     server_update_time();
     server.start_time_ms = server.now_ms;
     server.start_mono_us = ev_monotonic_us();
@@ -253,7 +274,9 @@ void server_init(void) {
 
 /* Everything after the configuration is known. */
 static int server_open(void) {
-    if (server.cfg.daemonize && !server.cfg.supervised) daemonize();
+    supervise_init();
+    /* A supervised server stays in the foreground, as the manager expects. */
+    if (server.cfg.daemonize && !supervise_is_supervised()) daemonize();
     server.pid = getpid();
     setup_signals();
     server_apply_hz();
@@ -278,6 +301,8 @@ static int server_open(void) {
     server.used_memory_peak = server.used_memory_startup;
     server.rss_cached = mem_rss();
     server.stat.inst_last_sample_ms = (uint64_t)server.now_ms;
+    if (server.cfg.oom_score_adj != OOM_SCORE_ADJ_NO) supervise_apply_oom_score(NULL);
+    supervise_set_proc_title(server.cfg.proc_title_template);
     return 0;
 }
 
@@ -308,6 +333,12 @@ void server_run(void) {
                SERVER_VERSION, (int)(sizeof(void *) * 8), (int)getpid());
     if (server.config_file) server_log(LL_NOTICE, "Configuration loaded");
     else server_log(LL_WARNING, "Warning: no config file specified, using the default config. In order to specify a config file use valkey-server /path/to/valkey.conf");
+    const char *bad_title = supervise_check_title_template(server.cfg.proc_title_template);
+    if (bad_title) {
+        fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Version %s) ***\n", SERVER_VERSION);
+        fprintf(stderr, ">>> 'proc-title-template \"%s\"'\n%s\n", server.cfg.proc_title_template, bad_title);
+        exit(1);
+    }
     if (server_open() == -1) exit(1);
     server_log(LL_NOTICE, "monotonic clock: POSIX clock_gettime");
     show_banner();
@@ -315,14 +346,33 @@ void server_run(void) {
     server_log(LL_NOTICE, "Server initialized");
     if (server.listen_count) server_log(LL_NOTICE, "Ready to accept connections tcp");
     if (server.unix_fd != -1) server_log(LL_NOTICE, "Ready to accept connections unix");
+    supervise_ready();
     ev_main(server.loop);
     exit(server.exit_code);
 }
 
-void server_shutdown(void) {
+/* The shutdown sequence.  Without persistence there is nothing to save:
+ * SAVE (or a save point) would write an RDB snapshot in Valkey; here it
+ * behaves as Valkey does when no save point is configured and NOSAVE is
+ * implied.  NOW and FORCE matter only with replicas to wait for and saves
+ * that can fail, neither of which exists yet, so shutdown-timeout never
+ * comes into play either.  Returns 0: this sequence cannot fail. */
+int server_prepare_shutdown(int flags) {
     server_log(LL_WARNING, "User requested shutdown...");
+    supervise_stopping();
+    if ((flags & SHUTDOWN_SAVE) && !(flags & SHUTDOWN_NOSAVE))
+        server_log(LL_NOTICE, "No persistence in this version: nothing to save before exiting.");
+    if (server.cfg.pidfile && server.cfg.pidfile[0]) {
+        server_log(LL_NOTICE, "Removing the pid file.");
+        unlink(server.cfg.pidfile);
+    }
+    if (server.unix_fd != -1) server_log(LL_NOTICE, "Removing the unix socket file.");
     accept_close_listeners();
-    if (server.cfg.pidfile && server.cfg.pidfile[0]) unlink(server.cfg.pidfile);
-    server_log(LL_WARNING, "Valkey is now ready to exit, bye bye...");
-    ev_stop(server.loop);
+    server_log(LL_WARNING, "%s is now ready to exit, bye bye...", "Valkey");
+    return 0;
+}
+
+void server_shutdown(void) {
+    server.shutdown_asap = 0;
+    if (server_prepare_shutdown(server.shutdown_flags) == 0) ev_stop(server.loop);
 }

@@ -121,6 +121,10 @@ typedef struct Db {
 #define CLIENT_REPLY_OFF (1u << 8)
 #define CLIENT_REPLY_SKIP_NEXT (1u << 9)
 #define CLIENT_REPLY_SKIP (1u << 10)
+/* ---- connection/lifecycle work (client_cmds.c, dispatch.c): pause */
+#define CLIENT_PAUSED_WAIT (1u << 20) /* in server.paused_head: command postponed by CLIENT PAUSE */
+#define CLIENT_CMD_READY (1u << 21)   /* the parser holds a complete command to run next */
+#define CLIENT_CAPA_REDIRECT (1u << 22) /* CLIENT CAPA redirect */
 
 #define CLIENT_REPLY_CHUNK (16 * 1024)
 
@@ -176,6 +180,9 @@ typedef struct Client {
     struct Client *prev, *next;        /* server.clients list */
     struct Client *pending_next;       /* server.pending_writes list */
     struct Client *close_next;         /* server.clients_to_close list */
+    /* ---- connection/lifecycle work */
+    struct Client *paused_next;        /* server.paused_head list (FIFO) */
+    size_t obuf_peak;                  /* rbp: most bytes the reply chunk held */
     /* ---- observability (monitor.c) */
     int monitor_slot;                  /* index in server.monitors + 1; 0 when not a monitor */
 } Client;
@@ -343,6 +350,15 @@ typedef struct Server {
     /* logging */
     int log_to_stdout;
     int daemonized;
+    /* ---- connection/lifecycle work: CLIENT PAUSE, shutdown, crash */
+    int pause_type;            /* PAUSE_NONE, PAUSE_WRITE or PAUSE_ALL */
+    int64_t pause_end_ms;      /* wall-clock ms when the pause ends */
+    long long pause_timer_id;  /* one-shot timer ending the pause, or -1 */
+    Client *paused_head, *paused_tail; /* postponed clients, resumed in order */
+    uint64_t paused_count;
+    int shutdown_flags;        /* SHUTDOWN_* of the pending shutdown_asap */
+    int shutdown_by_signal;    /* the pending shutdown came from SIGINT/SIGTERM */
+    char replid[41];           /* replication id (DEBUG CHANGE-REPL-ID renews it) */
     /* ---- observability (slowlog.c, latency.c, monitor.c) */
     struct SlowlogEntry *slowlog_head, *slowlog_tail; /* newest first */
     uint64_t slowlog_len;
@@ -502,6 +518,62 @@ int server_apply_listeners(char **err);
 void server_apply_maxclients(void);
 void server_apply_hz(void);
 void server_reset_stats(void);
+
+/* ------------------------------------- connection/lifecycle work */
+
+enum { PAUSE_NONE = 0, PAUSE_WRITE = 1, PAUSE_ALL = 2 };
+/* SHUTDOWN flags (and what shutdown-on-sig* maps to). */
+enum { SHUTDOWN_NOFLAGS = 0, SHUTDOWN_SAVE = 1, SHUTDOWN_NOSAVE = 2, SHUTDOWN_NOW = 4, SHUTDOWN_FORCE = 8 };
+/* process_command() result when CLIENT PAUSE postponed the command: the
+ * caller keeps the parsed command and runs it again when resumed. */
+#define PROCESS_POSTPONED 2
+
+/* client_cmds.c: pause state.  Whether expiry deletions are held back (a
+ * WRITE or ALL pause): keys due to expire read as missing but stay. */
+int pause_blocks_expire(void);
+void pause_clients(int type, int64_t end_ms);
+void unpause_clients(void);
+/* Ends the pause if its time has come (called from cron/before_sleep). */
+void pause_check_timeout(void);
+/* Runs the postponed commands once no pause is active (before_sleep). */
+void pause_resume_clients(void);
+/* The client runs c->cmd now, or must wait for the pause to end. */
+int pause_applies(Client *c);
+/* client_cmds.c: client names (also set by HELLO). */
+int client_name_valid(Client *c, const Arg *name);
+void client_name_set(Client *c, const Arg *name);
+/* client.c: run a postponed client's command and what follows it. */
+void client_resume(Client *c);
+void client_unlink_paused(Client *c);
+
+/* dispatch.c: rename-command from the config file; "" removes. Returns
+ * NULL or an error text. */
+const char *command_rename(const char *from, const char *to);
+
+/* crash.c: crash report on fatal signals and failed assertions. */
+void crash_setup_signals(void);
+void crash_report_assert(const char *expr, const char *file, int line) __attribute__((noreturn));
+void crash_report_panic(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+#define server_assert(e) ((e) ? (void)0 : crash_report_assert(#e, __FILE__, __LINE__))
+#define server_panic(...) crash_report_panic(__FILE__, __LINE__, __VA_ARGS__)
+
+/* supervise.c: systemd/upstart notification, oom-score-adj, process title. */
+void supervise_init(void);             /* decides the supervision mode */
+int supervise_is_supervised(void);
+void supervise_ready(void);            /* READY=1 / SIGSTOP */
+void supervise_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void supervise_stopping(void);
+int supervise_apply_oom_score(char **err);
+int supervise_set_proc_title(const char *tmpl);
+/* Checks a proc-title-template; NULL when valid, else the error text. */
+const char *supervise_check_title_template(const char *tmpl);
+
+/* server.c: start the shutdown sequence; returns 0 when the server will
+ * exit, -1 (with a log line) when it refused. */
+int server_prepare_shutdown(int flags);
+/* A new random replication id (server.replid). */
+void server_change_replid(void);
 
 /* ---------------------------------------------- observability (slowlog.c,
  * latency.c, monitor.c, memory_cmds.c, info.c) */
