@@ -412,6 +412,11 @@ static void meta_init_one(Command *cmd) {
         }
     }
     legacy_range(cmd, m);
+    /* The table's own key positions must agree with the specs, or code
+     * reading them would disagree with COMMAND INFO. */
+    if (doc && (cmd->first_key != m->first || cmd->last_key != m->last || cmd->key_step != m->step))
+        server_log(LL_WARNING, "Command '%s': table key range %d,%d,%d but its key specs say %d,%d,%d", cmd->fullname,
+                   cmd->first_key, cmd->last_key, cmd->key_step, m->first, m->last, m->step);
     m->acl = acl_categories(cmd, doc ? doc->acl : NULL);
     if (doc) {
         m->ntips = count_words(doc->tips);
