@@ -496,20 +496,36 @@ static void reply_keyspec_flags(Client *c, uint32_t flags) {
         if (flags & (1u << i)) reply_simple(c, keyspec_flag_names[i]);
 }
 
+/* {type: <type>, spec: {names[i]: vals[i] ...}} for a search step. */
+static void reply_search(Client *c, const char *what, const char *type, int n, const char *const *names,
+                         const int *vals) {
+    reply_bulk_cstr(c, what);
+    reply_map_len(c, 2);
+    reply_bulk_cstr(c, "type");
+    reply_bulk_cstr(c, type);
+    reply_bulk_cstr(c, "spec");
+    reply_map_len(c, n);
+    for (int i = 0; i < n; i++) {
+        reply_bulk_cstr(c, names[i]);
+        reply_int(c, vals[i]);
+    }
+}
+
 static void reply_key_spec(Client *c, const KeySpec *ks) {
+    static const char *const index_names[] = {"index"};
+    static const char *const range_names[] = {"lastkey", "keystep", "limit"};
+    static const char *const keynum_names[] = {"keynumidx", "firstkey", "keystep"};
+    const int fk_vals[3] = {ks->a, ks->b, ks->c};
     reply_map_len(c, 3);
     reply_bulk_cstr(c, "flags");
     reply_keyspec_flags(c, ks->flags);
-    reply_bulk_cstr(c, "begin_search");
-    reply_map_len(c, 2);
-    reply_bulk_cstr(c, "type");
     if (ks->bs_type == BS_INDEX) {
-        reply_bulk_cstr(c, "index");
-        reply_bulk_cstr(c, "spec");
-        reply_map_len(c, 1);
-        reply_bulk_cstr(c, "index");
-        reply_int(c, ks->index);
+        reply_search(c, "begin_search", "index", 1, index_names, &ks->index);
     } else if (ks->bs_type == BS_KEYWORD) {
+        /* The keyword is a string: written out rather than through the helper. */
+        reply_bulk_cstr(c, "begin_search");
+        reply_map_len(c, 2);
+        reply_bulk_cstr(c, "type");
         reply_bulk_cstr(c, "keyword");
         reply_bulk_cstr(c, "spec");
         reply_map_len(c, 2);
@@ -518,38 +534,11 @@ static void reply_key_spec(Client *c, const KeySpec *ks) {
         reply_bulk_cstr(c, "startfrom");
         reply_int(c, ks->startfrom);
     } else {
-        reply_bulk_cstr(c, "unknown");
-        reply_bulk_cstr(c, "spec");
-        reply_map_len(c, 0);
+        reply_search(c, "begin_search", "unknown", 0, NULL, NULL);
     }
-    reply_bulk_cstr(c, "find_keys");
-    reply_map_len(c, 2);
-    reply_bulk_cstr(c, "type");
-    if (ks->fk_type == FK_RANGE) {
-        reply_bulk_cstr(c, "range");
-        reply_bulk_cstr(c, "spec");
-        reply_map_len(c, 3);
-        reply_bulk_cstr(c, "lastkey");
-        reply_int(c, ks->a);
-        reply_bulk_cstr(c, "keystep");
-        reply_int(c, ks->b);
-        reply_bulk_cstr(c, "limit");
-        reply_int(c, ks->c);
-    } else if (ks->fk_type == FK_KEYNUM) {
-        reply_bulk_cstr(c, "keynum");
-        reply_bulk_cstr(c, "spec");
-        reply_map_len(c, 3);
-        reply_bulk_cstr(c, "keynumidx");
-        reply_int(c, ks->a);
-        reply_bulk_cstr(c, "firstkey");
-        reply_int(c, ks->b);
-        reply_bulk_cstr(c, "keystep");
-        reply_int(c, ks->c);
-    } else {
-        reply_bulk_cstr(c, "unknown");
-        reply_bulk_cstr(c, "spec");
-        reply_map_len(c, 0);
-    }
+    if (ks->fk_type == FK_RANGE) reply_search(c, "find_keys", "range", 3, range_names, fk_vals);
+    else if (ks->fk_type == FK_KEYNUM) reply_search(c, "find_keys", "keynum", 3, keynum_names, fk_vals);
+    else reply_search(c, "find_keys", "unknown", 0, NULL, NULL);
 }
 
 static long long subcommand_count(const Command *cmd) {
