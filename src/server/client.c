@@ -148,7 +148,9 @@ static int client_write(Client *c) {
             p = c->reply_head->buf + c->sent;
             len = c->reply_head->used - c->sent;
         }
-        ssize_t n = write(c->fd, p, len);
+        /* send()/recv() rather than write()/read(): on a socket they skip
+         * the generic file layer, a measurable share of a small request. */
+        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
         if (n <= 0) {
             if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
             if (n == -1 && errno == EINTR) continue;
@@ -308,7 +310,7 @@ static void read_handler(EventLoop *loop, int fd, void *data, int mask) {
         c->qbuf = mem_realloc(c->qbuf, cap);
         c->qcap = cap;
     }
-    ssize_t n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+    ssize_t n = recv(fd, c->qbuf + c->qlen, c->qcap - c->qlen, 0);
     if (n <= 0) {
         if (n == -1 && (errno == EAGAIN || errno == EINTR)) return;
         if (n == 0) server_log(LL_VERBOSE, "Client closed connection id=%llu addr=%s", (unsigned long long)c->id, c->addr);
