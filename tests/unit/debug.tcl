@@ -1,0 +1,118 @@
+# DEBUG: the enable-debug-command gate (no / yes / local, refusals counted
+# as rejected calls), the subcommands added for the server surface (JMAP,
+# QUICKLIST-PACKED-THRESHOLD, LISTPACK, CHANGE-REPL-ID, STRINGMATCH-LEN,
+# RELOAD) and the ones that existed (checked still working), with errors.
+# The crashing subcommands are in crash.tcl.
+
+file_tags {debug}
+
+proc info_field {text field} {
+    if {[regexp "(?n)^${field}:(\[^\r\n\]*)" $text -> v]} { return $v }
+    return ""
+}
+
+with_server {
+    test "DEBUG HELP lists the subcommands" {
+        set h [r debug help]
+        expect_glob "DEBUG <subcommand>*" [lindex $h 0]
+        foreach sub {ASSERT CHANGE-REPL-ID DIGEST JMAP LISTPACK PANIC QUICKLIST-PACKED-THRESHOLD RELOAD SEGFAULT SLEEP STRINGMATCH-LEN} {
+            expect_true {[lsearch -glob $h "$sub*"] >= 0} "$sub in help"
+        }
+    }
+    test "DEBUG CHANGE-REPL-ID gives a new replication id" {
+        set before [info_field [r info replication] master_replid]
+        expect_re {^[0-9a-f]{40}$} $before
+        expect_eq [r debug change-repl-id] OK
+        set after [info_field [r info replication] master_replid]
+        expect_re {^[0-9a-f]{40}$} $after
+        expect_ne $after $before
+        # The run id is not the replication id.
+        expect_ne [info_field [r info server] run_id] $after
+    }
+    test "DEBUG QUICKLIST-PACKED-THRESHOLD accepts sizes up to 4gb" {
+        expect_eq [r debug quicklist-packed-threshold 100] OK
+        expect_eq [r debug quicklist-packed-threshold 1mb] OK
+        expect_eq [r debug quicklist-packed-threshold 4gb] OK
+        expect_eq [r debug quicklist-packed-threshold 0] OK
+        foreach bad {abc 5gb -1 1xb} {
+            expect_err "ERR argument must be a memory value bigger than 1 and smaller than 4gb" \
+                {r debug quicklist-packed-threshold $bad}
+        }
+    }
+    test "DEBUG LISTPACK: no such key, and keys not stored as a listpack" {
+        expect_err "ERR no such key" {r debug listpack nosuchkey}
+        r set str v
+        expect_err "ERR The value stored at the specified key is not represented using an listpack" {r debug listpack str}
+    }
+    test "DEBUG STRINGMATCH-LEN runs the matcher fuzzer and survives" {
+        expect_eq [r debug stringmatch-len] "Apparently Valkey did not crash: test passed"
+        expect_eq [r ping] PONG
+    }
+    test "DEBUG RELOAD fails as Valkey does when it cannot save or load" {
+        r set keep me
+        expect_err "ERR" {r debug reload}
+        expect_err "ERR Error trying to load the RDB dump, check server logs." {r debug reload nosave}
+        expect_err "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options." {r debug reload foo}
+        # Nothing was flushed.
+        expect_eq [r get keep] me
+        expect_glob "*DEBUG RELOAD: can't save the DB*" [server_log]
+    }
+    test "DEBUG JMAP writes allocator statistics to the log" {
+        expect_eq [r debug jmap] OK
+        wait_for {[string match "*DEBUG JMAP: allocator=*used_memory=*" [server_log]]}
+    }
+    test "existing subcommands still work: SLEEP, OBJECT, DIGEST, DIGEST-VALUE, LOG, ERROR, PROTOCOL" {
+        set t0 [clock milliseconds]
+        expect_eq [r debug sleep 0.1] OK
+        expect_ge [expr {[clock milliseconds] - $t0}] 90
+        r set obj 12345
+        expect_glob "*encoding:int*" [r debug object obj]
+        expect_re {^[0-9a-f]{40}$} [r debug digest]
+        expect_re {^[0-9a-f]{40}$} [lindex [r debug digest-value obj] 0]
+        expect_eq [r debug log "hello from debug.tcl"] OK
+        wait_for {[string match "*hello from debug.tcl*" [server_log]]}
+        expect_err "CUSTOM my error" {r debug error "-CUSTOM my error"}
+        expect_err "ERR plain" {r debug error "plain"}
+        expect_eq [r debug protocol integer] 12345
+        expect_eq [r debug set-active-expire 1] OK
+    }
+    test "DEBUG errors: unknown subcommand, wrong argument counts" {
+        expect_err "ERR unknown subcommand 'nosuch'. Try DEBUG HELP." {r debug nosuch}
+        expect_err "ERR unknown subcommand 'jmap'. Try DEBUG HELP." {r debug jmap extra}
+        expect_err "ERR unknown subcommand 'change-repl-id'. Try DEBUG HELP." {r debug change-repl-id x}
+        expect_err "ERR wrong number of arguments for 'debug' command" {r debug}
+    }
+}
+
+with_server -config {enable-debug-command no} {
+    test "enable-debug-command no refuses DEBUG and counts it as rejected" {
+        expect_err "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server." {r debug help}
+        expect_err "ERR DEBUG command not allowed.*" {r debug segfault}
+        set stats [r info commandstats]
+        expect_glob "*cmdstat_debug:calls=0,*rejected_calls=2,*" $stats
+        expect_eq [r ping] PONG
+    }
+    test "enable-debug-command is immutable at run time" {
+        expect_err "ERR CONFIG SET failed (possibly related to argument 'enable-debug-command') - can't set immutable config" \
+            {r config set enable-debug-command yes}
+    }
+}
+
+with_server -config {enable-debug-command local} {
+    test "enable-debug-command local allows loopback and Unix socket clients" {
+        expect_eq [r debug set-active-expire 1] OK
+    }
+}
+
+with_server -config {enable-protected-configs no} {
+    test "enable-protected-configs no refuses protected configs" {
+        expect_err "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config" \
+            {r config set dir [srv dir]}
+    }
+}
+
+with_server -config {enable-protected-configs local} {
+    test "enable-protected-configs local allows a loopback client" {
+        expect_eq [r config set dir [srv dir]] OK
+    }
+}
