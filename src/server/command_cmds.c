@@ -431,7 +431,11 @@ static void meta_init_one(Command *cmd) {
         }
         if (!doc->summary || !*doc->summary) ok = 0;
     }
-    if (!ok) missing_docs++;
+    if (!ok) {
+        missing_docs++;
+        server_log(LL_WARNING, "Command '%s' has %s in src/command_docs.c", cmd->fullname,
+                   !doc ? "no documentation row" : "no summary or a malformed row");
+    }
     m->docs_ok = ok;
     if (cmd->subcommands)
         for (Command *sub = cmd->subcommands; sub->name; sub++) meta_init_one(sub);

@@ -109,12 +109,26 @@ proc check_doc_args {args nspecs where} {
     return ""
 }
 
+proc expect_false_match {pattern text} {
+    foreach line [split $text \n] {
+        if {[string match $pattern $line]} { tf::fail "unexpected log line: $line" }
+    }
+}
+
 with_server {
     set served [r command list]
 
     test "the Valkey command facts are available" {
         expect_true {[array size vk_arity] > 300}
         expect_true {[llength $served] > 60}
+    }
+
+    test "the start-up check found every command documented and consistent" {
+        # command_meta_init() logs rows that are missing, malformed or
+        # disagree with the command table.
+        set log [server_log]
+        expect_false_match "*lack documentation*" $log
+        expect_false_match "*Command '*" $log
     }
 
     test "COMMAND LIST names commands and subcommands, COUNT counts commands" {
