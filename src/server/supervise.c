@@ -98,6 +98,12 @@ int supervise_is_supervised(void) {
     return supervised_mode != SUPERVISED_NO;
 }
 
+const char *supervise_mode_name(void) {
+    if (supervised_mode == SUPERVISED_SYSTEMD) return "systemd";
+    if (supervised_mode == SUPERVISED_UPSTART) return "upstart";
+    return "no";
+}
+
 void supervise_ready(void) {
     if (supervised_mode == SUPERVISED_SYSTEMD) {
         systemd_notify("STATUS=Ready to accept connections\n");
