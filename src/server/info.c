@@ -52,7 +52,7 @@ static Str *info_server(Str *s) {
                    "multiplexing_api:%s\r\n"
                    "gcc_version:%d.%d.%d\r\n"
                    "process_id:%d\r\n"
-                   "process_supervised:no\r\n"
+                   "process_supervised:%s\r\n"
                    "run_id:%s\r\n"
                    "tcp_port:%d\r\n"
                    "server_time_usec:%lld\r\n"
@@ -72,7 +72,7 @@ static Str *info_server(Str *s) {
 #else
                    0, 0, 0,
 #endif
-                   (int)getpid(), server.run_id, server.cfg.port, (long long)server.now_ms * 1000,
+                   (int)getpid(), supervise_mode_name(), server.run_id, server.cfg.port, (long long)server.now_ms * 1000,
                    (long long)uptime, (long long)(uptime / 86400), server.cfg.hz, server.cfg.hz, server.lru_clock,
                    server.executable ? server.executable : "", server.config_file ? server.config_file : "");
     if (server.cfg.port) s = str_catfmt(s, "listener0:name=tcp,bind=%s,port=%d\r\n", server.cfg.bind_count ? server.cfg.bind[0] : "*", server.cfg.port);

@@ -561,6 +561,8 @@ void crash_report_panic(const char *file, int line, const char *fmt, ...)
 /* supervise.c: systemd/upstart notification, oom-score-adj, process title. */
 void supervise_init(void);             /* decides the supervision mode */
 int supervise_is_supervised(void);
+/* INFO's process_supervised: "no", "upstart" or "systemd". */
+const char *supervise_mode_name(void);
 void supervise_ready(void);            /* READY=1 / SIGSTOP */
 void supervise_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void supervise_stopping(void);
