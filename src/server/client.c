@@ -346,11 +346,6 @@ static int is_loopback(const char *ip) {
     return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0;
 }
 
-static int bind_is_default(void) {
-    return server.cfg.bind_count == 2 && strcmp(server.cfg.bind[0], "*") == 0 &&
-           strcmp(server.cfg.bind[1], "-::*") == 0;
-}
-
 static void accept_common(int fd, int flags, const char *ip) {
     if (server.client_count >= server.cfg.maxclients) {
         static const char msg[] = "-ERR max number of clients reached\r\n";
@@ -359,15 +354,22 @@ static void accept_common(int fd, int flags, const char *ip) {
         close(fd);
         return;
     }
-    if (ip && server.cfg.protected_mode && !server.cfg.requirepass && bind_is_default() && !is_loopback(ip)) {
+    /* Protected mode (Valkey 8): with no password for the default user,
+     * only loopback and Unix socket clients are served, whatever "bind"
+     * says. */
+    if (ip && server.cfg.protected_mode && !server.cfg.requirepass && !is_loopback(ip)) {
         static const char msg[] =
-            "-DENIED Running in protected mode because protected mode is enabled and no password is set "
-            "for the default user. In this mode connections are only accepted from the loopback interface. "
-            "If you want to connect from external computers, you may adopt one of the following solutions: "
-            "1) Disable protected mode by sending the command 'CONFIG SET protected-mode no' from the "
-            "loopback interface, or set a password with 'CONFIG SET requirepass <password>'. "
-            "2) Start the server with '--protected-mode no' or a 'bind' directive naming the interfaces "
-            "to listen on.\r\n";
+            "-DENIED Running in protected mode because protected mode is enabled and no password is set for the "
+            "default user. In this mode connections are only accepted from the loopback interface. If you want to "
+            "connect from external computers you may adopt one of the following solutions: 1) Just disable "
+            "protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by "
+            "connecting from the same host the server is running, however MAKE SURE the server is not publicly "
+            "accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) "
+            "Alternatively you can just disable the protected mode by editing the configuration file, and setting "
+            "the protected mode option to 'no', and then restarting the server. 3) If you started the server "
+            "manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
+            "authentication password for the default user. NOTE: You only need to do one of the above things in "
+            "order for the server to start accepting connections from the outside.\r\n";
         if (write(fd, msg, sizeof(msg) - 1) < 0) { /* best effort */ }
         server.stat.rejected_connections++;
         close(fd);
