@@ -96,6 +96,7 @@ with_server {
         $c .close
     }
     test "CLIENT LIST lists every client, oldest first, one line each" {
+        wait_for {[llength [split [string trim [r client list]] \n]] == 1}
         set c1 [new_client]
         set c2 [new_client]
         set ids {}
@@ -108,6 +109,7 @@ with_server {
         wait_for {[llength [split [string trim [r client list]] \n]] == 1}
     }
     test "CLIENT LIST TYPE and ID filters, and their errors" {
+        wait_for {[llength [split [string trim [r client list]] \n]] == 1}
         set c [new_client]
         set id [$c client id]
         set me [r client id]
@@ -177,6 +179,7 @@ with_server {
         foreach x [list $a $b $c1 $c2 $c3 $c4] { $x .close }
     }
     test "CLIENT KILL SKIPME no kills the caller after its reply; MAXAGE" {
+        wait_for {[llength [split [string trim [r client list]] \n]] == 1}
         set c [new_client]
         set other [new_client]
         # Nobody is a day old.
