@@ -123,3 +123,26 @@ uint64_t hist_count_upto(const Histogram *h, uint64_t v) {
 size_t hist_mem_usage(const Histogram *h) {
     return sizeof(*h) + (h->counts ? NBUCKETS * sizeof(uint64_t) : 0);
 }
+
+/* ---- bucket walking, for valkey-benchmark's distribution reports ---- */
+
+uint64_t hist_highest_equivalent(uint64_t v) {
+    if (v > MAX_VALUE) v = MAX_VALUE;
+    return bucket_top(bucket_of(v));
+}
+
+int hist_next_bucket(const Histogram *h, size_t *cursor, uint64_t *top, uint64_t *count) {
+    if (!h->counts) return 0;
+    for (size_t b = *cursor; b < NBUCKETS; b++) {
+        if (h->counts[b] == 0) continue;
+        uint64_t v = bucket_top(b);
+        if (v > h->max) v = h->max;
+        if (v < h->min) v = h->min;
+        *top = v;
+        *count = h->counts[b];
+        *cursor = b + 1;
+        return 1;
+    }
+    *cursor = NBUCKETS;
+    return 0;
+}

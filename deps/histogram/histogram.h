@@ -37,4 +37,12 @@ double hist_mean(const Histogram *h);
 uint64_t hist_count_upto(const Histogram *h, uint64_t v);
 size_t hist_mem_usage(const Histogram *h);
 
+/* ---- bucket walking, for valkey-benchmark's distribution reports ---- */
+/* The largest value that shares v's bucket (what a report prints for v). */
+uint64_t hist_highest_equivalent(uint64_t v);
+/* Walks the non-empty buckets from the lowest: start with *cursor = 0.
+ * Returns 1 with the bucket's highest equivalent value (clamped to
+ * [min, max]) and its count, or 0 when no bucket is left. */
+int hist_next_bucket(const Histogram *h, size_t *cursor, uint64_t *top, uint64_t *count);
+
 #endif
