@@ -151,7 +151,6 @@ void bench_report(const BenchConfig *cfg, const BenchJob *job, const BenchResult
         printf("    %9s %9s %9s %9s %9s %9s\n", "avg", "min", "p50", "p95", "p99", "max");
         printf("    %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f\n", avg, ms(min), ms(p50), ms(value_at(h, 95)),
                ms(value_at(h, 99)), ms(h->max));
-        printf("\n");
     }
     fflush(stdout);
 }
