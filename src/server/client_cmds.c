@@ -67,6 +67,7 @@ void client_format_info(Client *c, Str **out) {
     char flags[16];
     int nf = 0;
     /* Letters in the order Valkey prints them. */
+    if (c->flags & CLIENT_MONITOR) flags[nf++] = 'O';
     if (c->flags & CLIENT_PAUSED_WAIT) flags[nf++] = 'b';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) flags[nf++] = 'c';
     if (c->flags & CLIENT_CLOSE_ASAP) flags[nf++] = 'A';

@@ -137,6 +137,8 @@ void hello_command(Client *c) {
 }
 
 void reset_command(Client *c) {
+    /* RESET leaves MONITOR mode too, as Valkey does. */
+    if (c->flags & CLIENT_MONITOR) monitor_remove(c);
     client_select_db(c, 0);
     c->resp = 2;
     if (c->name) {

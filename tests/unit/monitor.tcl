@@ -23,6 +23,18 @@ with_server {
         expect_re {^\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "set" "monkey" "hello"$} $line
         $m .close
     }
+    test "a monitor shows flag O in CLIENT LIST, and RESET ends MONITOR mode" {
+        set m [new_client]
+        $m client setname watcher
+        expect_eq [$m monitor] OK
+        expect_glob "*name=watcher * flags=O *" [r client list]
+        expect_eq [$m reset] RESET
+        expect_glob "* flags=N *" [r client list id [$m client id]]
+        # After RESET the connection is an ordinary client: no more feed.
+        r set after-reset 1
+        expect_eq [$m get after-reset] 1
+        $m .close
+    }
     test "the db number and the escaping of arguments" {
         set m [new_client]
         $m monitor
