@@ -276,7 +276,7 @@ char *le_readline(LeEditor *e, const char *prompt) {
     raw.c_lflag &= (tcflag_t) ~(ECHO | ICANON | IEXTEN | ISIG);
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
-    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == -1) return read_plain_line();
+    if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == -1) return read_plain_line();
 
     LeState s = {.e = e, .prompt = prompt, .hist_index = 0, .saved = NULL};
     le_buf_init(&s.b);
@@ -284,7 +284,7 @@ char *le_readline(LeEditor *e, const char *prompt) {
     char *line = edit(&s);
     mem_free(s.saved);
     if (s.b.buf) le_buf_free(&s.b);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &orig);
+    tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
     write_all("\n", 1);
     return line;
 }

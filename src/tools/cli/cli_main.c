@@ -288,6 +288,11 @@ int cli_send_and_print(int argc, char **argv, size_t *lens) {
 
 /* Runs one command repeat times; returns the exit code. */
 static int run_one_shot(int argc, char **argv, size_t *lens) {
+    if (!strcasecmp(argv[0], "help") || !strcmp(argv[0], "?")) {
+        /* Answered locally, from the server's COMMAND DOCS. */
+        cli_help_print(argc - 1, argv + 1);
+        return 0;
+    }
     int64_t left = cli_cfg.repeat;
     int failed = 0;
     while (left == -1 || left-- > 0) {
