@@ -314,6 +314,12 @@ static long long progress_timer(EventLoop *loop, long long id, void *data) {
 
 /* ------------------------------------------------------------- workers */
 
+/* Connections are made before the clock starts, as Valkey does: the
+ * rate measures requests, not connection set-up. */
+static void worker_connect(Worker *w) {
+    for (int i = 0; i < w->nclients; i++) client_connect(&w->clients[i]);
+}
+
 static void worker_start(Worker *w) {
     for (int i = 0; i < w->nclients; i++) client_next(&w->clients[i]);
 }
@@ -361,6 +367,18 @@ void bench_run(const BenchConfig *cfg, const BenchJob *job, BenchResult *res) {
     atomic_init(&sh.issued, 0);
     sh.prefix = build_prefix(cfg, &sh.prefix_len, &sh.prefix_replies);
 
+    /* Every client holds its whole pipeline: refuse sizes that cannot
+     * fit rather than abort on a failed allocation. */
+    uint64_t per_client = (uint64_t)sh.prefix_len + (uint64_t)cfg->pipeline * job->cmd_len;
+    uint64_t all = per_client * (uint64_t)cfg->clients;
+    uint64_t limit = sizeof(size_t) > 4 ? (8ULL << 30) : (1ULL << 30);
+    if (per_client / (uint64_t)cfg->pipeline < job->cmd_len || all > limit) {
+        char need[64];
+        snprintf(need, sizeof(need), "%llu MB", (unsigned long long)(all >> 20));
+        die("Error: the request buffers would need %s (clients x pipeline x request size)%s\n", need,
+            "; lower -c, -P or -d");
+    }
+
     int nworkers = cfg->threads > 0 ? cfg->threads : 1;
     if (nworkers > cfg->clients) nworkers = cfg->clients;
     atomic_init(&sh.workers_running, nworkers);
@@ -391,6 +409,7 @@ void bench_run(const BenchConfig *cfg, const BenchJob *job, BenchResult *res) {
         w->all = workers;
         w->nworkers = nworkers;
     }
+    for (int i = 0; i < nworkers; i++) worker_connect(&workers[i]);
     sh.start_us = ev_monotonic_us();
     Worker *mw = &workers[0];
     mw->last_us = sh.start_us;
