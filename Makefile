@@ -37,7 +37,6 @@ CFLAGS_ALL += -DUSE_JEMALLOC
 # Static jemalloc keeps libstdc++ (which Debian's shared jemalloc pulls in)
 # out of the process: about 1 MB less resident memory when idle.
 LIBS += -Wl,-Bstatic -ljemalloc_pic -Wl,-Bdynamic -ldl
-LDFLAGS_ALL += -static-libgcc
 else ifneq ($(MALLOC),libc)
 $(error MALLOC must be libc or jemalloc)
 endif
@@ -53,6 +52,20 @@ endif
 LIBS += -lm -lpthread
 CFLAGS_ALL += $(SAN_FLAGS)
 LDFLAGS_ALL += $(SAN_FLAGS)
+# libgcc linked in (not libgcc_s.so): the crash report's unwinder then needs
+# nothing loaded at run time.  No -rdynamic: its symbol table would cost
+# ~140 kB resident on every server; crash backtraces print binary offsets
+# instead, which `addr2line -e src/valkey-server` resolves (built with -g).
+ifeq ($(SANITIZER),)
+LDFLAGS_ALL += -static-libgcc
+endif
+# Packed relative relocations (DT_RELR) where the toolchain has them: the
+# position-independent binary's tables of pointers (commands, docs,
+# config) otherwise need ~100 kB of relocation records, all read at start.
+RELR_OK := $(shell echo 'int main(void){return 0;}' | $(CC) -x c - -o /dev/null -Wl,-z,pack-relative-relocs 2>&1 | grep -q . || echo yes)
+ifeq ($(RELR_OK),yes)
+LDFLAGS_ALL += -Wl,-z,pack-relative-relocs
+endif
 
 # Objects of each target/allocator/sanitizer combination live apart, so
 # switching between them never links stale objects.

@@ -90,6 +90,7 @@ typedef struct CommandMeta {
     DocArg *args;
     int nargs;
     int docs_ok;            /* row present, summary written, args parsed */
+    int args_parsed;        /* the argument tree is built on first use */
     int first, last, step;  /* the legacy key range, derived from the specs */
     uint32_t acl;           /* bit i: acl_names[i] */
     int ntips, nhistory, ndoc_flags;
@@ -422,13 +423,6 @@ static void meta_init_one(Command *cmd) {
         m->ntips = count_words(doc->tips);
         m->ndoc_flags = count_words(doc->doc_flags);
         m->nhistory = count_history(doc->history);
-        if (doc->args && *doc->args) {
-            const char *p = doc->args;
-            if (!parse_args(&p, '\0', &m->args, &m->nargs) || !arg_tree_ok(cmd, m->args, m->nargs, m->nspecs)) {
-                server_log(LL_WARNING, "Command '%s': malformed arguments near '%.20s'", cmd->fullname, p);
-                ok = 0;
-            }
-        }
         if (!doc->summary || !*doc->summary) ok = 0;
     }
     if (!ok) {
@@ -439,6 +433,46 @@ static void meta_init_one(Command *cmd) {
     m->docs_ok = ok;
     if (cmd->subcommands)
         for (Command *sub = cmd->subcommands; sub->name; sub++) meta_init_one(sub);
+}
+
+/* Argument trees are only needed by COMMAND DOCS: they are built the first
+ * time it runs, so a server nobody introspects does not keep them (tens of
+ * kB, a noticeable share of an idle server's memory on a small device). A
+ * malformed row is logged then and left out of COMMAND DOCS, which the
+ * tests check for every command. */
+static void meta_parse_args(Command *cmd) {
+    CommandMeta *m = cmd->meta;
+    if (!m->args_parsed) {
+        m->args_parsed = 1;
+        const CommandDoc *doc = m->doc;
+        if (doc && doc->args && *doc->args) {
+            const char *p = doc->args;
+            if (!parse_args(&p, '\0', &m->args, &m->nargs) || !arg_tree_ok(cmd, m->args, m->nargs, m->nspecs)) {
+                server_log(LL_WARNING, "Command '%s': malformed arguments near '%.20s'", cmd->fullname, p);
+                m->docs_ok = 0;
+            }
+        }
+    }
+    if (cmd->subcommands)
+        for (Command *sub = cmd->subcommands; sub->name; sub++) meta_parse_args(sub);
+}
+
+static void meta_parse_all_args(void) {
+    static int done;
+    if (done) return;
+    done = 1;
+    for (Command *cmd = server.cmd_table; cmd->name; cmd++) meta_parse_args(cmd);
+}
+
+/* Built on first use by any COMMAND subcommand: the docs rows are a sizeable
+ * share of the binary's read-only data, and reading them all at start-up
+ * would make every idle server keep them resident. */
+static void ensure_meta(void) {
+    static int done;
+    if (!done) {
+        done = 1;
+        command_meta_init();
+    }
 }
 
 void command_meta_init(void) {
@@ -608,11 +642,13 @@ static long long count_commands(void) {
 
 /* COMMAND with no subcommand: every command's INFO. */
 void command_command(Client *c) {
+    ensure_meta();
     reply_array_len(c, count_commands());
     for (Command *cmd = server.cmd_table; cmd->name; cmd++) reply_command_info(c, cmd);
 }
 
 void command_info_command(Client *c) {
+    ensure_meta();
     if (c->argc == 2) {
         command_command(c);
         return;
@@ -626,6 +662,7 @@ void command_info_command(Client *c) {
 }
 
 void command_count_command(Client *c) {
+    ensure_meta();
     reply_int(c, count_commands());
 }
 
@@ -749,6 +786,8 @@ static void reply_command_docs(Client *c, Command *cmd) {
 }
 
 void command_docs_command(Client *c) {
+    ensure_meta();
+    meta_parse_all_args();
     if (c->argc == 2) {
         long long n = 0;
         for (Command *cmd = server.cmd_table; cmd->name; cmd++)
@@ -808,6 +847,7 @@ static long long list_walk(Client *c, int emit, int filter, const Arg *arg, uint
 }
 
 void command_list_command(Client *c) {
+    ensure_meta();
     int filter = FILTER_NONE;
     const Arg *arg = NULL;
     uint32_t aclbit = 0;
@@ -985,10 +1025,12 @@ static void getkeys(Client *c, int with_flags) {
 }
 
 void command_getkeys_command(Client *c) {
+    ensure_meta();
     getkeys(c, 0);
 }
 
 void command_getkeysandflags_command(Client *c) {
+    ensure_meta();
     getkeys(c, 1);
 }
 

@@ -35,6 +35,7 @@
 
 #if defined(__GLIBC__) || defined(__APPLE__)
 #include <execinfo.h>
+#include <unwind.h>
 #define HAVE_BACKTRACE 1
 #endif
 
@@ -97,13 +98,32 @@ static void report_start(int fd) {
     puts_fd(fd, "\n\n=== VALKEY BUG REPORT START: Cut & paste starting from here ===\n");
 }
 
+#ifdef HAVE_BACKTRACE
+/* Frames are collected with the unwinder of the statically linked libgcc
+ * rather than glibc's backtrace(): that one loads libgcc_s.so on first use
+ * (allocating, so it cannot wait for a crash), which costs ~100 kB of
+ * resident memory on every server that never crashes. */
+typedef struct FrameCollector {
+    void **frames;
+    int n, max;
+} FrameCollector;
+
+static _Unwind_Reason_Code collect_frame(struct _Unwind_Context *ctx, void *arg) {
+    FrameCollector *fc = arg;
+    if (fc->n >= fc->max) return _URC_END_OF_STACK;
+    fc->frames[fc->n++] = (void *)_Unwind_GetIP(ctx);
+    return _URC_NO_REASON;
+}
+#endif
+
 static void report_backtrace(int fd) {
     puts_fd(fd, "\n------ STACK TRACE ------\n");
 #ifdef HAVE_BACKTRACE
     void *frames[100];
-    int n = backtrace(frames, 100);
+    FrameCollector fc = {frames, 0, 100};
+    _Unwind_Backtrace(collect_frame, &fc);
     puts_fd(fd, "\nBacktrace:\n");
-    backtrace_symbols_fd(frames, n, fd);
+    backtrace_symbols_fd(frames, fc.n, fd);
 #else
     puts_fd(fd, "\nBacktrace: not available on this platform\n");
 #endif
@@ -277,12 +297,6 @@ void crash_setup_signals(void) {
     ss.ss_sp = alt_stack;
     ss.ss_size = size;
     sigaltstack(&ss, NULL);
-#ifdef HAVE_BACKTRACE
-    /* The first call may load libgcc (and allocate): do it now, not while
-     * crashing. */
-    void *warm[4];
-    backtrace(warm, 4);
-#endif
     struct sigaction act;
     memset(&act, 0, sizeof(act));
     sigemptyset(&act.sa_mask);

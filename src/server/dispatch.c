@@ -112,8 +112,8 @@ void commands_init(Command *table) {
         ht_add(server.commands, cmd);
     }
     server.error_stats = ht_create(&error_httype);
-    /* ---- COMMAND reflection: key specs and docs (command_cmds.c) */
-    command_meta_init();
+    /* COMMAND's key specs and docs (command_cmds.c) are built on the first
+     * COMMAND call, not here: an idle server does not page them in. */
 }
 
 /* ---- rename-command (connection/lifecycle work).  The table links each

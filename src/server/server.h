@@ -235,12 +235,12 @@ typedef struct Command {
     void *ht_next;           /* command table link */
     /* statistics */
     uint64_t calls, usec, rejected_calls, failed_calls;
-    /* ---- COMMAND reflection (command_cmds.c): parsed key specs and
-     * documentation, built by command_meta_init(); NULL until then */
-    struct CommandMeta *meta;
     /* ---- observability (latency.c): the per-command latency histogram,
      * allocated on the first call while latency-tracking is on */
     struct Histogram *latency_hist;
+    /* ---- COMMAND reflection (command_cmds.c): parsed key specs and
+     * documentation, built by command_meta_init(); NULL until then */
+    struct CommandMeta *meta;
 } Command;
 
 /* ---- COMMAND INFO/DOCS/GETKEYS (server/command_cmds.c) ----
