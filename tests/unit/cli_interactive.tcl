@@ -10,6 +10,8 @@ if {[catch {package require Expect}]} {
     return
 }
 log_user 0
+# HELP @group prints several kilobytes: keep all of it for the matches.
+match_max -d 200000
 
 set ::cli_bin [file normalize [file join [file dirname [info script]] .. .. src valkey-cli]]
 
