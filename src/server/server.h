@@ -225,8 +225,6 @@ typedef struct Command {
     command_proc *proc;
     const char *group;
     const char *since;
-    const char *summary;
-    const char *complexity;
     struct Command *subcommands; /* array ended by a NULL name, or NULL */
     /* filled at start-up */
     uint64_t flags;
