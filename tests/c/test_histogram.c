@@ -100,10 +100,46 @@ static void test_merge_reset_saturate(void) {
     hist_free(&b);
 }
 
+/* ---- bucket walking (valkey-benchmark's reports) ---- */
+static void test_bucket_walk(void) {
+    Histogram h;
+    hist_init(&h);
+    size_t cur = 0;
+    uint64_t top, n;
+    CHECK(!hist_next_bucket(&h, &cur, &top, &n));
+    /* Exact below 32; above, a value's bucket top is >= it and within 1/32. */
+    CHECK_EQ_UINT(7, hist_highest_equivalent(7));
+    uint64_t probes[] = {100, 1000, 2000, 123456, 99999999};
+    for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+        uint64_t t = hist_highest_equivalent(probes[i]);
+        CHECK(t >= probes[i] && t - probes[i] <= probes[i] / 32);
+        CHECK_EQ_UINT(t, hist_highest_equivalent(t));
+        CHECK(hist_highest_equivalent(t + 1) > t);
+    }
+    hist_record_n(&h, 5, 3);
+    hist_record_n(&h, 1000, 2);
+    hist_record(&h, 5000);
+    /* Walked in order, counts summing to the total, tops clamped to max. */
+    uint64_t tops[4], counts[4];
+    int k = 0;
+    cur = 0;
+    while (k < 4 && hist_next_bucket(&h, &cur, &tops[k], &counts[k])) k++;
+    CHECK_EQ_UINT(3, (uint64_t)k);
+    CHECK_EQ_UINT(5, tops[0]);
+    CHECK_EQ_UINT(3, counts[0]);
+    CHECK_EQ_UINT(hist_highest_equivalent(1000), tops[1]);
+    CHECK_EQ_UINT(2, counts[1]);
+    CHECK_EQ_UINT(5000, tops[2]);
+    CHECK_EQ_UINT(1, counts[2]);
+    CHECK(!hist_next_bucket(&h, &cur, &top, &n));
+    hist_free(&h);
+}
+
 int main(void) {
     UNIT_RUN(test_empty_and_small);
     UNIT_RUN(test_relative_error);
     UNIT_RUN(test_against_sorted_reference);
     UNIT_RUN(test_merge_reset_saturate);
+    UNIT_RUN(test_bucket_walk);
     return unit_finish();
 }
