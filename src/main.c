@@ -33,18 +33,6 @@ static void version(void) {
     exit(0);
 }
 
-/* Appends arg to options quoted so the config parser reads it back
- * exactly (spaces, quotes and empty strings survive). */
-static Str *append_quoted(Str *options, const char *arg) {
-    options = str_cat(options, "\"", 1);
-    for (const char *p = arg; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch == '"' || ch == '\\') options = str_catfmt(options, "\\%c", ch);
-        else if (ch < 32 || ch == 127) options = str_catfmt(options, "\\x%02x", ch);
-        else options = str_cat(options, (const char *)&ch, 1);
-    }
-    return str_cat(options, "\"", 1);
-}
 
 int main(int argc, char **argv) {
     const char *config_path = NULL;
@@ -69,7 +57,9 @@ int main(int argc, char **argv) {
             config_path = "-";
         } else if (in_directive) {
             options = str_cat(options, " ", 1);
-            options = append_quoted(options, a);
+            /* Quoted so the config parser reads it back exactly (spaces,
+             * quotes and empty strings survive). */
+            options = str_cat_repr(options, a, strlen(a));
         } else {
             fprintf(stderr, "Invalid option '%s'\n", a);
             usage();

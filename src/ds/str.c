@@ -85,6 +85,40 @@ Str *str_catfmt(Str *s, const char *fmt, ...) {
     return s;
 }
 
+Str *str_cat_repr(Str *s, const char *p, size_t len) {
+    s = str_cat(s, "\"", 1);
+    size_t run = 0; /* printable bytes not yet copied: copied in one go */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        const char *esc = NULL;
+        switch (ch) {
+        case '\\': esc = "\\\\"; break;
+        case '"': esc = "\\\""; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\a': esc = "\\a"; break;
+        case '\b': esc = "\\b"; break;
+        default: break;
+        }
+        if (!esc && ch >= 0x20 && ch < 0x7f) {
+            run++;
+            continue;
+        }
+        if (run) s = str_cat(s, p + i - run, run);
+        run = 0;
+        if (esc) {
+            s = str_cat(s, esc, 2);
+        } else {
+            static const char hex[] = "0123456789abcdef";
+            char x[4] = {'\\', 'x', hex[ch >> 4], hex[ch & 15]};
+            s = str_cat(s, x, 4);
+        }
+    }
+    if (run) s = str_cat(s, p + len - run, run);
+    return str_cat(s, "\"", 1);
+}
+
 Str *str_resize(Str *s, size_t newlen) {
     if (newlen > s->len) {
         s = str_reserve(s, newlen - s->len);

@@ -26,6 +26,11 @@ Str *str_cat(Str *s, const char *p, size_t len);
 Str *str_cat_cstr(Str *s, const char *p);
 Str *str_catfmt(Str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 Str *str_catvfmt(Str *s, const char *fmt, va_list ap);
+/* Appends p[0..len) in double quotes, escaped so that it reads back the
+ * same through the inline/config quoting rules: \\ \" \n \r \t \a \b, and
+ * \xHH for every other byte outside printable ASCII.  This is the form
+ * MONITOR, the cli, CONFIG REWRITE and log lines show binary data in. */
+Str *str_cat_repr(Str *s, const char *p, size_t len);
 /* Set the length to newlen, zero-filling any new bytes. */
 Str *str_resize(Str *s, size_t newlen);
 /* Give back unused capacity. */

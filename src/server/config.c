@@ -474,27 +474,6 @@ int config_args_split(const char *text, size_t len, ArgList *a) {
     return 0;
 }
 
-/* Appends s quoted the way the config file reads it back: always inside
- * double quotes, with escapes for quotes, backslashes and control bytes. */
-static Str *str_cat_quoted(Str *out, const char *s, size_t len) {
-    out = str_cat(out, "\"", 1);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        switch (ch) {
-        case '\\': out = str_cat(out, "\\\\", 2); break;
-        case '"': out = str_cat(out, "\\\"", 2); break;
-        case '\n': out = str_cat(out, "\\n", 2); break;
-        case '\r': out = str_cat(out, "\\r", 2); break;
-        case '\t': out = str_cat(out, "\\t", 2); break;
-        case '\a': out = str_cat(out, "\\a", 2); break;
-        case '\b': out = str_cat(out, "\\b", 2); break;
-        default:
-            if (ch < 32 || ch == 127) out = str_catfmt(out, "\\x%02x", ch);
-            else out = str_cat(out, (const char *)&s[i], 1);
-        }
-    }
-    return str_cat(out, "\"", 1);
-}
 
 /* ------------------------------------------------------ pure parsers */
 
@@ -1058,7 +1037,7 @@ static Str *dir_get(const ConfigDef *d) {
 
 static void dir_rewrite(const ConfigDef *d, RewriteLines *out) {
     Str *v = dir_get(d);
-    lines_add(out, str_cat_quoted(str_from_cstr("dir "), v->buf, v->len));
+    lines_add(out, str_cat_repr(str_from_cstr("dir "), v->buf, v->len));
     str_free(v);
 }
 
@@ -1091,7 +1070,7 @@ static Str *events_get(const ConfigDef *d) {
 
 static void events_rewrite(const ConfigDef *d, RewriteLines *out) {
     Str *v = events_get(d);
-    lines_add(out, str_cat_quoted(str_from_cstr("notify-keyspace-events "), v->buf, v->len));
+    lines_add(out, str_cat_repr(str_from_cstr("notify-keyspace-events "), v->buf, v->len));
     str_free(v);
 }
 
@@ -1289,7 +1268,7 @@ void config_row_rewrite_lines(const ConfigDef *d, RewriteLines *out) {
             str_free(line);
             return;
         }
-        line = str_cat_quoted(line, v, strlen(v));
+        line = str_cat_repr(line, v, strlen(v));
     } else if ((d->flags & CF_MEMORY) && (d->type == CT_ULL || num_load(d) >= 0)) {
         /* Memory sizes go back in units ("1gb"); percentages as "N%". */
         char buf[32];

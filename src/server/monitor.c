@@ -64,39 +64,6 @@ int obs_arg_redacted(const Client *c, int i) {
 
 /* ---------------------------------------------------------- the feed */
 
-static Str *cat_repr(Str *s, const char *p, size_t len) {
-    s = str_cat(s, "\"", 1);
-    size_t run = 0; /* printable bytes not yet copied */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        const char *esc = NULL;
-        switch (ch) {
-        case '\\': esc = "\\\\"; break;
-        case '"': esc = "\\\""; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\a': esc = "\\a"; break;
-        case '\b': esc = "\\b"; break;
-        default: break;
-        }
-        if (!esc && ch >= 0x20 && ch < 0x7f) {
-            run++;
-            continue;
-        }
-        if (run) s = str_cat(s, p + i - run, run);
-        run = 0;
-        if (esc) {
-            s = str_cat(s, esc, 2);
-        } else {
-            char hex[5];
-            snprintf(hex, sizeof(hex), "\\x%02x", ch);
-            s = str_cat(s, hex, 4);
-        }
-    }
-    if (run) s = str_cat(s, p + len - run, run);
-    return str_cat(s, "\"", 1);
-}
 
 void monitor_feed(Client *c) {
     /* Nobody to feed but the sender itself. */
@@ -111,7 +78,7 @@ void monitor_feed(Client *c) {
     for (int i = 0; i < c->argc; i++) {
         line = str_cat(line, " ", 1);
         if (obs_arg_redacted(c, i)) line = str_cat_cstr(line, "\"(redacted)\"");
-        else line = cat_repr(line, c->argv[i].p, c->argv[i].len);
+        else line = str_cat_repr(line, c->argv[i].p, c->argv[i].len);
     }
     line = str_cat(line, "\r\n", 2);
     for (int k = 0; k < server.monitor_count; k++) {

@@ -7,6 +7,7 @@
  * growth, shrink, clear, dup independence, and that freeing returns
  * mem_used() to where it was. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -276,7 +277,38 @@ static void test_cat_null_empty(void) {
     str_free(s);
 }
 
+/* str_cat_repr: every escape, \xHH for control and high bytes, printable
+ * runs copied as they are, and the result reads back through the inline
+ * quoting rules (resp_split_args is not linked here, so the reverse is
+ * checked by hand for each byte value). */
+static void test_repr(void) {
+    size_t before = mem_used();
+    Str *s = str_cat_repr(str_from_cstr("x="), "a\"b\\c\n\r\t\a\b\x01\x7f\xff z", 15);
+    CHECK_STR_IS(s, "x=\"a\\\"b\\\\c\\n\\r\\t\\a\\b\\x01\\x7f\\xff z\"");
+    str_free(s);
+    s = str_cat_repr(str_with_capacity(0), "", 0);
+    CHECK_STR_IS(s, "\"\"");
+    str_free(s);
+    /* All 256 byte values: printable ASCII stays, everything else grows. */
+    for (int b = 0; b < 256; b++) {
+        char in = (char)b;
+        s = str_cat_repr(str_with_capacity(0), &in, 1);
+        size_t inner = s->len - 2;
+        int plain = b >= 0x20 && b < 0x7f && b != '"' && b != '\\';
+        CHECK_EQ_UINT(plain ? 1 : (inner == 2 ? 2 : 4), inner);
+        if (plain) CHECK_EQ_INT(b, (unsigned char)s->buf[1]);
+        if (inner == 4) {
+            unsigned v = 0;
+            CHECK(sscanf(s->buf + 3, "%2x", &v) == 1);
+            CHECK_EQ_UINT((unsigned)b, v);
+        }
+        str_free(s);
+    }
+    CHECK_EQ_UINT(before, mem_used());
+}
+
 int main(void) {
+    UNIT_RUN(test_repr);
     UNIT_RUN(test_new);
     UNIT_RUN(test_cat);
     UNIT_RUN(test_growth_policy);

@@ -83,7 +83,6 @@ Str *cli_format_json(Str *out, const RespValue *v, int quoted);
 Str *cli_format_reply(Str *out, const RespValue *v, int mode);
 int cli_reply_is_error(const RespValue *v);
 /* Quoted, escaped form of bytes: "a\x00b\n". */
-Str *cli_cat_repr(Str *out, const char *p, size_t len);
 
 /* cli_repl.c */
 void cli_repl(void);

@@ -13,27 +13,6 @@
 #include "cli.h"
 #include "../../ds/alloc.h"
 
-Str *cli_cat_repr(Str *out, const char *p, size_t len) {
-    out = str_cat(out, "\"", 1);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)p[i];
-        switch (c) {
-        case '\\': out = str_cat(out, "\\\\", 2); break;
-        case '"': out = str_cat(out, "\\\"", 2); break;
-        case '\n': out = str_cat(out, "\\n", 2); break;
-        case '\r': out = str_cat(out, "\\r", 2); break;
-        case '\t': out = str_cat(out, "\\t", 2); break;
-        case '\a': out = str_cat(out, "\\a", 2); break;
-        case '\b': out = str_cat(out, "\\b", 2); break;
-        default:
-            /* Only 7-bit printable bytes pass: the C locale's isprint. */
-            if (c >= 32 && c < 127) out = str_cat(out, (const char *)&c, 1);
-            else out = str_catfmt(out, "\\x%02x", c);
-        }
-    }
-    return str_cat(out, "\"", 1);
-}
-
 static int is_error(const RespValue *v) { return v->type == RESP_T_ERROR || v->type == RESP_T_BLOBERR; }
 
 static int is_text(const RespValue *v) {
@@ -68,7 +47,7 @@ Str *cli_format_tty(Str *out, const RespValue *v, const char *prefix) {
         out = str_cat(out, v->str, v->len);
         return str_cat(out, "\n", 1);
     case RESP_T_BULK:
-        out = cli_cat_repr(out, v->str, v->len);
+        out = str_cat_repr(out, v->str, v->len);
         return str_cat(out, "\n", 1);
     case RESP_T_VERBATIM:
         /* Verbatim text is meant to be shown as it is. */
@@ -150,10 +129,10 @@ Str *cli_format_csv(Str *out, const RespValue *v) {
     case RESP_T_ERROR:
     case RESP_T_BLOBERR:
         out = str_cat_cstr(out, "ERROR,");
-        return cli_cat_repr(out, v->str, v->len);
+        return str_cat_repr(out, v->str, v->len);
     case RESP_T_SIMPLE:
     case RESP_T_BULK:
-    case RESP_T_VERBATIM: return cli_cat_repr(out, v->str, v->len);
+    case RESP_T_VERBATIM: return str_cat_repr(out, v->str, v->len);
     case RESP_T_INT: return str_catfmt(out, "%lld", v->integer);
     case RESP_T_DOUBLE:
     case RESP_T_BIGNUM: return str_cat(out, v->str, v->len);
@@ -195,7 +174,7 @@ static Str *cat_json_body(Str *out, const char *p, size_t len) {
 static Str *cat_json_string(Str *out, const char *p, size_t len, int quoted) {
     out = str_cat(out, "\"", 1);
     if (quoted) {
-        Str *r = cli_cat_repr(str_with_capacity(len + 8), p, len);
+        Str *r = str_cat_repr(str_with_capacity(len + 8), p, len);
         out = cat_json_body(out, r->buf + 1, r->len - 2);
         str_free(r);
     } else {

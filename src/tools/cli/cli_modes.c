@@ -411,7 +411,7 @@ int cli_mode_bigkeys(int memkeys) {
             t->count++;
             t->total += size;
             if (!t->biggest_key || size > t->biggest) {
-                Str *q = cli_cat_repr(str_with_capacity(k->len + 4), k->str, k->len);
+                Str *q = str_cat_repr(str_with_capacity(k->len + 4), k->str, k->len);
                 printf("[%05.2f%%] Biggest %-6s found so far '%s' with %llu %s\n", pct, t->type, q->buf, size,
                        memkeys ? "bytes" : t->unit);
                 if (t->biggest_key) str_free(t->biggest_key);
