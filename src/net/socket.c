@@ -90,9 +90,10 @@ int sock_tcp_listen(const char *addr, int port, int backlog, char *err) {
     return fd;
 }
 
-int sock_unix_listen(const char *path, mode_t perm, int backlog, char *err) {
-    struct sockaddr_un sa;
-    if (strlen(path) >= sizeof(sa.sun_path)) {
+/* A Unix stream socket and the address for path; -1 when path is too long
+ * or no socket can be had. */
+static int unix_socket(const char *path, struct sockaddr_un *sa, char *err) {
+    if (strlen(path) >= sizeof(sa->sun_path)) {
         set_err(err, "unix socket path too long");
         return -1;
     }
@@ -101,9 +102,16 @@ int sock_unix_listen(const char *path, mode_t perm, int backlog, char *err) {
         set_err(err, "socket: %s", strerror(errno));
         return -1;
     }
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    strcpy(sa.sun_path, path);
+    memset(sa, 0, sizeof(*sa));
+    sa->sun_family = AF_UNIX;
+    strcpy(sa->sun_path, path);
+    return fd;
+}
+
+int sock_unix_listen(const char *path, mode_t perm, int backlog, char *err) {
+    struct sockaddr_un sa;
+    int fd = unix_socket(path, &sa, err);
+    if (fd == -1) return -1;
     unlink(path);
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 || listen(fd, backlog) == -1) {
         set_err(err, "%s", strerror(errno));
@@ -180,18 +188,8 @@ int sock_tcp_connect(const char *host, int port, int nonblock, char *err) {
 
 int sock_unix_connect(const char *path, int nonblock, char *err) {
     struct sockaddr_un sa;
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        set_err(err, "unix socket path too long");
-        return -1;
-    }
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd == -1) {
-        set_err(err, "%s", strerror(errno));
-        return -1;
-    }
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    strcpy(sa.sun_path, path);
+    int fd = unix_socket(path, &sa, err);
+    if (fd == -1) return -1;
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
         set_err(err, "%s", strerror(errno));
         close(fd);
