@@ -35,12 +35,19 @@ static void reply_value(Client *c, const Kv *kv) {
     reply_bulk(c, v.p, v.len);
 }
 
-void get_command(Client *c) {
+/* GET's reply for argv[1]; returns the entry (NULL after a null or error
+ * reply) so GETDEL and GETEX can go on with it. */
+static Kv *reply_get(Client *c) {
     int err;
     Kv *kv = lookup_string_read(c, &c->argv[1], &err);
-    if (err) return;
+    if (err) return NULL;
     if (!kv) reply_null(c);
     else reply_value(c, kv);
+    return kv;
+}
+
+void get_command(Client *c) {
+    reply_get(c);
 }
 
 /* --------------------------------------------------------------- SET */
@@ -108,7 +115,7 @@ static void store_string(Client *c, const Arg *key, const char *val, size_t vlen
     db_signal_modified(c->db, key->p, key->len);
 }
 
-static void set_generic(Client *c, int flags, const Arg *key, const Arg *val, int64_t when, int reply_ok_as_nil) {
+static void set_generic(Client *c, int flags, const Arg *key, const Arg *val, int64_t when) {
     Kv *old = db_lookup_write(c->db, key);
     if (flags & SET_GET) {
         if (old && kv_type(old) != OBJ_STRING) {
@@ -128,17 +135,14 @@ static void set_generic(Client *c, int flags, const Arg *key, const Arg *val, in
         return;
     }
     store_string(c, key, val->p, val->len, when, (flags & SET_KEEPTTL) != 0);
-    if (!(flags & SET_GET)) {
-        if (reply_ok_as_nil) reply_int(c, 1);
-        else reply_ok(c);
-    }
+    if (!(flags & SET_GET)) reply_ok(c);
 }
 
 void set_command(Client *c) {
     int flags;
     int64_t when = -1;
     if (!parse_set_options(c, 3, SET_NX | SET_XX | SET_GET | SET_KEEPTTL | SET_ANY_EXPIRE, &flags, &when, "set")) return;
-    set_generic(c, flags, &c->argv[1], &c->argv[2], when, 0);
+    set_generic(c, flags, &c->argv[1], &c->argv[2], when);
 }
 
 void setnx_command(Client *c) {
@@ -161,18 +165,11 @@ void setex_command(Client *c) { setex_generic(c, 1000, "setex"); }
 void psetex_command(Client *c) { setex_generic(c, 1, "psetex"); }
 
 void getset_command(Client *c) {
-    set_generic(c, SET_GET, &c->argv[1], &c->argv[2], -1, 0);
+    set_generic(c, SET_GET, &c->argv[1], &c->argv[2], -1);
 }
 
 void getdel_command(Client *c) {
-    int err;
-    Kv *kv = lookup_string_read(c, &c->argv[1], &err);
-    if (err) return;
-    if (!kv) {
-        reply_null(c);
-        return;
-    }
-    reply_value(c, kv);
+    if (!reply_get(c)) return;
     db_signal_modified(c->db, c->argv[1].p, c->argv[1].len);
     db_delete(c->db, c->argv[1].p, c->argv[1].len);
 }
@@ -181,14 +178,8 @@ void getex_command(Client *c) {
     int flags;
     int64_t when = -1;
     if (!parse_set_options(c, 2, SET_ANY_EXPIRE | SET_PERSIST, &flags, &when, "getex")) return;
-    int err;
-    Kv *kv = lookup_string_read(c, &c->argv[1], &err);
-    if (err) return;
-    if (!kv) {
-        reply_null(c);
-        return;
-    }
-    reply_value(c, kv);
+    Kv *kv = reply_get(c);
+    if (!kv) return;
     if (when != -1) {
         if (when <= server.now_ms) {
             db_signal_modified(c->db, c->argv[1].p, c->argv[1].len);
