@@ -370,3 +370,17 @@ with_server {
         }
     }
 }
+
+# SHUTDOWN closes the connection instead of replying; the cli must take
+# that as success (no error text, exit 0), as valkey-cli does.  Its own
+# server, since this one goes away.
+with_server {
+    test "SHUTDOWN through the cli exits 0 without an error" {
+        set pid [srv pid]
+        lassign [cli_run -p [srv port] shutdown] code out err
+        expect_eq $code 0
+        expect_eq $out ""
+        expect_eq $err ""
+        wait_for {![srvh::alive $pid]} -timeout 5000
+    }
+}

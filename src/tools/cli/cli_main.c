@@ -246,6 +246,14 @@ static int is_subscribe(const char *c) {
            !strcasecmp(c, "ssubscribe") || !strcasecmp(c, "monitor");
 }
 
+/* SHUTDOWN that does not ABORT: the server will close the connection. */
+static int shuts_down(int argc, char **argv) {
+    if (strcasecmp(argv[0], "shutdown") != 0) return 0;
+    for (int i = 1; i < argc; i++)
+        if (!strcasecmp(argv[i], "abort")) return 0;
+    return 1;
+}
+
 int cli_send_and_print(int argc, char **argv, size_t *lens) {
     if (!cli_connected()) return -1;
     Str *buf = tool_format_command(str_with_capacity(64), argc, (const char **)argv, lens);
@@ -256,7 +264,16 @@ int cli_send_and_print(int argc, char **argv, size_t *lens) {
     if (mode == CLI_OUT_STANDARD && prints_verbatim(argc, argv)) mode = CLI_OUT_RAW;
     for (;;) {
         RespValue *r;
-        if (cli_read_reply(&r) == -1) return -1;
+        if (cli_read_reply(&r) == -1) {
+            /* A server that shuts down closes the connection instead of
+             * replying: for SHUTDOWN that is success, as valkey-cli sees it. */
+            if (shuts_down(argc, argv)) {
+                cli_disconnect();
+                cli_cfg.last_error = 0;
+                return 0;
+            }
+            return -1;
+        }
         if (r->type == RESP_T_PUSH && !is_subscribe(argv[0])) {
             /* An out-of-band message (RESP3): shown on a terminal, and then
              * the real reply follows. */
