@@ -42,8 +42,10 @@ for arch in $ARCHES; do
         [ "$f" != 0 ] && echo "$out" | grep -i fail | head -10
     done
     echo "== $arch: unit tests $unit_pass passed, $unit_fail failed"
-    # Emulation is several times slower: one worker per core, longer timeouts.
-    tclsh tests/run.tcl --server "$wrapper" --clients 2 --tags -needs:list,-needs:pubsub,-slow >"$build/tcl.log" 2>&1
+    # Emulation is several times slower: one worker per core.  Process-title
+    # tests are left out: under qemu-user /proc shows the emulator's
+    # command line, not the title the server sets.
+    tclsh tests/run.tcl --server "$wrapper" --clients 2 --tags -needs:list,-needs:pubsub,-needs:native-proc >"$build/tcl.log" 2>&1
     rc=$?
     grep -E '^\[FAIL\]|^\[err' -A4 "$build/tcl.log" | head -60
     tcl=$(tail -1 "$build/tcl.log")
