@@ -19,7 +19,8 @@ pkgs="gcc make libc6-dev"
 [ "$malloc" = jemalloc ] && pkgs="$pkgs libjemalloc-dev"
 case "$task" in
     build) ;;
-X
+    # expect: the cli's pty tests; procps: kill, used by the Tcl harness
+    test) pkgs="$pkgs tcl libhiredis-dev redis-server expect procps" ;;
     arm) pkgs="$pkgs tcl gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user" ;;
     bench) pkgs="$pkgs redis-server redis-tools tcl bc" ;;
     *) echo "usage: $0 build|test|arm|bench [MALLOC=libc|jemalloc]" >&2; exit 2 ;;
