@@ -75,12 +75,18 @@ int str_to_ll(const char *s, size_t len, long long *out) {
     return 1;
 }
 
-int str_to_ld(const char *s, size_t len, long double *out) {
-    char buf[NUMCONV_LD_BUF];
-    if (len == 0 || len >= sizeof(buf)) return 0;
+/* Copies a number's text into buf (NUL-ended) for strtod/strtold; 0 when
+ * it is empty, too long or starts with a space (which they would skip). */
+static int number_text(const char *s, size_t len, char buf[NUMCONV_LD_BUF]) {
+    if (len == 0 || len >= NUMCONV_LD_BUF) return 0;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    if (isspace((unsigned char)buf[0])) return 0;
+    return !isspace((unsigned char)buf[0]);
+}
+
+int str_to_ld(const char *s, size_t len, long double *out) {
+    char buf[NUMCONV_LD_BUF];
+    if (!number_text(s, len, buf)) return 0;
     char *end;
     errno = 0;
     long double v = strtold(buf, &end);
@@ -94,10 +100,7 @@ int str_to_ld(const char *s, size_t len, long double *out) {
 
 int str_to_double(const char *s, size_t len, double *out) {
     char buf[NUMCONV_LD_BUF];
-    if (len == 0 || len >= sizeof(buf)) return 0;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    if (isspace((unsigned char)buf[0])) return 0;
+    if (!number_text(s, len, buf)) return 0;
     char *end;
     errno = 0;
     double v = strtod(buf, &end);

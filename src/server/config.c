@@ -882,15 +882,24 @@ static Str *bind_get(const ConfigDef *d) {
     return s;
 }
 
-static void bind_rewrite(const ConfigDef *d, RewriteLines *out) {
-    Str *v = bind_get(d);
-    Str *line = str_from_cstr("bind ");
+/* Rewrite lines for special rows whose CONFIG GET text is the line's value:
+ * as separate words ("bind 127.0.0.1 -::1", or "" when empty), or as one
+ * quoted argument ("dir", which may hold spaces). */
+static void rewrite_words(const ConfigDef *d, RewriteLines *out) {
+    Str *v = d->special->get(d);
+    Str *line = str_catfmt(str_with_capacity(64), "%s ", d->name);
     line = v->len ? str_cat(line, v->buf, v->len) : str_cat_cstr(line, "\"\"");
     str_free(v);
     lines_add(out, line);
 }
 
-static const ConfigSpecial special_bind = {bind_set, bind_get, bind_rewrite};
+static void rewrite_quoted(const ConfigDef *d, RewriteLines *out) {
+    Str *v = d->special->get(d);
+    lines_add(out, str_cat_repr(str_catfmt(str_with_capacity(64), "%s ", d->name), v->buf, v->len));
+    str_free(v);
+}
+
+static const ConfigSpecial special_bind = {bind_set, bind_get, rewrite_words};
 
 /* save: pairs of <seconds> <changes>.  In a config file the first "save"
  * line replaces the built-in default and later ones add to it, so several
@@ -1035,14 +1044,8 @@ static Str *dir_get(const ConfigDef *d) {
     return str_from_cstr(server.cfg.dir ? server.cfg.dir : "");
 }
 
-static void dir_rewrite(const ConfigDef *d, RewriteLines *out) {
-    Str *v = dir_get(d);
-    lines_add(out, str_cat_repr(str_from_cstr("dir "), v->buf, v->len));
-    str_free(v);
-}
-
 /* dir is a single-word row: a path may hold spaces, so it is never split. */
-static const ConfigSpecial special_dir = {dir_set, dir_get, dir_rewrite};
+static const ConfigSpecial special_dir = {dir_set, dir_get, rewrite_quoted};
 
 /* notify-keyspace-events */
 static int events_set(const ConfigDef *d, char **argv, int argc, const char **err) {
@@ -1068,13 +1071,7 @@ static Str *events_get(const ConfigDef *d) {
     return str_from_cstr(buf);
 }
 
-static void events_rewrite(const ConfigDef *d, RewriteLines *out) {
-    Str *v = events_get(d);
-    lines_add(out, str_cat_repr(str_from_cstr("notify-keyspace-events "), v->buf, v->len));
-    str_free(v);
-}
-
-static const ConfigSpecial special_events = {events_set, events_get, events_rewrite};
+static const ConfigSpecial special_events = {events_set, events_get, rewrite_quoted};
 
 /* oom-score-adj-values: three adjustments (primary, replica, background
  * child); kept as text until OOM score handling exists. */
@@ -1168,15 +1165,7 @@ static Str *percentiles_get(const ConfigDef *d) {
     return s;
 }
 
-static void percentiles_rewrite(const ConfigDef *d, RewriteLines *out) {
-    Str *v = percentiles_get(d);
-    Str *line = str_from_cstr("latency-tracking-info-percentiles ");
-    line = v->len ? str_cat(line, v->buf, v->len) : str_cat_cstr(line, "\"\"");
-    str_free(v);
-    lines_add(out, line);
-}
-
-static const ConfigSpecial special_percentiles = {percentiles_set, percentiles_get, percentiles_rewrite};
+static const ConfigSpecial special_percentiles = {percentiles_set, percentiles_get, rewrite_words};
 
 /* replicaof <host> <port> | no one (kept as text until replication). */
 static int replicaof_set(const ConfigDef *d, char **argv, int argc, const char **err) {
