@@ -41,6 +41,9 @@ static Str *info_server(Str *s) {
                    "redis_version:%s\r\n"
                    "server_name:%s\r\n"
                    "valkey_version:%s\r\n"
+                   /* This project's own release; issue #3 asks for it in a
+                   * field of our choice next to the compatibility levels. */
+                   "server_version:%s\r\n"
                    "redis_git_sha1:00000000\r\n"
                    "redis_git_dirty:0\r\n"
                    "redis_build_id:0\r\n"
@@ -64,7 +67,7 @@ static Str *info_server(Str *s) {
                    "config_file:%s\r\n"
                    "io_threads_active:0\r\n"
                    "availability_zone:\r\n",
-                   REDIS_COMPAT_VERSION, SERVER_NAME, SERVER_VERSION, un.sysname, un.release, un.machine,
+                   REDIS_COMPAT_VERSION, SERVER_NAME, SERVER_VERSION, OUR_VERSION, un.sysname, un.release, un.machine,
                    (int)(sizeof(void *) * 8), ev_backend_name(),
 #ifdef __GNUC__
                    __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,

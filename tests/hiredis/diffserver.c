@@ -297,6 +297,10 @@ static const struct { const char *section, *field, *side, *reason; } accepted_in
     {"Server", "valkey_version", "ours", "Valkey 8 added valkey_version"},
     {"Server", "server_mode", "ours", "Valkey 8 renamed redis_mode to server_mode"},
     {"Server", "redis_mode", "redis", "Valkey 8 renamed redis_mode to server_mode"},
+    /* Not a Valkey field: this project's own release number, which issue
+     * #3 asks for in a field of our choosing beside redis_version and
+     * valkey_version (client libraries read only those two). */
+    {"Server", "server_version", "ours", "our own release number (issue #3)"},
     {"Server", "atomicvar_api", "redis", "Valkey 8 dropped atomicvar_api (C11 atomics only)"},
     {"Server", "availability_zone", "ours", "Valkey 8 added availability-zone"},
     {"Server", "listener0", "ours", "Redis 7.2 / Valkey list their listeners (listener1.. too)"},
