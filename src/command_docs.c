@@ -20,7 +20,8 @@
  *                 BEGIN  N (argument index) | keyword:TOKEN:startfrom | ?
  *                 FIND   range:lastkey,step,limit | keynum:idx,first,step | ?
  *                 FLAGS  '|'-separated RO RW OW RM ACCESS UPDATE INSERT
- *                        DELETE NOT_KEY INCOMPLETE VARIABLE_FLAGS
+ *                        DELETE NOT_KEY INCOMPLETE VARIABLE_FLAGS, then
+ *                        optionally '!' and the spec's notes (no ';')
  *   summary, complexity
  *   args        the argument tree, space-separated:
  *                 [?*+]name[<type>][[display]][=TOKEN][#keyspec][@since]
@@ -178,7 +179,7 @@ const CommandDoc command_docs[] = {
     {"get", "string", "1/range:0,1,0/RO|ACCESS", "Reads the string stored at a key.", "O(1)", "key#0"},
     {"getbit", "bitmap", "1/range:0,1,0/RO|ACCESS", NULL, NULL, "key#0 offset<integer>"},
     {"getdel", "string", "1/range:0,1,0/RW|ACCESS|DELETE", "Reads the string stored at a key, then removes the key.", "O(1)", "key#0"},
-    {"getex", "string", "1/range:0,1,0/RW|ACCESS|UPDATE", "Reads the string stored at a key and optionally changes or removes its time to live.", "O(1)", "key#0 ?expiration(seconds<integer>=EX milliseconds<integer>=PX unix-time-seconds<unix-time>=EXAT unix-time-milliseconds<unix-time>=PXAT persist=PERSIST)"},
+    {"getex", "string", "1/range:0,1,0/RW|ACCESS|UPDATE!RW and UPDATE: the command may change the key's time to live", "Reads the string stored at a key and optionally changes or removes its time to live.", "O(1)", "key#0 ?expiration(seconds<integer>=EX milliseconds<integer>=PX unix-time-seconds<unix-time>=EXAT unix-time-milliseconds<unix-time>=PXAT persist=PERSIST)"},
     {"getrange", "string", "1/range:0,1,0/RO|ACCESS", "Reads the part of a key's string between two offsets.", "O(N), N being the length of the returned part; for short results this is O(1).", "key#0 start<integer> end<integer>"},
     {"getset", "string", "1/range:0,1,0/RW|ACCESS|UPDATE", "Stores a new string at a key and returns the string it held before.", "O(1)", "key#0 value", NULL, NULL, "deprecated", "6.2.0", "`SET` with its `GET` option"},
     {"hdel", "hash", "1/range:0,1,0/RW|DELETE", "Removes fields from a hash.", "O(1) per field.", "key#0 *field"},
@@ -306,7 +307,7 @@ const CommandDoc command_docs[] = {
     {"sdiff", "set", "1/range:-1,1,0/RO|ACCESS", "Returns the members of the first set that are in none of the others.", "O(N), N being the total number of members of the sets.", "*key#0", "nondeterministic_output_order"},
     {"sdiffstore", "set", "1/range:0,1,0/OW|UPDATE;2/range:-1,1,0/RO|ACCESS", "Stores the members of the first set that are in none of the others in a key.", "O(N), N being the total number of members of the sets.", "destination#0 *key#1"},
     {"select", "connection", NULL, "Switches this connection to another numbered database.", "O(1)", "index<integer>"},
-    {"set", "string", "1/range:0,1,0/RW|ACCESS|UPDATE|VARIABLE_FLAGS", "Stores a string at a key, whatever the key held before; options make it conditional, return the old value or set a time to live.", "O(1)", "key#0 value ?condition@2.6.12(nx=NX xx=XX) ?get=GET@6.2.0 ?expiration(seconds<integer>=EX@2.6.12 milliseconds<integer>=PX@2.6.12 unix-time-seconds<unix-time>=EXAT@6.2.0 unix-time-milliseconds<unix-time>=PXAT@6.2.0 keepttl=KEEPTTL@6.0.0)", NULL, "2.6.12 The `EX`, `PX`, `NX` and `XX` options appeared.|6.0.0 The `KEEPTTL` option appeared.|6.2.0 The `GET`, `EXAT` and `PXAT` options appeared.|7.0.0 `NX` may be combined with `GET`."},
+    {"set", "string", "1/range:0,1,0/RW|ACCESS|UPDATE|VARIABLE_FLAGS!RW and ACCESS only when the GET option returns the old value", "Stores a string at a key, whatever the key held before; options make it conditional, return the old value or set a time to live.", "O(1)", "key#0 value ?condition@2.6.12(nx=NX xx=XX) ?get=GET@6.2.0 ?expiration(seconds<integer>=EX@2.6.12 milliseconds<integer>=PX@2.6.12 unix-time-seconds<unix-time>=EXAT@6.2.0 unix-time-milliseconds<unix-time>=PXAT@6.2.0 keepttl=KEEPTTL@6.0.0)", NULL, "2.6.12 The `EX`, `PX`, `NX` and `XX` options appeared.|6.0.0 The `KEEPTTL` option appeared.|6.2.0 The `GET`, `EXAT` and `PXAT` options appeared.|7.0.0 `NX` may be combined with `GET`."},
     {"setbit", "bitmap", "1/range:0,1,0/RW|ACCESS|UPDATE", NULL, NULL, "key#0 offset<integer> value<integer>"},
     {"setex", "string", "1/range:0,1,0/OW|UPDATE", "Stores a string at a key together with a time to live in seconds.", "O(1)", "key#0 seconds<integer> value"},
     {"setnx", "string", "1/range:0,1,0/OW|INSERT", "Stores a string at a key only when the key does not exist yet.", "O(1)", "key#0 value"},

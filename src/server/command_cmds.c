@@ -55,6 +55,7 @@ typedef struct KeySpec {
     int fk_type;
     int a, b, c;         /* range: lastkey, keystep, limit; keynum: keynumidx, firstkey, keystep */
     uint32_t flags;
+    char *notes;         /* a remark COMMAND INFO shows with the spec, or NULL */
 } KeySpec;
 
 /* ------------------------------------------------------------ arguments */
@@ -167,6 +168,12 @@ static int parse_key_spec(const char *p, size_t len, KeySpec *ks) {
             return 0;
     }
     if (*s++ != '/') return 0;
+    /* FLAGS may end with "!note text": the spec's notes entry. */
+    char *bang = strchr(s, '!');
+    if (bang) {
+        ks->notes = dup_n(bang + 1, strlen(bang + 1));
+        *bang = '\0';
+    }
     while (*s) {
         size_t n = strcspn(s, "|");
         int i;
@@ -554,7 +561,11 @@ static void reply_key_spec(Client *c, const KeySpec *ks) {
     static const char *const range_names[] = {"lastkey", "keystep", "limit"};
     static const char *const keynum_names[] = {"keynumidx", "firstkey", "keystep"};
     const int fk_vals[3] = {ks->a, ks->b, ks->c};
-    reply_map_len(c, 3);
+    reply_map_len(c, ks->notes ? 4 : 3);
+    if (ks->notes) {
+        reply_bulk_cstr(c, "notes");
+        reply_bulk_cstr(c, ks->notes);
+    }
     reply_bulk_cstr(c, "flags");
     reply_keyspec_flags(c, ks->flags);
     if (ks->bs_type == BS_INDEX) {
