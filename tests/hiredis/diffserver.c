@@ -632,8 +632,14 @@ static void compare_command_info(Pair *p, const char *cmd, const RVal *a, const 
     compare_aspect(p, cmd, "arity", render(a->elem[1]), render(b->elem[1]));
     compare_aspect(p, cmd, "flags", render_as_set(a->elem[2]), render_as_set(b->elem[2]));
     Buf x = {0}, y = {0};
-    buf_printf(&x, "%s %s %s", render(a->elem[3]), render(a->elem[4]), render(a->elem[5]));
-    buf_printf(&y, "%s %s %s", render(b->elem[3]), render(b->elem[4]), render(b->elem[5]));
+    char *r[6];
+    for (int i = 0; i < 3; i++) {
+        r[i] = render(a->elem[3 + i]);
+        r[3 + i] = render(b->elem[3 + i]);
+    }
+    buf_printf(&x, "%s %s %s", r[0], r[1], r[2]);
+    buf_printf(&y, "%s %s %s", r[3], r[4], r[5]);
+    for (int i = 0; i < 6; i++) free(r[i]);
     compare_aspect(p, cmd, "first/last/step", buf_take(&x), buf_take(&y));
     compare_aspect(p, cmd, "acl categories", render_as_set(a->elem[6]), render_as_set(b->elem[6]));
     mask_key_spec_notes(a->elem[8]);
