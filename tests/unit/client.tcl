@@ -99,6 +99,9 @@ with_server {
         wait_for {[llength [split [string trim [r client list]] \n]] == 1}
         set c1 [new_client]
         set c2 [new_client]
+        # Replies prove the server has accepted both before it lists them.
+        $c1 ping
+        $c2 ping
         set ids {}
         foreach line [split [string trim [r client list]] \n] { lappend ids [dict get [client_fields $line] id] }
         expect_eq [llength $ids] 3
@@ -164,14 +167,20 @@ with_server {
         expect_eq [$b .closed 5000] 1
         set c1 [new_client]
         set c2 [new_client]
+        # A connect can complete before the server accepts it: a reply
+        # proves each client is registered before the KILL counts them.
+        $c1 ping
+        $c2 ping
         # LADDR matches every client on this listener but the caller.
         expect_eq [r client kill laddr 127.0.0.1:[srv port]] 2
         expect_eq [$c1 .closed 5000] 1
         expect_eq [$c2 .closed 5000] 1
         set c3 [new_client]
+        $c3 ping
         expect_eq [r client kill user default] 1
         expect_eq [$c3 .closed 5000] 1
         set c4 [new_client]
+        $c4 ping
         expect_eq [r client kill type pubsub] 0
         expect_eq [r client kill type normal] 1
         expect_eq [$c4 .closed 5000] 1
