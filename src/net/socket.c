@@ -217,10 +217,12 @@ static int format_name(struct sockaddr_storage *sa, char *buf, size_t len) {
     return snprintf(buf, len, "?:0");
 }
 
-int sock_peer_name(int fd, char *buf, size_t len) {
+/* "ip:port" of one end of fd: the peer's or our own. */
+static int sock_name(int fd, char *buf, size_t len, int peer) {
     struct sockaddr_storage sa;
     socklen_t salen = sizeof(sa);
-    if (getpeername(fd, (struct sockaddr *)&sa, &salen) == -1) {
+    int rc = peer ? getpeername(fd, (struct sockaddr *)&sa, &salen) : getsockname(fd, (struct sockaddr *)&sa, &salen);
+    if (rc == -1) {
         snprintf(buf, len, "?:0");
         return -1;
     }
@@ -228,13 +230,10 @@ int sock_peer_name(int fd, char *buf, size_t len) {
     return 0;
 }
 
+int sock_peer_name(int fd, char *buf, size_t len) {
+    return sock_name(fd, buf, len, 1);
+}
+
 int sock_local_name(int fd, char *buf, size_t len) {
-    struct sockaddr_storage sa;
-    socklen_t salen = sizeof(sa);
-    if (getsockname(fd, (struct sockaddr *)&sa, &salen) == -1) {
-        snprintf(buf, len, "?:0");
-        return -1;
-    }
-    format_name(&sa, buf, len);
-    return 0;
+    return sock_name(fd, buf, len, 0);
 }
