@@ -126,10 +126,6 @@ uint64_t hist_count_upto(const Histogram *h, uint64_t v) {
     return n;
 }
 
-size_t hist_mem_usage(const Histogram *h) {
-    return sizeof(*h) + (h->counts ? NBUCKETS * sizeof(uint64_t) : 0);
-}
-
 /* ---- bucket walking, for valkey-benchmark's distribution reports ---- */
 
 uint64_t hist_highest_equivalent(uint64_t v) {

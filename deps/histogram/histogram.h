@@ -35,7 +35,6 @@ uint64_t hist_percentile(const Histogram *h, double p);
 double hist_mean(const Histogram *h);
 /* How many recorded values are <= v (exact for bucket upper bounds). */
 uint64_t hist_count_upto(const Histogram *h, uint64_t v);
-size_t hist_mem_usage(const Histogram *h);
 
 /* ---- bucket walking, for valkey-benchmark's distribution reports ---- */
 /* The largest value that shares v's bucket (what a report prints for v). */

@@ -4,7 +4,6 @@
 #include "event.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -263,14 +262,3 @@ void ev_main(EventLoop *loop) {
     }
 }
 
-int ev_wait_fd(int fd, int mask, long long ms) {
-    struct pollfd p = {.fd = fd, .events = 0, .revents = 0};
-    if (mask & EV_READABLE) p.events |= POLLIN;
-    if (mask & EV_WRITABLE) p.events |= POLLOUT;
-    int r = poll(&p, 1, (int)ms);
-    if (r <= 0) return r;
-    int ready = 0;
-    if (p.revents & POLLIN) ready |= EV_READABLE;
-    if (p.revents & (POLLOUT | POLLERR | POLLHUP)) ready |= EV_WRITABLE;
-    return ready;
-}

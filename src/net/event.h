@@ -41,8 +41,5 @@ int ev_process(EventLoop *loop, int dont_wait);
 const char *ev_backend_name(void);
 /* Monotonic clock in microseconds. */
 uint64_t ev_monotonic_us(void);
-/* Block until fd is ready for mask or ms pass; returns the ready mask,
- * 0 on timeout, -1 on error. */
-int ev_wait_fd(int fd, int mask, long long ms);
 
 #endif

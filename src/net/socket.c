@@ -54,22 +54,32 @@ int sock_set_keepalive(int fd, int interval) {
     return 0;
 }
 
-int sock_tcp_listen(const char *addr, int port, int backlog, char *err) {
-    struct addrinfo hints, *res = NULL, *p;
+/* The stream addresses for host:port (host NULL: the wildcard), or NULL
+ * with err set. Free with freeaddrinfo. */
+static struct addrinfo *resolve(const char *host, int port, int family, int flags, char *err) {
+    struct addrinfo hints, *res = NULL;
     char portstr[16];
-    int fd = -1, rv;
-    int ipv6 = strchr(addr, ':') != NULL;
     memset(&hints, 0, sizeof(hints));
-    hints.ai_family = ipv6 ? AF_INET6 : AF_INET;
+    hints.ai_family = family;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+    hints.ai_flags = flags;
     snprintf(portstr, sizeof(portstr), "%d", port);
+    int rv = getaddrinfo(host, portstr, &hints, &res);
+    if (rv != 0) {
+        set_err(err, "%s", gai_strerror(rv));
+        return NULL;
+    }
+    return res;
+}
+
+int sock_tcp_listen(const char *addr, int port, int backlog, char *err) {
+    struct addrinfo *res, *p;
+    int fd = -1;
+    int ipv6 = strchr(addr, ':') != NULL;
     const char *host = addr;
     if (strcmp(addr, "*") == 0 || strcmp(addr, "::*") == 0) host = NULL;
-    if ((rv = getaddrinfo(host, portstr, &hints, &res)) != 0) {
-        set_err(err, "%s", gai_strerror(rv));
-        return -1;
-    }
+    res = resolve(host, port, ipv6 ? AF_INET6 : AF_INET, AI_PASSIVE | AI_NUMERICHOST, err);
+    if (!res) return -1;
     for (p = res; p; p = p->ai_next) {
         fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, p->ai_protocol);
         if (fd == -1) continue;
@@ -154,24 +164,10 @@ int sock_unix_accept(int lfd, char *err) {
     return sock_tcp_accept(lfd, NULL, 0, NULL, err);
 }
 
-static int finish_connect(int fd, int nonblock, char *err) {
-    if (nonblock) sock_set_nonblock(fd, 1);
-    (void)err;
-    return fd;
-}
-
 int sock_tcp_connect(const char *host, int port, int nonblock, char *err) {
-    struct addrinfo hints, *res = NULL, *p;
-    char portstr[16];
-    int fd = -1, rv;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    snprintf(portstr, sizeof(portstr), "%d", port);
-    if ((rv = getaddrinfo(host, portstr, &hints, &res)) != 0) {
-        set_err(err, "%s", gai_strerror(rv));
-        return -1;
-    }
+    struct addrinfo *res = resolve(host, port, AF_UNSPEC, 0, err), *p;
+    int fd = -1;
+    if (!res) return -1;
     for (p = res; p; p = p->ai_next) {
         fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, p->ai_protocol);
         if (fd == -1) continue;
@@ -183,7 +179,8 @@ int sock_tcp_connect(const char *host, int port, int nonblock, char *err) {
     freeaddrinfo(res);
     if (fd == -1) return -1;
     sock_set_nodelay(fd, 1);
-    return finish_connect(fd, nonblock, err);
+    if (nonblock) sock_set_nonblock(fd, 1);
+    return fd;
 }
 
 int sock_unix_connect(const char *path, int nonblock, char *err) {
@@ -195,7 +192,8 @@ int sock_unix_connect(const char *path, int nonblock, char *err) {
         close(fd);
         return -1;
     }
-    return finish_connect(fd, nonblock, err);
+    if (nonblock) sock_set_nonblock(fd, 1);
+    return fd;
 }
 
 static int format_name(struct sockaddr_storage *sa, char *buf, size_t len) {

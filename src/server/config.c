@@ -580,14 +580,6 @@ static int enum_parse(const ConfigEnum *e, char **argv, int argc, int flags_enum
     return value;
 }
 
-int config_parse_enum(const char *directive, const char *name) {
-    const ConfigDef *d = config_lookup(directive);
-    if (!d || d->type != CT_ENUM) return -1;
-    char *argv[1] = {(char *)name};
-    int v = enum_parse(d->enums, argv, 1, 0);
-    return v == INT_MIN ? -1 : v;
-}
-
 static Str *enum_format(const ConfigEnum *e, int value, int flags_enum) {
     Str *s = str_new("", 0);
     if (!flags_enum || value == 0) {

@@ -175,7 +175,6 @@ int config_parse_memory(const char *s, unsigned long long *out);
 int config_parse_bool(const char *s);
 /* Value of a name in one of the table's enums (e.g. "maxmemory-policy",
  * "allkeys-lru"), or -1 if the directive has no such name. */
-int config_parse_enum(const char *directive, const char *name);
 /* Memory size as CONFIG REWRITE writes it: "1gb", "64mb", "4kb" or bytes. */
 void config_format_memory(char *buf, size_t len, unsigned long long v);
 /* notify-keyspace-events text <-> NOTIFY_* bits; parse returns -1 on an

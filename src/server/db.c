@@ -12,11 +12,6 @@ void (*free_value_hook[8])(void *ptr, int encoding);
 void *(*dup_value_hook[8])(const void *ptr, int encoding);
 size_t (*value_mem_hook[8])(const void *ptr, int encoding);
 
-Db *db_by_id(int id) {
-    if (id < 0 || id >= server.db_count) return NULL;
-    return &server.dbs[id];
-}
-
 Kv *db_find(Db *db, const char *key, size_t len) {
     return ht_find(db->keys, key, len);
 }

@@ -309,10 +309,6 @@ void kv_set_raw(Kv *kv, Str *s) {
     store_ptr(BW(kv) + value_off(kv), s);
 }
 
-void kv_set_ptr(Kv *kv, void *ptr) {
-    store_ptr(BW(kv) + value_off(kv), ptr);
-}
-
 void kv_copy_links(Kv *dst, const Kv *src) {
     store_ptr(BW(dst), load_ptr(B(src)));
     if (kv_has_expire(dst) && kv_has_expire(src)) store_ptr(BW(dst) + OFF_VNEXT, load_ptr(B(src) + OFF_VNEXT));

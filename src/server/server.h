@@ -88,7 +88,6 @@ void *kv_get_ptr(const Kv *kv);
 void kv_set_int_in_place(Kv *kv, long long v);
 /* Point an ENC_RAW entry at a (reallocated) Str. */
 void kv_set_raw(Kv *kv, Str *s);
-void kv_set_ptr(Kv *kv, void *ptr);
 /* Copy the table links of src into dst, so dst can take src's place. */
 void kv_copy_links(Kv *dst, const Kv *src);
 uint32_t kv_lru(const Kv *kv);
@@ -115,7 +114,6 @@ typedef struct Db {
 #define CLIENT_PENDING_WRITE (1u << 2)
 #define CLIENT_UNIX_SOCKET (1u << 3)
 #define CLIENT_AUTHENTICATED (1u << 4)
-#define CLIENT_PROTECTED (1u << 5)  /* being processed: free later */
 #define CLIENT_NO_TOUCH (1u << 6)
 #define CLIENT_NO_EVICT (1u << 7)
 #define CLIENT_REPLY_OFF (1u << 8)
@@ -452,7 +450,6 @@ uint64_t db_size(Db *db);
 uint64_t db_expires_count(Db *db);
 void db_flush(Db *db);
 Kv *db_random(Db *db);
-Db *db_by_id(int id);
 /* Frees a value through the type's destructor (set by upper layers). */
 extern void (*free_value_hook[8])(void *ptr, int encoding);
 extern void *(*dup_value_hook[8])(const void *ptr, int encoding);
@@ -562,7 +559,6 @@ int supervise_is_supervised(void);
 /* INFO's process_supervised: "no", "upstart" or "systemd". */
 const char *supervise_mode_name(void);
 void supervise_ready(void);            /* READY=1 / SIGSTOP */
-void supervise_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void supervise_stopping(void);
 int supervise_apply_oom_score(char **err);
 int supervise_set_proc_title(const char *tmpl);

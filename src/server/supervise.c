@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,20 +113,6 @@ void supervise_ready(void) {
         raise(SIGSTOP);
         unsetenv("UPSTART_JOB");
     }
-}
-
-void supervise_status(const char *fmt, ...) {
-    if (supervised_mode != SUPERVISED_SYSTEMD) return;
-    char msg[512];
-    int n = snprintf(msg, sizeof(msg), "STATUS=");
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg + n, sizeof(msg) - (size_t)n - 1, fmt, ap);
-    va_end(ap);
-    size_t len = strlen(msg);
-    msg[len] = '\n';
-    msg[len + 1] = '\0';
-    systemd_notify(msg);
 }
 
 void supervise_stopping(void) {

@@ -27,32 +27,27 @@ static int is_aggregate(const RespValue *v) {
 /* Elements stored for v: maps keep key and value in turn. */
 static size_t stored_elems(const RespValue *v) { return v->type == RESP_T_MAP ? v->count * 2 : v->count; }
 
+/* One reply line: an optional "(kind) " label, then the text as it is. */
+static Str *labelled_line(Str *out, const char *label, const RespValue *v) {
+    if (label) out = str_cat_cstr(out, label);
+    out = str_cat(out, v->str, v->len);
+    return str_cat(out, "\n", 1);
+}
+
 Str *cli_format_tty(Str *out, const RespValue *v, const char *prefix) {
     switch (v->type) {
     case RESP_T_ERROR:
-    case RESP_T_BLOBERR:
-        out = str_cat_cstr(out, "(error) ");
-        out = str_cat(out, v->str, v->len);
-        return str_cat(out, "\n", 1);
-    case RESP_T_SIMPLE:
-        out = str_cat(out, v->str, v->len);
-        return str_cat(out, "\n", 1);
+    case RESP_T_BLOBERR: return labelled_line(out, "(error) ", v);
+    case RESP_T_SIMPLE: return labelled_line(out, NULL, v);
     case RESP_T_INT: return str_catfmt(out, "(integer) %lld\n", v->integer);
-    case RESP_T_DOUBLE:
-        out = str_cat_cstr(out, "(double) ");
-        out = str_cat(out, v->str, v->len);
-        return str_cat(out, "\n", 1);
-    case RESP_T_BIGNUM:
-        out = str_cat_cstr(out, "(big number) ");
-        out = str_cat(out, v->str, v->len);
-        return str_cat(out, "\n", 1);
+    case RESP_T_DOUBLE: return labelled_line(out, "(double) ", v);
+    case RESP_T_BIGNUM: return labelled_line(out, "(big number) ", v);
     case RESP_T_BULK:
         out = str_cat_repr(out, v->str, v->len);
         return str_cat(out, "\n", 1);
     case RESP_T_VERBATIM:
         /* Verbatim text is meant to be shown as it is. */
-        out = str_cat(out, v->str, v->len);
-        return str_cat(out, "\n", 1);
+        return labelled_line(out, NULL, v);
     case RESP_T_NULL: return str_cat_cstr(out, "(nil)\n");
     case RESP_T_BOOL: return str_cat_cstr(out, v->integer ? "(true)\n" : "(false)\n");
     default: break;
