@@ -1,20 +1,36 @@
 #!/usr/bin/env tclsh
-# Test runner for the Tcl suites in tests/unit/.
+# Test runner for the Tcl suites: every *.tcl file under tests/unit/ and
+# tests/integration/, found recursively (tests/unit/type/list.tcl runs
+# without being listed anywhere).
 #
 #   tclsh tests/run.tcl [--server PATH] [--clients N] [--tags a,-b]
 #                       [--file NAME ...] [--verbose] [--keep-tmp]
 #                       [--timeout SECONDS]   (per test file, default 900)
+#                       [--no-probe] [--list]
+#
+# --file NAME: a path, or a name relative to tests/unit/, tests/integration/
+# or tests/ with or without ".tcl" (string, type/list, integration/restart).
+# --tags: t runs only tests tagged t, -t leaves tests tagged t out.
+# Before the run the server is started once and asked which `needs:*`
+# features it has (tests/harness/features.tcl); tags it cannot run are left
+# out and named ("[skip] needs:list: ..."), unless --tags asks for them or
+# --no-probe is given.  --list prints the files that would run and exits.
 #
 # The parent process hands whole test files to N worker processes (this
 # script again, with --worker), collects their output and prints it file by
-# file.  The last line printed is always "N passed, M failed"; the exit
-# status is non-zero when anything failed or a file errored.
+# file.  Every test file found must have been scheduled and must report a
+# result, unless the run was narrowed with --file or an including --tags;
+# a file left out counts as a failure.  The last line printed is always
+# "N passed, M failed"; the exit status is non-zero when anything failed
+# or a file errored.
 
 set root [file dirname [file dirname [file normalize [info script]]]]
 set tests_dir [file join $root tests]
+# Where test files live; searched recursively.
+set test_dirs [list [file join $tests_dir unit] [file join $tests_dir integration]]
 
 proc usage {} {
-    puts stderr "usage: tclsh tests/run.tcl ?--server PATH? ?--clients N? ?--tags t1,-t2? ?--file NAME ...? ?--verbose? ?--keep-tmp?"
+    puts stderr "usage: tclsh tests/run.tcl ?--server PATH? ?--clients N? ?--tags t1,-t2? ?--file NAME ...? ?--verbose? ?--keep-tmp? ?--timeout S? ?--no-probe? ?--list?"
     exit 2
 }
 
@@ -27,6 +43,8 @@ set opt(keep) 0
 set opt(worker) 0
 set opt(slot) 0
 set opt(timeout) 900
+set opt(probe) 1
+set opt(list) 0
 
 for {set i 0} {$i < [llength $argv]} {incr i} {
     set a [lindex $argv $i]
@@ -45,16 +63,27 @@ for {set i 0} {$i < [llength $argv]} {incr i} {
         --worker  { set opt(worker) 1 }
         --slot    { set opt(slot) [lindex $argv [incr i]] }
         --timeout { set opt(timeout) [lindex $argv [incr i]] }
+        --no-probe { set opt(probe) 0 }
+        --list    { set opt(list) 1 }
         -h - --help { usage }
         default   { puts stderr "unknown option: $a"; usage }
     }
 }
 if {![string is integer -strict $opt(clients)] || $opt(clients) < 1} { usage }
 
+# A test file's name in reports: its path below tests/ (unit/type/list.tcl).
+proc rel_name {path} {
+    global tests_dir
+    set p [file split [file normalize $path]]
+    set t [file split $tests_dir]
+    if {[lrange $p 0 [llength $t]-1] eq $t} { return [file join {*}[lrange $p [llength $t] end]] }
+    return $path
+}
+
 # ---------------------------------------------------------------- worker ----
 proc run_worker {} {
     global opt tests_dir
-    foreach f {resp.tcl server.tcl check.tcl} {
+    foreach f {resp.tcl server.tcl check.tcl assets.tcl} {
         source [file join $tests_dir harness $f]
     }
     srvh::init $opt(server) [file join $tests_dir tmp] $opt(slot)
@@ -63,7 +92,7 @@ proc run_worker {} {
     set tf::verbose $opt(verbose)
     tf::set_filter $opt(tags)
     set file [lindex $opt(files) 0]
-    set tf::file [file tail $file]
+    set tf::file [rel_name $file]
     set code [catch {uplevel #0 [list source $file]} err opts]
     if {$code == 1} {
         incr tf::failed
@@ -81,27 +110,86 @@ proc run_worker {} {
 if {$opt(worker)} { run_worker }
 
 # ---------------------------------------------------------------- parent ----
-if {[llength $opt(files)] == 0} {
-    set files [lsort [glob -nocomplain -directory [file join $tests_dir unit] *.tcl]]
-} else {
-    set files {}
-    foreach n $opt(files) {
-        set cands [list $n [file join $tests_dir unit $n] [file join $tests_dir unit $n.tcl]]
-        set found ""
-        foreach c $cands { if {[file isfile $c]} { set found [file normalize $c]; break } }
-        if {$found eq ""} { puts stderr "no such test file: $n"; exit 2 }
-        lappend files $found
+# Every *.tcl under dir and its subdirectories, sorted.
+proc find_test_files {dir} {
+    set out [glob -nocomplain -types f -directory $dir *.tcl]
+    foreach sub [lsort [glob -nocomplain -types d -directory $dir *]] {
+        lappend out {*}[find_test_files $sub]
     }
+    return [lsort $out]
 }
-if {![file executable $opt(server)]} {
-    puts "server binary not found or not executable: $opt(server)"
-    puts "0 passed, 1 failed"
-    exit 1
+
+# Resolves a --file argument to one test file (see the header).
+proc resolve_test_file {n} {
+    global tests_dir test_dirs
+    set found {}
+    # A path as given: absolute, or relative to the current directory.
+    foreach c [list $n $n.tcl] {
+        if {[file isfile $c]} { lappend found [file normalize $c] }
+    }
+    # A name relative to a test directory, or to tests/ when that still
+    # lands inside one (integration/restart; never tests/run.tcl).
+    foreach d [concat $test_dirs [list $tests_dir]] {
+        foreach c [list [file join $d $n] [file join $d $n.tcl]] {
+            if {[file isfile $c] && [lindex [file split [rel_name $c]] 0] in {unit integration}} {
+                lappend found [file normalize $c]
+            }
+        }
+    }
+    set found [lsort -unique $found]
+    if {[llength $found] == 0} { puts stderr "no such test file: $n"; exit 2 }
+    if {[llength $found] > 1} {
+        puts stderr "ambiguous test file name $n: [join [lmap f $found {rel_name $f}] {, }]"
+        exit 2
+    }
+    return [lindex $found 0]
 }
+
+if {[llength $opt(files)] == 0} {
+    set files {}
+    foreach d $test_dirs { lappend files {*}[find_test_files $d] }
+} else {
+    set files [lmap n $opt(files) {resolve_test_file $n}]
+}
+if {$opt(list)} {
+    foreach f $files { puts [rel_name $f] }
+    exit 0
+}
+
+# The run is narrowed on purpose when the user named files or asked for
+# tags to include; otherwise every test file must run.
+set user_include 0
+foreach t [split $opt(tags) ,] {
+    set t [string trim $t]
+    if {$t ne "" && [string index $t 0] ne "-"} { set user_include 1 }
+}
+set narrowed [expr {[llength $opt(files)] > 0 || $user_include}]
+
 file mkdir [file join $tests_dir tmp]
 
 set total_pass 0
 set total_fail 0
+
+# Ask the server which needs:* features it has; leave out the others.
+set run_tags $opt(tags)
+if {$opt(probe)} {
+    foreach f {resp.tcl server.tcl features.tcl} { source [file join $tests_dir harness $f] }
+    # A port range of its own, above the workers' ranges.
+    srvh::init $opt(server) [file join $tests_dir tmp] $opt(clients)
+    set asked {}
+    foreach t [split $opt(tags) ,] { lappend asked [string trimleft [string trim $t] -] }
+    if {[catch {features::unsupported $asked} skip]} {
+        puts "\[ERROR\] probing the server's features failed: $skip"
+        incr total_fail
+    } else {
+        dict for {tag why} $skip {
+            puts "\[skip\] $tag: $why"
+            if {$run_tags ne ""} { append run_tags , }
+            append run_tags -$tag
+        }
+    }
+    flush stdout
+}
 set queue $files
 set running 0
 set free_slots {}
@@ -109,19 +197,19 @@ for {set s 0} {$s < $opt(clients)} {incr s} { lappend free_slots $s }
 set start [clock milliseconds]
 
 proc launch {} {
-    global queue running free_slots opt tests_dir job
+    global queue running free_slots opt tests_dir job run_tags
     while {[llength $queue] && [llength $free_slots]} {
         set f [lindex $queue 0]
         set queue [lrange $queue 1 end]
         set slot [lindex $free_slots 0]
         set free_slots [lrange $free_slots 1 end]
         set cmd [list [info nameofexecutable] [file join $tests_dir run.tcl] --worker \
-                    --slot $slot --server $opt(server) --tags $opt(tags) --file $f]
+                    --slot $slot --server $opt(server) --tags $run_tags --file $f]
         if {$opt(verbose)} { lappend cmd --verbose }
         if {$opt(keep)} { lappend cmd --keep-tmp }
         set fd [open |[concat $cmd [list 2>@1]] r]
         fconfigure $fd -blocking 0 -buffering line
-        set job($fd) [dict create file [file tail $f] slot $slot out {} result "" \
+        set job($fd) [dict create file [rel_name $f] path $f slot $slot out {} result "" \
                           t0 [clock milliseconds] servers {} timedout 0]
         dict set job($fd) timer [after [expr {$opt(timeout) * 1000}] [list on_timeout $fd]]
         fileevent $fd readable [list on_output $fd]
@@ -157,7 +245,7 @@ proc on_timeout {fd} {
 }
 
 proc finish {fd} {
-    global job running free_slots total_pass total_fail done opt
+    global job running free_slots total_pass total_fail done opt reported
     after cancel [dict get $job($fd) timer]
     # Servers the worker started and did not stop (crash or timeout).
     foreach p [dict get $job($fd) servers] { catch {exec kill -KILL $p} }
@@ -176,6 +264,7 @@ proc finish {fd} {
         set p 0; set f 1
     } else {
         lassign $res p f
+        lappend reported [file normalize [dict get $j path]]
     }
     incr total_pass $p
     incr total_fail $f
@@ -188,7 +277,22 @@ proc finish {fd} {
     if {$running == 0} { set done 1 }
 }
 
+set reported {}
 launch
 if {$running > 0} { vwait done }
+
+# A test file that never ran is a failure, not silence.  The list is made
+# here independently of the scheduler (find(1), not glob), so a filter or
+# discovery bug there cannot hide a file from this check.
+if {!$narrowed} {
+    foreach d $test_dirs {
+        if {![file isdirectory $d]} continue
+        foreach f [lsort [split [exec find $d -type f -name *.tcl] \n]] {
+            if {$f eq "" || [file normalize $f] in $reported} continue
+            puts "\[ERROR\] [rel_name $f]: test file was not run (not scheduled or no result)"
+            incr total_fail
+        }
+    }
+}
 puts "$total_pass passed, $total_fail failed"
 exit [expr {$total_fail > 0 ? 1 : 0}]

@@ -1,5 +1,5 @@
 # command.tcl - COMMAND and its subcommands against Valkey's interface
-# facts (../shared/compat/commands.tsv): for every command we serve,
+# facts (tests/assets/commands.tsv): for every command we serve,
 # COMMAND INFO's arity, flags and key specs equal Valkey's, COMMAND DOCS has
 # an entry with a summary and a well-formed argument tree; then GETKEYS and
 # GETKEYSANDFLAGS on representative commands, COMMAND LIST filters, COUNT,
@@ -7,27 +7,20 @@
 
 file_tags {command}
 
-set tsv [file normalize [file join $::tests_dir .. .. shared compat commands.tsv]]
 array set vk_arity {}
 array set vk_flags {}
 array set vk_specs {}
 array set vk_group {}
 array set vk_since {}
-if {[file exists $tsv]} {
-    set fh [open $tsv]
-    foreach line [split [read $fh] \n] {
-        if {$line eq "" || [string index $line 0] eq "#"} continue
-        set f [split $line \t]
-        # "client list" in the file is "client|list" in COMMAND's replies.
-        set name [string map {" " |} [lindex $f 0]]
-        set vk_arity($name) [lindex $f 1]
-        set vk_flags($name) [lindex $f 4]
-        set vk_specs($name) [lindex $f 5]
-        # COMMAND DOCS spells the group "sorted-set" where the file has "_".
-        set vk_group($name) [string map {_ -} [lindex $f 2]]
-        set vk_since($name) [lindex $f 3]
-    }
-    close $fh
+foreach f [asset_rows commands.tsv] {
+    # "client list" in the file is "client|list" in COMMAND's replies.
+    set name [string map {" " |} [lindex $f 0]]
+    set vk_arity($name) [lindex $f 1]
+    set vk_flags($name) [lindex $f 4]
+    set vk_specs($name) [lindex $f 5]
+    # COMMAND DOCS spells the group "sorted-set" where the file has "_".
+    set vk_group($name) [string map {_ -} [lindex $f 2]]
+    set vk_since($name) [lindex $f 3]
 }
 
 # Flags Valkey never shows in COMMAND INFO.

@@ -1,21 +1,14 @@
 # command_table.tcl - the command table (src/commands.c) against Valkey's
-# interface facts in ../shared/compat/commands.tsv: every command we serve
+# interface facts in tests/assets/commands.tsv: every command we serve
 # exists there, and its arity is Valkey's, checked through the live server
 # (one argument too few must give Valkey's arity error naming the command).
 # Flags and key positions get their check once COMMAND INFO exists.
 
 file_tags {command-table}
 
-set tsv [file normalize [file join $::tests_dir .. .. shared compat commands.tsv]]
 array set valkey_arity {}
-if {[file exists $tsv]} {
-    set fh [open $tsv]
-    foreach line [split [read $fh] \n] {
-        if {$line eq "" || [string index $line 0] eq "#"} continue
-        set f [split $line \t]
-        set valkey_arity([lindex $f 0]) [lindex $f 1]
-    }
-    close $fh
+foreach f [asset_rows commands.tsv] {
+    set valkey_arity([lindex $f 0]) [lindex $f 1]
 }
 
 with_server {

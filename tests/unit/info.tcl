@@ -1,5 +1,5 @@
 # INFO: every section and field Valkey 8 prints (checked against
-# ../shared/compat/info-fields.txt), section selection (one, several,
+# tests/assets/info-fields.txt), section selection (one, several,
 # default, all, everything, unknown), values that must move when the
 # server works (commands, keyspace hits/misses, errorstats, cmdstat
 # failed/rejected calls, used_memory, keyspace), and CONFIG RESETSTAT.
@@ -30,17 +30,12 @@ proc info_sections {text} {
 # {Section {field ...}} from info-fields.txt; example lines (with ':')
 # are kept whole.
 proc load_info_fields {} {
-    set path [file join $::tests_dir .. .. shared compat info-fields.txt]
-    set fh [open $path]
     set d [dict create]
     set cur ""
-    foreach line [split [read $fh] \n] {
-        set line [string trim $line]
-        if {$line eq ""} continue
+    foreach line [asset_lines info-fields.txt] {
         if {[regexp {^# (\S+)} $line -> cur]} { dict set d $cur {}; continue }
         dict lappend d $cur $line
     }
-    close $fh
     return $d
 }
 
