@@ -7,11 +7,29 @@
  * Only le_readline touches the terminal, and it always restores the
  * terminal mode it found before returning, also on errors.
  *
+ * Memory comes from the allocator hooks below (malloc by default): the
+ * library includes nothing outside deps/.
+ *
  * Invariant of LeBuf: 0 <= pos <= len < cap, and buf[len] == '\0'. */
 #ifndef DEPS_LINEEDIT_H
 #define DEPS_LINEEDIT_H
 
 #include <stddef.h>
+
+/* Allocator hooks.  Every block the library hands out (le_readline's line,
+ * le_render's bytes) is freed with le_free, and every block it takes over
+ * (a hint) must come from le_alloc: a program with its own allocator
+ * installs its three functions once, before any other call, and then uses
+ * its own free on what it gets.  They must not return NULL (abort
+ * instead).  le_set_allocator(NULL, NULL, NULL) restores malloc. */
+typedef void *le_alloc_fn(size_t size);
+typedef void *le_realloc_fn(void *ptr, size_t size);
+typedef void le_free_fn(void *ptr);
+void le_set_allocator(le_alloc_fn *alloc_fn, le_realloc_fn *realloc_fn, le_free_fn *free_fn);
+void *le_alloc(size_t size);
+void *le_realloc(void *ptr, size_t size);
+void le_free(void *ptr);
+char *le_strdup(const char *s);
 
 typedef struct LeBuf {
     char *buf;
@@ -57,14 +75,14 @@ typedef struct LeCompletions {
 void le_add_completion(LeCompletions *lc, const char *s);
 void le_completions_free(LeCompletions *lc);
 typedef void LeCompletionFn(const char *line, LeCompletions *lc, void *ctx);
-/* Hint shown after the text (in color); returns a string from mem_alloc or
+/* Hint shown after the text (in color); returns a string from le_alloc or
  * NULL.  *color is an ANSI color number (-1 for none), *bold 0/1. */
 typedef char *LeHintFn(const char *line, int *color, int *bold, void *ctx);
 
 /* What one refresh writes to the terminal for a single-line editor in a
  * terminal `cols` wide: the part of the line around the cursor that fits,
  * the hint when there is room, and the cursor put back.  Returned string
- * is from mem_alloc; *out_len gets its length. */
+ * is from le_alloc; *out_len gets its length. */
 char *le_render(const char *prompt, const LeBuf *b, int cols, const char *hint, int hint_color,
                 int hint_bold, size_t *out_len);
 
@@ -79,7 +97,7 @@ typedef struct LeEditor {
 void le_editor_init(LeEditor *e, int history_max);
 void le_editor_free(LeEditor *e);
 /* Reads one line.  With a terminal on stdin it edits in raw mode;
- * otherwise it reads a plain line.  Returns a mem_alloc'ed string without
+ * otherwise it reads a plain line.  Returns an le_alloc'ed string without
  * the newline, or NULL at end of input (ctrl-d on an empty line) or on
  * ctrl-c (e->interrupted = 1). */
 char *le_readline(LeEditor *e, const char *prompt);

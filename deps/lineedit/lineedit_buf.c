@@ -12,17 +12,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/ds/alloc.h"
-
 void le_buf_init(LeBuf *b) {
     b->cap = 64;
-    b->buf = mem_alloc(b->cap);
+    b->buf = le_alloc(b->cap);
     b->buf[0] = '\0';
     b->len = b->pos = 0;
 }
 
 void le_buf_free(LeBuf *b) {
-    mem_free(b->buf);
+    le_free(b->buf);
     b->buf = NULL;
     b->len = b->pos = b->cap = 0;
 }
@@ -31,7 +29,7 @@ static void le_buf_reserve(LeBuf *b, size_t more) {
     if (b->len + more + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + more + 1) cap *= 2;
-    b->buf = mem_realloc(b->buf, cap);
+    b->buf = le_realloc(b->buf, cap);
     b->cap = cap;
 }
 
@@ -132,21 +130,24 @@ void le_history_init(LeHistory *h, int max) {
 }
 
 void le_history_free(LeHistory *h) {
-    for (int i = 0; i < h->len; i++) mem_free(h->items[i]);
-    mem_free(h->items);
+    for (int i = 0; i < h->len; i++) le_free(h->items[i]);
+    le_free(h->items);
     h->items = NULL;
     h->len = 0;
 }
 
 int le_history_add(LeHistory *h, const char *line) {
     if (h->len > 0 && strcmp(h->items[h->len - 1], line) == 0) return 0;
-    if (h->items == NULL) h->items = mem_calloc(sizeof(char *) * (size_t)h->max);
+    if (h->items == NULL) {
+        h->items = le_alloc(sizeof(char *) * (size_t)h->max);
+        memset(h->items, 0, sizeof(char *) * (size_t)h->max);
+    }
     if (h->len == h->max) {
-        mem_free(h->items[0]);
+        le_free(h->items[0]);
         memmove(h->items, h->items + 1, sizeof(char *) * (size_t)(h->len - 1));
         h->len--;
     }
-    h->items[h->len++] = mem_strdup(line);
+    h->items[h->len++] = le_strdup(line);
     return 1;
 }
 
@@ -175,13 +176,13 @@ int le_history_save(const LeHistory *h, const char *path) {
 /* -------------------------------------------------------- completions */
 
 void le_add_completion(LeCompletions *lc, const char *s) {
-    lc->items = mem_realloc(lc->items, sizeof(char *) * (lc->len + 1));
-    lc->items[lc->len++] = mem_strdup(s);
+    lc->items = le_realloc(lc->items, sizeof(char *) * (lc->len + 1));
+    lc->items[lc->len++] = le_strdup(s);
 }
 
 void le_completions_free(LeCompletions *lc) {
-    for (size_t i = 0; i < lc->len; i++) mem_free(lc->items[i]);
-    mem_free(lc->items);
+    for (size_t i = 0; i < lc->len; i++) le_free(lc->items[i]);
+    le_free(lc->items);
     lc->items = NULL;
     lc->len = 0;
 }
@@ -196,7 +197,7 @@ typedef struct {
 static void out_add(LeOut *o, const char *s, size_t n) {
     if (o->len + n + 1 > o->cap) {
         while (o->len + n + 1 > o->cap) o->cap = o->cap ? o->cap * 2 : 128;
-        o->p = mem_realloc(o->p, o->cap);
+        o->p = le_realloc(o->p, o->cap);
     }
     memcpy(o->p + o->len, s, n);
     o->len += n;

@@ -16,8 +16,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../../src/ds/alloc.h"
-
 enum {
     KEY_CTRL_A = 1, KEY_CTRL_B = 2, KEY_CTRL_C = 3, KEY_CTRL_D = 4, KEY_CTRL_E = 5,
     KEY_CTRL_F = 6, KEY_CTRL_H = 8, KEY_TAB = 9, KEY_CTRL_K = 11, KEY_CTRL_L = 12,
@@ -105,8 +103,8 @@ static void refresh(LeState *s) {
     size_t n;
     char *out = le_render(s->prompt, &s->b, term_cols(), hint, color, bold, &n);
     write_all(out, n);
-    mem_free(out);
-    mem_free(hint);
+    le_free(out);
+    le_free(hint);
 }
 
 static void history_step(LeState *s, int dir) {
@@ -114,8 +112,8 @@ static void history_step(LeState *s, int dir) {
     int next = s->hist_index + dir;
     if (next < 0 || next > h->len) return;
     if (s->hist_index == 0) {
-        mem_free(s->saved);
-        s->saved = mem_strdup(s->b.buf);
+        le_free(s->saved);
+        s->saved = le_strdup(s->b.buf);
     }
     s->hist_index = next;
     le_buf_set(&s->b, next == 0 ? s->saved : h->items[h->len - next]);
@@ -133,7 +131,7 @@ static int complete_line(LeState *s) {
         write_all("\x07", 1);
         return 0;
     }
-    char *orig = mem_strdup(s->b.buf);
+    char *orig = le_strdup(s->b.buf);
     size_t orig_pos = s->b.pos;
     size_t i = 0;
     int key;
@@ -165,7 +163,7 @@ static int complete_line(LeState *s) {
         key = (unsigned char)c;
         break;
     }
-    mem_free(orig);
+    le_free(orig);
     le_completions_free(&lc);
     return key;
 }
@@ -282,7 +280,7 @@ char *le_readline(LeEditor *e, const char *prompt) {
     le_buf_init(&s.b);
     fflush(stdout);
     char *line = edit(&s);
-    mem_free(s.saved);
+    le_free(s.saved);
     if (s.b.buf) le_buf_free(&s.b);
     tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
     write_all("\n", 1);

@@ -1,13 +1,16 @@
 /* test_lineedit.c - unit tests for the pure half of deps/lineedit: the
  * edit buffer operations behind each control key, history (limits,
  * duplicates, the file round trip), completion lists and the rendering
- * of one refresh (scrolling, hints, cursor placement).  No tty needed. */
+ * of one refresh (scrolling, hints, cursor placement), and the allocator
+ * hooks: with a program's own allocator installed, every block the
+ * library makes comes from it and goes back to it.  No tty needed. */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../../deps/lineedit/lineedit.h"
-#include "../../src/ds/alloc.h"
 #include "unit.h"
 
 static void set_at(LeBuf *b, const char *s, size_t pos) {
@@ -148,26 +151,117 @@ static void test_render(void) {
     char *out = le_render("> ", &b, 80, NULL, -1, 0, &n);
     CHECK_STR("\r> get k\033[0K\r\033[7C", out);
     CHECK_EQ_INT((long long)strlen(out), (long long)n);
-    mem_free(out);
+    le_free(out);
     /* A hint in color after the text; the cursor stays after the text. */
     set_at(&b, "get", 3);
     out = le_render("> ", &b, 80, " key", 90, 0, &n);
     CHECK_STR("\r> get\033[0;90;49m key\033[0m\033[0K\r\033[5C", out);
-    mem_free(out);
+    le_free(out);
     /* The hint is cut to the room left. */
     out = le_render("> ", &b, 8, " key value", 90, 0, &n);
     CHECK_STR("\r> get\033[0;90;49m ke\033[0m\033[0K\r\033[5C", out);
-    mem_free(out);
+    le_free(out);
     /* A long line scrolls so the cursor stays visible. */
     set_at(&b, "abcdefghij", 10);
     out = le_render("> ", &b, 8, NULL, -1, 0, &n);
     CHECK_STR("\r> fghij\033[0K\r\033[7C", out);
-    mem_free(out);
+    le_free(out);
     b.pos = 0;
     out = le_render("> ", &b, 8, NULL, -1, 0, &n);
     CHECK_STR("\r> abcdef\033[0K\r\033[2C", out);
-    mem_free(out);
+    le_free(out);
     le_buf_free(&b);
+}
+
+/* A counting allocator with a tagged header, so a block freed here that it
+ * did not make (or made by it and freed elsewhere) shows up. */
+#define TEST_LE_MAGIC 0x1e5a11c5u
+typedef union TestLeHdr {
+    max_align_t align;
+    uint32_t magic;
+} TestLeHdr;
+static long test_le_live, test_le_allocs, test_le_foreign;
+
+static void *test_le_alloc(size_t size) {
+    TestLeHdr *h = malloc(sizeof(TestLeHdr) + size);
+    if (!h) abort();
+    h->magic = TEST_LE_MAGIC;
+    test_le_live++;
+    test_le_allocs++;
+    return h + 1;
+}
+
+static void *test_le_realloc(void *ptr, size_t size) {
+    if (!ptr) return test_le_alloc(size);
+    TestLeHdr *h = (TestLeHdr *)ptr - 1;
+    if (h->magic != TEST_LE_MAGIC) {
+        test_le_foreign++;
+        return realloc(ptr, size);
+    }
+    h = realloc(h, sizeof(TestLeHdr) + size);
+    if (!h) abort();
+    return h + 1;
+}
+
+static void test_le_free(void *ptr) {
+    TestLeHdr *h = (TestLeHdr *)ptr - 1;
+    if (h->magic != TEST_LE_MAGIC) {
+        test_le_foreign++;
+        return; /* not ours: leak it rather than corrupt the heap */
+    }
+    h->magic = 0;
+    test_le_live--;
+    free(h);
+}
+
+static void test_allocator_hooks(void) {
+    le_set_allocator(test_le_alloc, test_le_realloc, test_le_free);
+    LeBuf b;
+    le_buf_init(&b);
+    for (int i = 0; i < 300; i++) le_buf_insert(&b, "y", 1); /* grows: realloc */
+    size_t n;
+    char *out = le_render("> ", &b, 40, " hint", 90, 1, &n);
+    CHECK(test_le_live >= 2);
+    le_free(out);
+    le_buf_free(&b);
+    LeHistory h;
+    le_history_init(&h, 2);
+    le_history_add(&h, "one");
+    le_history_add(&h, "two");
+    le_history_add(&h, "three"); /* drops "one" through the hook */
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/test_lineedit_hooks_%d.hist", (int)getpid());
+    CHECK_EQ_INT(0, le_history_save(&h, path));
+    LeHistory h2;
+    le_history_init(&h2, 5);
+    CHECK_EQ_INT(0, le_history_load(&h2, path));
+    unlink(path);
+    CHECK_EQ_INT(2, h2.len);
+    LeCompletions lc = {0};
+    le_add_completion(&lc, "SET");
+    le_add_completion(&lc, "SETEX");
+    char *dup = le_strdup("copy");
+    CHECK_STR("copy", dup);
+    le_free(dup);
+    le_completions_free(&lc);
+    le_history_free(&h);
+    le_history_free(&h2);
+    LeEditor e;
+    le_editor_init(&e, 4);
+    le_history_add(&e.history, "x");
+    le_editor_free(&e);
+    CHECK(test_le_allocs >= 10);
+    CHECK_EQ_INT(0, test_le_live);
+    CHECK_EQ_INT(0, test_le_foreign);
+    /* Back to malloc: blocks no longer pass through the counting hooks. */
+    le_set_allocator(NULL, NULL, NULL);
+    long before = test_le_allocs;
+    char *p = le_alloc(100);
+    p = le_realloc(p, 5000);
+    memset(p, 1, 5000);
+    le_free(p);
+    le_free(NULL);
+    CHECK_EQ_INT(before, test_le_allocs);
 }
 
 int main(void) {
@@ -178,5 +272,6 @@ int main(void) {
     UNIT_RUN(test_history);
     UNIT_RUN(test_completions);
     UNIT_RUN(test_render);
+    UNIT_RUN(test_allocator_hooks);
     return unit_finish();
 }
