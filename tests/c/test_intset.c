@@ -180,6 +180,20 @@ static void test_known_blob(void) {
     CHECK_MEM((const char *)b64, sizeof(b64), (const char *)is, intset_bytes(is));
     CHECK_EQ_INT(1, intset_validate(is, intset_bytes(is), 1));
 
+    /* The blob Debian's redis-server 7.0 puts in `DUMP` for SADD k 1 2 3
+     * -40000 (same format as Valkey 8): the same bytes, built in another
+     * order. */
+    static const uint8_t dumped[] = {4, 0, 0, 0, 4, 0, 0, 0, 0xc0, 0x63, 0xff, 0xff, 1, 0,
+                                     0, 0, 2, 0, 0, 0, 3, 0, 0, 0};
+    Intset *other = intset_new();
+    other = intset_add(other, 1, NULL);
+    other = intset_add(other, 2, NULL);
+    other = intset_add(other, 3, NULL);
+    other = intset_add(other, -40000, NULL);
+    CHECK_MEM((const char *)dumped, sizeof(dumped), (const char *)other, intset_bytes(other));
+    CHECK_EQ_INT(1, intset_validate(dumped, sizeof(dumped), 1));
+    intset_free(other);
+
     /* Removing the wide values never narrows the encoding. */
     int removed = -1;
     is = intset_remove(is, 0x10000000102LL, &removed);

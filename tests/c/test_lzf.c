@@ -263,6 +263,13 @@ static void test_known_streams(void) {
     static const uint8_t s5[] = {0x03, 'x', 'y', 'z', '-', 1 << 5 | 0, 3, 0x00, '!'};
     check_stream(s5, sizeof(s5), (const uint8_t *)"xyz-xyz!", 8);
 
+    /* What Debian's redis-server 7.0 (liblzf) stored in DUMP for a value of
+     * 100 'a's: "aa", 96 bytes from 1 back (L=7, extra 87), "aa". */
+    static const uint8_t s7[] = {0x01, 'a', 'a', 0xe0, 0x57, 0x00, 0x01, 'a', 'a'};
+    uint8_t e7[100];
+    memset(e7, 'a', sizeof(e7));
+    check_stream(s7, sizeof(s7), e7, sizeof(e7));
+
     /* The farthest distance, 8192: o = 8191 = 0x1fff -> ctrl low bits 0x1f,
      * low byte 0xff.  8192 literal bytes (256 runs of 32), then 5 bytes
      * (L=3) copied from the very start. */
