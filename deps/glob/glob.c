@@ -1,51 +1,118 @@
-/* glob.c - glob-style pattern matching (see glob.h).
+/* glob.c - glob-style pattern matching with Valkey's rules (see glob.h).
  *
- * Iterative with single-star backtracking, so a hostile pattern such as
- * "*a*a*a*a*b" costs O(pattern * string) and never recurses. */
+ * Valkey's matcher recurses once per star run, trying the rest of the
+ * pattern at each later position, and answers "no match" from any call
+ * nested more than 1000 deep. Worked through, that limit is a property of
+ * the pattern alone: the call for the rest after star run number j is
+ * nested j deep, so run 1001 can only succeed when it ends the pattern
+ * (it then matches without recursing); otherwise every path to a match
+ * passes through it and fails. Past that limit the search is ordinary glob
+ * matching (its early-exit trick changes the time, not the answer).
+ *
+ * So matching here is two passes over the pattern, neither recursive:
+ *   1. count star runs and apply the limit above;
+ *   2. match iteratively, remembering only the last star: when an element
+ *      fails, that star swallows one more byte and the rest is retried.
+ *      Every non-star element takes exactly one byte, so the last star
+ *      alone can absorb any slack and earlier stars never need revisiting.
+ *      Work is O(pattern * string) at worst, stack use constant.
+ *
+ * Elements are parsed the same way in both passes: a class's extent does
+ * not depend on the byte being matched. */
 #include "glob.h"
 
-static inline unsigned char lower(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+/* Deepest star run Valkey's matcher can pass through and still match. */
+#define GLOB_MAX_STAR_RUNS 1000
+
+static inline unsigned char glob_fold(unsigned char c, int nocase) {
+    return (nocase && c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
-/* Matches one character against a class starting after '['. Sets *used to
- * the pattern bytes consumed, including the closing ']'. */
-static int class_match(const char *p, size_t plen, unsigned char c, int nocase, size_t *used) {
-    size_t i = 0;
-    int negate = 0, match = 0;
-    if (i < plen && p[i] == '^') {
+/* Tests byte c against the class whose '[' is at pat[start]. Returns 1 on a
+ * hit and sets *next to the index just past the class. */
+static int glob_class(const char *pat, size_t plen, size_t start, unsigned char c, int nocase,
+                      size_t *next) {
+    size_t i = start + 1;
+    int negate = 0, hit = 0;
+    if (i < plen && pat[i] == '^') {
         negate = 1;
         i++;
     }
-    if (nocase) c = lower(c);
-    while (i < plen && p[i] != ']') {
-        if (p[i] == '\\' && i + 1 < plen) {
+    unsigned char fc = glob_fold(c, nocase);
+    for (;;) {
+        if (i + 1 < plen && pat[i] == '\\') {
+            /* Escaped: compared exactly, nocase or not. */
+            if ((unsigned char)pat[i + 1] == c) hit = 1;
+            i += 2;
+        } else if (i >= plen) {
+            break; /* unterminated: the class runs to the end */
+        } else if (pat[i] == ']') {
             i++;
-            if ((unsigned char)(nocase ? lower((unsigned char)p[i]) : (unsigned char)p[i]) == c) match = 1;
-            i++;
-        } else if (i + 2 < plen && p[i + 1] == '-' && p[i + 2] != ']') {
-            unsigned char a = (unsigned char)p[i], b = (unsigned char)p[i + 2];
-            if (nocase) { a = lower(a); b = lower(b); }
-            if (a > b) { unsigned char t = a; a = b; b = t; }
-            if (c >= a && c <= b) match = 1;
+            break;
+        } else if (i + 2 < plen && pat[i + 1] == '-') {
+            /* The end byte may be ']' or '\\': it is taken as is. */
+            unsigned char lo = (unsigned char)pat[i], hi = (unsigned char)pat[i + 2];
+            if (lo > hi) {
+                unsigned char t = lo;
+                lo = hi;
+                hi = t;
+            }
+            /* Ordered first, folded after: "[Z-a]" under nocase is empty. */
+            lo = glob_fold(lo, nocase);
+            hi = glob_fold(hi, nocase);
+            if (fc >= lo && fc <= hi) hit = 1;
             i += 3;
         } else {
-            unsigned char a = (unsigned char)p[i];
-            if (nocase) a = lower(a);
-            if (a == c) match = 1;
+            if (glob_fold((unsigned char)pat[i], nocase) == fc) hit = 1;
             i++;
         }
     }
-    /* An unterminated class runs to the end of the pattern. */
-    *used = i < plen ? i + 1 : i;
-    return negate ? !match : match;
+    *next = i;
+    return negate ? !hit : hit;
 }
 
-int glob_match(const char *pat, size_t plen, const char *str, size_t slen, int nocase) {
-    size_t p = 0, s = 0;
-    size_t star_p = (size_t)-1, star_s = 0;
+/* Index just past the element starting at pat[p] (p < plen). */
+static size_t glob_skip(const char *pat, size_t plen, size_t p) {
+    size_t next;
+    if (pat[p] == '[') {
+        (void)glob_class(pat, plen, p, 0, 0, &next);
+        return next;
+    }
+    if (pat[p] == '\\' && p + 1 < plen) return p + 2;
+    return p + 1;
+}
+
+/* 1 when the pattern's star runs are within the depth Valkey accepts. */
+static int glob_depth_ok(const char *pat, size_t plen, uint64_t *steps) {
+    size_t runs = 0, p = 0;
+    int last_is_star = 0;
+    while (p < plen) {
+        (*steps)++;
+        if (pat[p] == '*') {
+            while (p < plen && pat[p] == '*') p++;
+            runs++;
+            last_is_star = 1;
+        } else {
+            p = glob_skip(pat, plen, p);
+            last_is_star = 0;
+        }
+        if (runs > GLOB_MAX_STAR_RUNS + 1) return 0;
+    }
+    return runs <= GLOB_MAX_STAR_RUNS || last_is_star;
+}
+
+int glob_match_counted(const char *pat, size_t plen, const char *str, size_t slen, int nocase,
+                       uint64_t *steps) {
+    /* Valkey's loop never starts on an empty string: only "" matches it. */
+    if (slen == 0) return plen == 0;
+    if (!glob_depth_ok(pat, plen, steps)) return 0;
+
+    const size_t none = (size_t)-1;
+    size_t p = 0, s = 0, star_p = none, star_s = 0;
     while (s < slen) {
+        (*steps)++;
         if (p < plen) {
+            unsigned char c = (unsigned char)str[s];
             char pc = pat[p];
             if (pc == '*') {
                 while (p < plen && pat[p] == '*') p++;
@@ -60,31 +127,30 @@ int glob_match(const char *pat, size_t plen, const char *str, size_t slen, int n
                 continue;
             }
             if (pc == '[') {
-                size_t used;
-                if (class_match(pat + p + 1, plen - p - 1, (unsigned char)str[s], nocase, &used)) {
-                    p += 1 + used;
+                size_t next;
+                if (glob_class(pat, plen, p, c, nocase, &next)) {
+                    p = next;
                     s++;
                     continue;
                 }
             } else {
-                if (pc == '\\' && p + 1 < plen) {
-                    p++;
-                    pc = pat[p];
-                }
-                unsigned char a = (unsigned char)pc, b = (unsigned char)str[s];
-                if (nocase) { a = lower(a); b = lower(b); }
-                if (a == b) {
-                    p++;
+                size_t lit = (pc == '\\' && p + 1 < plen) ? p + 1 : p;
+                if (glob_fold((unsigned char)pat[lit], nocase) == glob_fold(c, nocase)) {
+                    p = lit + 1;
                     s++;
                     continue;
                 }
             }
         }
-        if (star_p == (size_t)-1) return 0;
-        /* Let the last star swallow one more character and retry. */
+        if (star_p == none) return 0;
         p = star_p;
         s = ++star_s;
     }
     while (p < plen && pat[p] == '*') p++;
     return p == plen;
+}
+
+int glob_match(const char *pat, size_t plen, const char *str, size_t slen, int nocase) {
+    uint64_t steps = 0;
+    return glob_match_counted(pat, plen, str, slen, nocase, &steps);
 }
