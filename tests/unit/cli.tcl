@@ -1,18 +1,21 @@
 # valkey-cli driven as a subprocess against a server the harness starts:
 # one-shot commands, every reply type (DEBUG PROTOCOL) in raw, formatted,
-# CSV and JSON output over RESP2 and RESP3, -x, -r, -e and exit codes,
-# commands from stdin, --pipe mass insertion with its summary line,
-# --scan --pattern, --bigkeys, URIs, bad options.  Where Debian's
-# redis-cli is installed, the same invocations are compared with it.
+# CSV and JSON output over RESP2 and RESP3, FAKETTY (terminal formatting
+# through a pipe), -x, -r, -e and exit codes, commands from stdin (the
+# interactive loop without a terminal: repeat counts, QUIT, timing),
+# --pipe mass insertion with its summary line, --scan --pattern,
+# --bigkeys, URIs, bad options.  Where Debian's redis-cli is installed,
+# the same invocations are compared with it.
 
 file_tags {cli}
 
 set ::cli_bin [file normalize [file join [file dirname [info script]] .. .. src valkey-cli]]
 
 # Runs the cli; returns {exit-code stdout stderr}, output bytes exact.
-# -stdin data feeds stdin (otherwise it is empty); -bin picks another cli.
+# -stdin data feeds stdin (otherwise it is empty); -bin picks another cli;
+# -env {NAME value ...} sets environment variables for this run only.
 proc cli_run {args} {
-    set o [dict create -stdin "" -bin $::cli_bin]
+    set o [dict create -stdin "" -bin $::cli_bin -env {}]
     while {[string match -* [lindex $args 0]] && [dict exists $o [lindex $args 0]]} {
         dict set o [lindex $args 0] [lindex $args 1]
         set args [lrange $args 2 end]
@@ -25,9 +28,18 @@ proc cli_run {args} {
     close $fh
     set outf [file join [srv dir] cli.stdout]
     set code 0
+    set saved {}
+    foreach {name value} [dict get $o -env] {
+        if {[info exists ::env($name)]} { lappend saved $name 1 $::env($name) } else { lappend saved $name 0 {} }
+        set ::env($name) $value
+    }
     # Both streams go to files: exec would otherwise add its own text to
     # the output of a child that exits non-zero.
-    if {[catch {exec [dict get $o -bin] {*}$args < $inf > $outf 2> $errf} msg opts]} {
+    set failed [catch {exec [dict get $o -bin] {*}$args < $inf > $outf 2> $errf} msg opts]
+    foreach {name had value} $saved {
+        if {$had} { set ::env($name) $value } else { unset ::env($name) }
+    }
+    if {$failed} {
         set ec [dict get $opts -errorcode]
         if {[lindex $ec 0] eq "CHILDSTATUS"} {
             set code [lindex $ec 2]
@@ -226,13 +238,88 @@ with_server {
         r set xAy hex
         lassign [cli_run -stdin $in -p [srv port]] code out err
         expect_eq $code 0
-        expect_eq $out "OK\na b\n1\nhex\n"
+        # valkey-cli's interactive loop reads the pipe: it says so on stdout.
+        expect_eq $out "OK\na b\n1\nhex\nInvalid argument(s)\n"
         expect_eq [r get sin1] "a b"
-        expect_eq $err "Invalid argument(s)\n"
-        # -e: the input goes on, the exit code says something failed.
+        expect_eq $err ""
+        # An error reply does not stop the input, and the loop ends with 0
+        # even with -e, as valkey-cli's does.
         lassign [cli_run -stdin "set s1 1\nnosuch\nget s1\n" -p [srv port] -e] code out err
-        expect_eq $code 1
+        expect_eq $code 0
         expect_eq $out "OK\nERR unknown command 'nosuch', with args beginning with: \n\n1\n"
+        # A last line without a newline still runs.
+        expect_eq [lindex [cli_run -stdin "incr sinctr" -p [srv port]] 1] "2\n"
+    }
+
+    test "commands from stdin: repeat counts, QUIT and EXIT, local commands" {
+        r del rc
+        set in "3 incr rc\n+2 incr rc\n0 incr rc\n-1 incr rc\n99999999999999999999 incr rc\n2x incr rc\n"
+        lassign [cli_run -stdin $in -p [srv port]] code out err
+        set bad "Invalid valkey-cli repeat command option value.\n"
+        expect_eq $out "1\n2\n3\n4\n5\n$bad$bad${bad}ERR unknown command '2x', with args beginning with: 'incr' 'rc' \n\n"
+        expect_eq $code 0
+        # QUIT and EXIT end the input there, without reaching the server.
+        lassign [cli_run -stdin "incr rc\nquit\nincr rc\n" -p [srv port]] code out err
+        expect_eq $out "6\n"
+        expect_eq $code 0
+        lassign [cli_run -stdin "EXIT\nincr rc\n" -p [srv port]] code out err
+        expect_eq $out ""
+        expect_eq [r get rc] 6
+        lassign [cli_run -stdin "restart\n" -p [srv port]] code out err
+        expect_eq $out "Use 'restart' only in Lua debugging mode.\n"
+        # HELP is answered locally.
+        lassign [cli_run -stdin "help get\n" -p [srv port]] code out err
+        expect_glob "*GET*summary:*" $out
+        # The server gone: the error, the rest of the input tried, exit 0.
+        set dead [srvh::free_port]
+        lassign [cli_run -stdin "ping\nping\n" -p $dead] code out err
+        expect_eq $code 0
+        expect_eq $out ""
+        expect_eq $err [string repeat "Could not connect to Valkey at 127.0.0.1:$dead: Connection refused\n" 3]
+    }
+
+    test "FAKETTY: one-shot replies formatted as on a terminal through a pipe" {
+        set tty {-env {FAKETTY 1}}
+        r del ft:n
+        r set ft:s "tab\tnewline\n"
+        r mset ft:a foo ft:b bar
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] incr ft:n] 1] "(integer) 1\n"
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] get ft:s] 1] "\"tab\\tnewline\\n\"\n"
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] get ft:nosuch] 1] "(nil)\n"
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] mget ft:a ft:b ft:c] 1] "1) \"foo\"\n2) \"bar\"\n3) (nil)\n"
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] keys ft:none*] 1] "(empty array)\n"
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] set ft:x y] 1] "OK\n"
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] nosuchcmd] 1] \
+            "(error) ERR unknown command 'nosuchcmd', with args beginning with: \n"
+        # Any value counts, even empty; --raw and --csv still win.
+        expect_eq [lindex [cli_run -env {FAKETTY ""} -p [srv port] incr ft:n] 1] "(integer) 2\n"
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] --raw incr ft:n] 1] "3\n"
+        expect_eq [lindex [cli_run {*}$tty -p [srv port] --csv mget ft:a ft:b] 1] "\"foo\",\"bar\"\n"
+        # Without it the same pipe gets raw output.
+        expect_eq [lindex [cli_run -p [srv port] incr ft:n] 1] "4\n"
+        # INFO stays verbatim, as on a terminal.
+        expect_re {^# Server\r\n} [lindex [cli_run {*}$tty -p [srv port] info server] 1]
+        # HELP is colored as on a terminal.
+        set out [lindex [cli_run {*}$tty -p [srv port] help get] 1]
+        expect_ge [string first "\033\[1mGET\033\[0m" $out] 0
+    }
+
+    test "FAKETTY: commands piped to stdin get the interactive formatting" {
+        r del ft:n
+        r mset ft:a foo ft:b bar
+        set in "incr ft:n\nmget ft:a ft:b\nget ft:nosuch\n2 incr ft:n\nnosuchcmd\n"
+        lassign [cli_run -env {FAKETTY 1} -stdin $in -p [srv port]] code out err
+        expect_eq $code 0
+        expect_eq $out "(integer) 1\n1) \"foo\"\n2) \"bar\"\n(nil)\n(integer) 2\n(integer) 3\n(error) ERR unknown command 'nosuchcmd', with args beginning with: \n"
+        # No prompt is printed: stdin is not a terminal.
+        expect_eq [string first "> " $out] -1
+        # A slow command is followed by the time it took.
+        if {![catch {r debug sleep 0}]} {
+            lassign [cli_run -env {FAKETTY 1} -stdin "debug sleep 0.6\nping\n" -p [srv port]] code out err
+            expect_re {^OK\n\(0\.[6-9]\ds\)\nPONG\n$} $out
+            lassign [cli_run -stdin "debug sleep 0.6\n" -p [srv port]] code out err
+            expect_eq $out "OK\n"
+        }
     }
 
     test "--pipe mass insertion of 100000 commands prints the summary" {
@@ -366,6 +453,28 @@ with_server {
                 set ours [cli_run -p [srv port] {*}$inv]
                 set theirs [cli_run -bin [auto_execok redis-cli] -p [srv port] {*}$inv]
                 expect_eq $ours $theirs "valkey-cli vs redis-cli: $inv"
+            }
+        }
+
+        test "FAKETTY and piped commands: output matches Debian's redis-cli" {
+            r del cmp:c
+            r mset cmp:a a cmp:b "b c" cmp:z "\x00" cmp:n 42
+            foreach inv {{strlen cmp:s} {exists cmp:a cmp:b} {mget cmp:a cmp:b cmp:z nosuch} {get cmp:s} {get nosuch} {keys nomatch*}
+                         {nosuchcmd x} {--raw mget cmp:a cmp:b} {-3 debug protocol map}} {
+                set ours [cli_run -env {FAKETTY 1} -p [srv port] {*}$inv]
+                set theirs [cli_run -env {FAKETTY 1} -bin [auto_execok redis-cli] -p [srv port] {*}$inv]
+                expect_eq $ours $theirs "FAKETTY valkey-cli vs redis-cli: $inv"
+            }
+            # The interactive loop fed from a pipe, with and without FAKETTY;
+            # the repeat-count message names the program, so it is left out.
+            set in "incr cmp:c\n2 incr cmp:c\nmget cmp:a cmp:b cmp:z\nset cmp:q \"x\nget cmp:s\nnosuch\n\nquit\nincr cmp:c\n"
+            foreach vars {{} {FAKETTY 1}} {
+                set ours [cli_run -env $vars -stdin $in -p [srv port]]
+                set theirs [cli_run -env $vars -bin [auto_execok redis-cli] -stdin $in -p [srv port]]
+                # Each run increments cmp:c three times: compare the shape.
+                regsub -all {\d+} $ours N ours
+                regsub -all {\d+} $theirs N theirs
+                expect_eq $ours $theirs "piped commands, env {$vars}: valkey-cli vs redis-cli"
             }
         }
     }

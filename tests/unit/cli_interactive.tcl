@@ -77,6 +77,25 @@ with_server {
         expect_eq [r get greeting] "hello world"
     }
 
+    test "repeat counts, a refused count, and the time a slow command took" {
+        r del rpt
+        cli_start -p $port
+        cli_want $prompt
+        cli_send "3 incr rpt\r"
+        cli_want "(integer) 3"
+        cli_want $prompt
+        cli_send "0 incr rpt\r"
+        cli_want "Invalid valkey-cli repeat command option value."
+        cli_want $prompt
+        expect_eq [r get rpt] 3
+        if {![catch {r debug sleep 0}]} {
+            cli_send "debug sleep 0.6\r"
+            cli_want {OK\r\n\(0\.[6-9]\ds\)\r\n} -re
+            cli_want $prompt
+        }
+        cli_stop
+    }
+
     test "SELECT shows the database in the prompt, MULTI shows (TX)" {
         cli_start -p $port
         cli_want $prompt

@@ -51,7 +51,7 @@ typedef struct CliConfig {
     int in_multi;         /* for the (TX) prompt */
     int hints;            /* :set hints */
     int last_error;       /* the last reply was an error */
-    int from_stdin;       /* commands come from a pipe, one per line */
+    int from_stdin;       /* the interactive loop reads a pipe, not a terminal */
 } CliConfig;
 
 extern CliConfig cli_cfg;
@@ -61,6 +61,11 @@ extern ToolConn cli_conn;
 int cli_connect(int quiet);        /* 0 or -1 (message printed unless quiet) */
 int cli_connected(void);
 void cli_disconnect(void);
+/* 1 when output is for a person: stdout is a terminal or FAKETTY is set. */
+int cli_stdout_tty(void);
+/* "3 incr x": 1 with *times set when argv[0] is a repeat count, 0 when it is
+ * not a number, -1 (message printed) when it is a number below 1 or too big. */
+int cli_repeat_prefix(int argc, char **argv, long *times);
 /* Sends argv, reads and prints the reply (with -r/-i handled by the caller).
  * Returns 0, or -1 when the connection failed. */
 int cli_send_and_print(int argc, char **argv, size_t *lens);

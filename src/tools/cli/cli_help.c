@@ -197,7 +197,7 @@ void cli_help_load(void) {
 /* ------------------------------------------------------------- printing */
 
 static void print_entry(const CliHelpEntry *e, int with_group) {
-    int color = isatty(STDOUT_FILENO);
+    int color = cli_stdout_tty();
     printf("\n  %s%s%s", color ? "\033[1m" : "", e->name, color ? "\033[0m" : "");
     if (e->params[0]) printf(" %s%s%s", color ? "\033[90m" : "", e->params, color ? "\033[0m" : "");
     printf("\n");

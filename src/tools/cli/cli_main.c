@@ -1,11 +1,14 @@
 /* cli_main.c - valkey-cli's entry point: command-line options, the
  * connection (with AUTH, SELECT and HELLO 3 applied on every connect),
- * one-shot commands with -r/-i/-x, and commands read from stdin when it is
- * not a terminal.  The interactive loop is in cli_repl.c, the special
- * modes (--pipe, --scan, --stat, ...) in cli_modes.c.
+ * one-shot commands with -r/-i/-x, and the choice of output format: as for
+ * a terminal when stdout is one or FAKETTY is set, raw otherwise.  With no
+ * command the interactive loop runs (cli_repl.c), reading lines from stdin
+ * when it is not a terminal, as valkey-cli does; the special modes
+ * (--pipe, --scan, --stat, ...) are in cli_modes.c.
  *
  * Exit codes: 0, or 1 when the connection fails, an option is bad, or (with
- * -e) a command got an error reply. */
+ * -e) a one-shot command got an error reply. The interactive loop always
+ * ends with 0, also when fed from a pipe. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +41,30 @@ void cli_sleep_seconds(double s) {
 }
 
 int cli_connected(void) { return cli_conn.fd != -1; }
+
+int cli_stdout_tty(void) {
+    /* FAKETTY lets scripts and tests that read the cli through a pipe ask
+     * for what a terminal user sees, as valkey-cli allows. */
+    return isatty(STDOUT_FILENO) || getenv("FAKETTY") != NULL;
+}
+
+int cli_repeat_prefix(int argc, char **argv, long *times) {
+    *times = 1;
+    if (argc < 2) return 0;
+    char *end;
+    errno = 0;
+    long n = strtol(argv[0], &end, 10);
+    if (*end != '\0') return 0;
+    /* valkey-cli tests the whole word with strtol: "+2" counts, "" and "0"
+     * are refused, a number too big for a long is refused. */
+    if (errno == ERANGE || errno == EINVAL || n <= 0) {
+        fputs("Invalid valkey-cli repeat command option value.\n", stdout);
+        fflush(stdout);
+        return -1;
+    }
+    *times = n;
+    return 1;
+}
 
 void cli_disconnect(void) {
     if (cli_conn.fd != -1) tool_close(&cli_conn);
@@ -277,7 +304,7 @@ int cli_send_and_print(int argc, char **argv, size_t *lens) {
         if (r->type == RESP_T_PUSH && !is_subscribe(argv[0])) {
             /* An out-of-band message (RESP3): shown on a terminal, and then
              * the real reply follows. */
-            if (mode == CLI_OUT_STANDARD && isatty(STDOUT_FILENO)) print_reply(r, mode);
+            if (mode == CLI_OUT_STANDARD && cli_stdout_tty()) print_reply(r, mode);
             resp_value_free(r);
             continue;
         }
@@ -330,40 +357,6 @@ static Str *read_all_stdin(void) {
     size_t n;
     while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) s = str_cat(s, buf, n);
     return s;
-}
-
-/* Commands from a pipe or file, one per line. */
-static int run_stdin_commands(void) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int rc = 0;
-    cli_cfg.from_stdin = 1;
-    while ((n = getline(&line, &cap, stdin)) != -1) {
-        int argc;
-        size_t *lens;
-        char **argv = cli_split_args(line, &argc, &lens);
-        if (!argv) {
-            fprintf(stderr, "Invalid argument(s)\n");
-            continue;
-        }
-        if (argc == 0) {
-            cli_free_args(argv, argc, lens);
-            continue;
-        }
-        /* Like valkey-cli, an error reply does not stop the input; -e
-         * only makes it count in the exit code. */
-        if (cli_send_and_print(argc, argv, lens) == -1) {
-            fprintf(stderr, "Error: %s\n", cli_conn.err);
-            cli_free_args(argv, argc, lens);
-            rc = 1;
-            break;
-        }
-        if (cli_cfg.last_error && cli_cfg.exit_on_error) rc = 1;
-        cli_free_args(argv, argc, lens);
-    }
-    free(line); /* allocated by getline, so libc's free */
-    return rc;
 }
 
 static void usage(FILE *f) {
@@ -583,7 +576,7 @@ int main(int argc, char **argv) {
     argv += first;
 
     if (cli_cfg.output == -1) {
-        int tty = isatty(STDOUT_FILENO);
+        int tty = cli_stdout_tty();
         cli_cfg.output = (cli_cfg.raw_given || (!tty && !cli_cfg.no_raw)) ? CLI_OUT_RAW : CLI_OUT_STANDARD;
         if (cli_cfg.raw_given && cli_cfg.no_raw) cli_cfg.output = CLI_OUT_STANDARD;
     }
@@ -606,12 +599,8 @@ int main(int argc, char **argv) {
     if (cli_cfg.eval) return cli_mode_eval(argc, argv);
 
     if (argc == 0) {
-        if (isatty(STDIN_FILENO)) {
-            cli_repl();
-            return 0;
-        }
-        if (cli_connect(0) == -1) return 1;
-        return run_stdin_commands();
+        cli_repl();
+        return 0;
     }
 
     if (cli_connect(0) == -1) return 1;

@@ -2,7 +2,13 @@
  * ("127.0.0.1:6379[2](TX)> "), history kept in ~/.valkeycli_history (or
  * $VALKEYCLI_HISTFILE), completion and hints from cli_help.c, the local
  * commands (HELP, CONNECT, CLEAR, QUIT/EXIT, :set hints), a numeric
- * repeat prefix ("3 incr x"), and reconnecting when the server went away.
+ * repeat prefix ("3 incr x"), the time taken by slow commands, and
+ * reconnecting when the server went away.
+ *
+ * When stdin is not a terminal the same loop reads plain lines: no prompt,
+ * no history, no line editing, as valkey-cli does, so a script piping
+ * commands in gets the same local commands and (with FAKETTY) the same
+ * output a person would.
  *
  * Invariant: a command whose send fails because the connection dropped is
  * retried once on a fresh connection, so a server restart costs the user
@@ -77,50 +83,138 @@ static int is_sensitive(int argc, char **argv) {
     return 0;
 }
 
+/* Errors about the connection go to stderr, as valkey-cli prints them;
+ * stdout is flushed first so both streams keep their order on a terminal. */
+static void conn_error(const char *fmt, const char *msg) {
+    fflush(stdout);
+    fprintf(stderr, fmt, msg);
+    fflush(stderr);
+}
+
 static void run_command(int argc, char **argv, size_t *lens) {
-    if (!cli_connected() && cli_connect(1) == 0) cli_help_load();
+    if (!cli_connected() && cli_connect(1) == 0 && !cli_cfg.from_stdin) cli_help_load();
     if (!cli_connected()) {
-        printf("Could not connect to Valkey at %s:%d: %s\n", cli_cfg.unix_path ? cli_cfg.unix_path : cli_cfg.host,
-               cli_cfg.port, "Connection refused");
+        conn_error("%s\n", cli_conn.err);
         return;
     }
     if (cli_send_and_print(argc, argv, lens) == 0) return;
-    printf("Error: %s\n", cli_conn.err);
-    fflush(stdout);
+    conn_error("Error: %s\n", cli_conn.err);
     /* The server may have restarted: one fresh connection, one retry. */
     int db = cli_cfg.dbnum;
     if (cli_connect(1) == 0) {
         cli_cfg.in_multi = 0;
         cli_cfg.dbnum = db;
         if (cli_send_and_print(argc, argv, lens) == -1) {
-            printf("Error: %s\n", cli_conn.err);
+            conn_error("Error: %s\n", cli_conn.err);
             cli_disconnect();
         }
     }
 }
 
+/* One line from a pipe or file, without its newline; NULL at the end. */
+static char *read_plain_line(void) {
+    Str *l = str_with_capacity(128);
+    int c, any = 0;
+    while ((c = getchar()) != EOF) {
+        any = 1;
+        if (c == '\n') break;
+        char b = (char)c;
+        l = str_cat(l, &b, 1);
+    }
+    if (!any) {
+        str_free(l);
+        return NULL;
+    }
+    char *line = mem_alloc(l->len + 1);
+    memcpy(line, l->buf, l->len + 1);
+    str_free(l);
+    return line;
+}
+
+/* A line's local command or the command for the server. Returns 0 when the
+ * loop must end (QUIT/EXIT). */
+static int run_line(int argc, char **argv, size_t *lens) {
+    long times;
+    int skip = cli_repeat_prefix(argc, argv, &times);
+    if (skip < 0) return 1;
+    char **av = argv + skip;
+    size_t *lv = lens + skip;
+    int ac = argc - skip;
+
+    /* As in valkey-cli, the first word decides, before any count. */
+    if (!strcasecmp(argv[0], "quit") || !strcasecmp(argv[0], "exit")) return 0;
+    if (!strcasecmp(av[0], "help") || !strcasecmp(av[0], "?")) {
+        cli_help_print(ac - 1, av + 1);
+    } else if (av[0][0] == ':') {
+        if (!strcasecmp(av[0], ":set") && ac == 2 && !strcasecmp(av[1], "hints")) cli_cfg.hints = 1;
+        else if (!strcasecmp(av[0], ":set") && ac == 2 && !strcasecmp(av[1], "nohints")) cli_cfg.hints = 0;
+        else if (!strcasecmp(av[0], ":set") && ac == 2) printf("Unknown valkey-cli preference '%s'\n", av[1]);
+    } else if (!strcasecmp(av[0], "restart")) {
+        printf("Use 'restart' only in Lua debugging mode.\n");
+    } else if (ac == 1 && !strcasecmp(av[0], "clear")) {
+        le_clear_screen();
+    } else if (!strcasecmp(av[0], "connect")) {
+        if (ac < 2 || ac > 3) {
+            printf("(error) usage: CONNECT host [port]\n");
+        } else {
+            long long port = cli_cfg.port;
+            if (ac == 3 && (!str_to_ll(av[2], lv[2], &port) || port < 0 || port > 65535)) {
+                printf("(error) invalid port '%s'\n", av[2]);
+            } else {
+                cli_cfg.host = mem_strdup(av[1]); /* lives as long as the process */
+                cli_cfg.port = (int)port;
+                cli_cfg.unix_path = NULL;
+                cli_cfg.dbnum = 0;
+                cli_cfg.in_multi = 0;
+                cli_connect(0);
+                cli_help_load();
+            }
+        }
+    } else {
+        int64_t start = cli_mstime();
+        for (long i = 0; i < times; i++) {
+            run_command(ac, av, lv);
+            if (!cli_connected()) break;
+        }
+        /* A person waiting on a slow command is told how long it took. */
+        int64_t took = cli_mstime() - start;
+        if (took >= 500 && cli_cfg.output == CLI_OUT_STANDARD) printf("(%.2fs)\n", (double)took / 1000);
+    }
+    return 1;
+}
+
 void cli_repl(void) {
     cli_cfg.interactive = 1;
+    int term = isatty(STDIN_FILENO);
+    cli_cfg.from_stdin = !term;
     LeEditor ed;
     le_editor_init(&ed, 100);
     ed.complete = complete_cb;
     ed.hint = hint_cb;
-    char *hist = history_path();
+    /* History is for a person at a terminal, not for a script's lines. */
+    char *hist = term ? history_path() : NULL;
     if (hist) le_history_load(&ed.history, hist);
 
-    if (cli_connect(0) == 0) cli_help_load();
-    else cli_help_load();
+    /* A pipe loads the command docs only if it asks for HELP. */
+    cli_connect(0);
+    if (term) cli_help_load();
 
     char prompt[512];
     for (;;) {
-        build_prompt(prompt, sizeof(prompt));
-        char *line = le_readline(&ed, prompt);
+        char *line;
+        if (term) {
+            build_prompt(prompt, sizeof(prompt));
+            line = le_readline(&ed, prompt);
+        } else {
+            line = read_plain_line();
+        }
         if (!line) break;
         int argc;
         size_t *lens;
         char **argv = cli_split_args(line, &argc, &lens);
         if (!argv) {
             printf("Invalid argument(s)\n");
+            fflush(stdout);
             mem_free(line);
             continue;
         }
@@ -129,57 +223,15 @@ void cli_repl(void) {
             mem_free(line);
             continue;
         }
-        if (!is_sensitive(argc, argv)) {
+        if (term && !is_sensitive(argc, argv)) {
             le_history_add(&ed.history, line);
             if (hist) le_history_save(&ed.history, hist);
         }
         mem_free(line);
-
-        /* "3 incr x": a leading number repeats the command. */
-        long long times = 1;
-        int skip = 0;
-        if (argc > 1 && str_to_ll(argv[0], lens[0], &times) && times > 0) skip = 1;
-        else times = 1;
-        char **av = argv + skip;
-        size_t *lv = lens + skip;
-        int ac = argc - skip;
-
-        if (!strcasecmp(av[0], "quit") || !strcasecmp(av[0], "exit")) {
-            cli_free_args(argv, argc, lens);
-            break;
-        } else if (!strcasecmp(av[0], "help") || !strcasecmp(av[0], "?")) {
-            cli_help_print(ac - 1, av + 1);
-        } else if (!strcasecmp(av[0], "clear")) {
-            le_clear_screen();
-        } else if (!strcasecmp(av[0], "connect")) {
-            if (ac < 2 || ac > 3) {
-                printf("(error) usage: CONNECT host [port]\n");
-            } else {
-                long long port = cli_cfg.port;
-                if (ac == 3 && (!str_to_ll(av[2], lv[2], &port) || port < 0 || port > 65535)) {
-                    printf("(error) invalid port '%s'\n", av[2]);
-                } else {
-                    cli_cfg.host = mem_strdup(av[1]);   /* lives as long as the process */
-                    cli_cfg.port = (int)port;
-                    cli_cfg.unix_path = NULL;
-                    cli_cfg.dbnum = 0;
-                    cli_cfg.in_multi = 0;
-                    cli_connect(0);
-                    cli_help_load();
-                }
-            }
-        } else if (av[0][0] == ':' && !strcasecmp(av[0], ":set") && ac == 2) {
-            if (!strcasecmp(av[1], "hints")) cli_cfg.hints = 1;
-            else if (!strcasecmp(av[1], "nohints")) cli_cfg.hints = 0;
-            else printf("Unknown valkey-cli preference '%s'\n", av[1]);
-        } else {
-            for (long long i = 0; i < times; i++) {
-                run_command(ac, av, lv);
-                if (!cli_connected()) break;
-            }
-        }
+        int go_on = run_line(argc, argv, lens);
         fflush(stdout);
         cli_free_args(argv, argc, lens);
+        if (!go_on) break;
     }
     if (hist) {
         le_history_save(&ed.history, hist);
