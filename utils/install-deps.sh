@@ -19,9 +19,12 @@ pkgs="gcc make libc6-dev"
 [ "$malloc" = jemalloc ] && pkgs="$pkgs libjemalloc-dev"
 case "$task" in
     build) ;;
-    # expect: the cli's pty tests; procps: kill, used by the Tcl harness
-    test) pkgs="$pkgs tcl libhiredis-dev redis-server expect procps" ;;
-    arm) pkgs="$pkgs tcl gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user" ;;
+    # expect: the cli's pty tests; procps: kill, used by the Tcl harness;
+    # python3: utils/check-layers.py and utils/check-outside.py
+    test) pkgs="$pkgs tcl libhiredis-dev redis-server expect procps python3" ;;
+    # The Tcl suite runs against the ARM server with the native cli and
+    # benchmark as clients, so it needs what `test` needs for them.
+    arm) pkgs="$pkgs tcl expect procps gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user" ;;
     bench) pkgs="$pkgs redis-server redis-tools tcl bc" ;;
     *) echo "usage: $0 build|test|arm|bench [MALLOC=libc|jemalloc]" >&2; exit 2 ;;
 esac

@@ -266,7 +266,7 @@ static const struct { const char *field, *side, *reason; } accepted_client_field
 };
 
 /* CONFIG GET values that differ on purpose.  `ours` is the value our
- * server must show (Valkey 8.0's default per shared/compat/configs.tsv, or
+ * server must show (Valkey 8.0's default per tests/assets/configs.tsv, or
  * NULL when it depends on the command line the servers were started with). */
 static const struct { const char *name, *ours, *reason; } accepted_config[] = {
     /* The two servers necessarily run with different ports and dirs. */

@@ -273,18 +273,33 @@ with_server {
         expect_eq [r exists victim] 0
         $c .close
     }
+    # Active expiry is off until the pause is in force: on a slow run the
+    # short-lived key would otherwise be reaped before the pause began and
+    # the test would check nothing.  Every wait below is a poll or a lower
+    # bound, never a deadline.
     test "CLIENT PAUSE WRITE holds back expiry deletions" {
         r client unpause
         r flushall
-        r set ek v px 50
-        expect_eq [r client pause 100000 write] OK
-        after 200
-        # Expired for readers, but still stored until the pause ends.
-        expect_eq [r exists ek] 0
-        expect_eq [r dbsize] 1
-        expect_eq [r client unpause] OK
-        wait_for {[r dbsize] == 0}
-    }
+        expect_eq [r debug set-active-expire 0] OK
+        try {
+            r set ek v px 50
+            expect_eq [r client pause 100000 write] OK
+            # Poll PTTL, which never deletes: -2 once the 50 ms are over.
+            wait_for {[r pttl ek] == -2}
+            # Expiry may run again: the pause alone must now keep the key.
+            expect_eq [r debug set-active-expire 1] OK
+            after 300
+            # Expired for readers, but still stored until the pause ends.
+            expect_eq [r exists ek] 0
+            expect_eq [r get ek] ""
+            expect_eq [r dbsize] 1
+            expect_eq [r client unpause] OK
+            wait_for {[r dbsize] == 0}
+        } finally {
+            r debug set-active-expire 1
+            r client unpause
+        }
+    } -tags {needs:debug-set-active-expire}
     test "CLIENT PAUSE errors" {
         expect_err "ERR timeout is not an integer or out of range" {r client pause abc}
         expect_err "ERR timeout is negative" {r client pause -1}
