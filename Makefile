@@ -22,7 +22,7 @@ MALLOC ?= jemalloc
 endif
 
 OPT ?= -O2
-WARN := -Wall -Wextra -Wno-missing-field-initializers
+WARN := -Wall -Wextra -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := -Wl,--as-needed $(LDFLAGS)
 LIBS :=
@@ -51,6 +51,11 @@ endif
 # After the allocator: a static jemalloc needs libm's exp/log.
 LIBS += -lm -lpthread
 CFLAGS_ALL += $(SAN_FLAGS)
+# Sanitizer builds free the keyspace at exit (so leak reports show only
+# real leaks) and run the keyspace invariant checkers in cron.
+ifneq ($(SANITIZER),)
+CFLAGS_ALL += -DSANITIZER_BUILD
+endif
 LDFLAGS_ALL += $(SAN_FLAGS)
 # libgcc linked in (not libgcc_s.so): the crash report's unwinder then needs
 # nothing loaded at run time.  No -rdynamic: its symbol table would cost

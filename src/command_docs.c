@@ -413,15 +413,9 @@ const CommandDoc command_docs[] = {
 };
 
 const CommandDoc *command_docs_find(const char *fullname) {
-    /* Only called at start-up, once per command: a scan is enough. */
+    /* Called at start-up, once per command (key specs), and by COMMAND
+     * DOCS/INFO: a scan is enough. */
     for (const CommandDoc *d = command_docs; d->name; d++)
         if (strcmp(d->name, fullname) == 0) return d;
     return NULL;
-}
-
-/* Registers the lookup with the server layer before main() runs, so that
- * commands_init() finds the rows without the server layer including this
- * file. */
-__attribute__((constructor)) static void command_docs_register(void) {
-    command_doc_lookup = command_docs_find;
 }

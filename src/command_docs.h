@@ -1,10 +1,11 @@
 /* command_docs.h - the documentation rows of every command (command_docs.c),
- * looked up by full name ("get", "client|kill").  The server layer reaches
- * them through command_doc_lookup (server.h), set before main() runs. */
+ * looked up by full name ("get", "client|kill").  main.c registers the
+ * lookup with the server layer (command_docs_register), which never
+ * includes this file. */
 #ifndef COMMAND_DOCS_H
 #define COMMAND_DOCS_H
 
-#include "server/server.h"
+#include "server/command.h"
 
 /* The row of a command or subcommand, or NULL. */
 const CommandDoc *command_docs_find(const char *fullname);

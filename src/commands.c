@@ -7,6 +7,7 @@
  * commands.tsv); a test compares this table with that file.  Flags are
  * written as Valkey names them and parsed once at start-up. */
 #include "commands.h"
+#include "server/cmds.h"
 #include "types/string.h"
 
 #define KEY1 1, 1, 1

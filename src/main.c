@@ -11,7 +11,10 @@
 #include <unistd.h>
 #include <limits.h>
 
+#include "command_docs.h"
 #include "commands.h"
+#include "server/server.h"
+#include "types/types.h"
 
 static void usage(void) {
     fprintf(stderr,
@@ -75,6 +78,9 @@ int main(int argc, char **argv) {
     }
     server_init();
     config_init();
+    /* The upper layers' hooks, registered before anything runs. */
+    types_init();
+    command_docs_register(command_docs_find);
     commands_init(command_table);
     config_load(config_path, options->len ? options->buf : NULL);
     str_free(options);

@@ -41,6 +41,7 @@ struct EventLoop {
     FiredEvent *fired;
     TimerEvent *timers;
     ev_hook_proc *before_sleep;
+    ev_sleep_bound_proc *sleep_bound;
     void *backend;
 };
 
@@ -133,7 +134,8 @@ int ev_add_file(EventLoop *loop, int fd, int mask, ev_file_proc *proc, void *dat
         if (grow_to(loop, cap) == -1) return -1;
     }
     FileEvent *fe = &loop->events[fd];
-    if (backend_add(loop, fd, fe->mask, mask) == -1) return -1;
+    int io = mask & (EV_READABLE | EV_WRITABLE);
+    if (backend_add(loop, fd, fe->mask & (EV_READABLE | EV_WRITABLE), io) == -1) return -1;
     fe->mask |= mask;
     if (mask & EV_READABLE) fe->rproc = proc;
     if (mask & EV_WRITABLE) fe->wproc = proc;
@@ -146,9 +148,14 @@ void ev_del_file(EventLoop *loop, int fd, int mask) {
     if (fd >= loop->cap) return;
     FileEvent *fe = &loop->events[fd];
     if (fe->mask == EV_NONE) return;
+    /* Removing the write handler removes its barrier too. */
+    if (mask & EV_WRITABLE) mask |= EV_BARRIER;
     mask &= fe->mask;
-    if (!mask) return;
-    backend_del(loop, fd, fe->mask, mask);
+    if (!(mask & (EV_READABLE | EV_WRITABLE))) {
+        fe->mask &= ~mask;
+        return;
+    }
+    backend_del(loop, fd, fe->mask & (EV_READABLE | EV_WRITABLE), mask & (EV_READABLE | EV_WRITABLE));
     fe->mask &= ~mask;
     if (fd == loop->maxfd && fe->mask == EV_NONE) {
         int j;
@@ -183,6 +190,10 @@ void ev_del_timer(EventLoop *loop, long long id) {
 
 void ev_set_before_sleep(EventLoop *loop, ev_hook_proc *proc) {
     loop->before_sleep = proc;
+}
+
+void ev_set_sleep_bound(EventLoop *loop, ev_sleep_bound_proc *proc) {
+    loop->sleep_bound = proc;
 }
 
 void ev_stop(EventLoop *loop) {
@@ -231,21 +242,31 @@ static int process_timers(EventLoop *loop) {
 
 int ev_process(EventLoop *loop, int dont_wait) {
     int timeout = dont_wait ? 0 : nearest_timer_ms(loop);
+    if (!dont_wait && loop->sleep_bound) {
+        long long bound = loop->sleep_bound(loop);
+        if (bound >= 0 && (timeout < 0 || bound < timeout)) timeout = bound > 1000000 ? 1000000 : (int)bound;
+    }
     int n = backend_poll(loop, timeout);
     int processed = 0;
     for (int i = 0; i < n; i++) {
         int fd = loop->fired[i].fd;
         int mask = loop->fired[i].mask;
         FileEvent *fe = &loop->events[fd];
-        int fired_read = 0;
-        if (fe->mask & mask & EV_READABLE) {
-            fe->rproc(loop, fd, fe->data, mask);
-            fired_read = 1;
+        int fired = 0;
+        int barrier = (fe->mask & EV_BARRIER) != 0;
+        if (barrier && (fe->mask & mask & EV_WRITABLE)) {
+            fe->wproc(loop, fd, fe->data, mask);
+            fired = 1;
         }
-        /* The read handler may have removed the fd or its write handler. */
+        /* Each handler may have removed the fd or the other handler. */
         fe = &loop->events[fd];
-        if (fe->mask & mask & EV_WRITABLE) {
-            if (!fired_read || fe->wproc != fe->rproc) fe->wproc(loop, fd, fe->data, mask);
+        if (fe->mask & mask & EV_READABLE) {
+            if (!fired || fe->wproc != fe->rproc) fe->rproc(loop, fd, fe->data, mask);
+            fired = 1;
+        }
+        fe = &loop->events[fd];
+        if (!barrier && (fe->mask & mask & EV_WRITABLE)) {
+            if (!fired || fe->wproc != fe->rproc) fe->wproc(loop, fd, fe->data, mask);
         }
         processed++;
     }

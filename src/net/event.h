@@ -3,6 +3,8 @@
  * compile time.
  *
  * Invariants: a file descriptor has at most one read and one write handler;
+ * within one iteration its read handler runs before its write handler,
+ * unless the write handler was registered with EV_BARRIER;
  * the loop never sleeps longer than the nearest timer; with no timer due
  * and no file ready it blocks in the kernel (no busy wake-ups). */
 #ifndef NET_EVENT_H
@@ -13,6 +15,11 @@
 #define EV_NONE 0
 #define EV_READABLE 1
 #define EV_WRITABLE 2
+/* With EV_WRITABLE: when the fd is readable and writable in the same
+ * iteration, run the write handler BEFORE the read handler, so nothing
+ * the read handler produces is written before the next before-sleep hook
+ * (the durability barrier: the AOF is written and fsynced there). */
+#define EV_BARRIER 4
 
 /* A timer proc returns the milliseconds until its next run, or EV_NOMORE. */
 #define EV_NOMORE -1
@@ -33,6 +40,10 @@ int ev_file_mask(EventLoop *loop, int fd);
 long long ev_add_timer(EventLoop *loop, long long ms, ev_timer_proc *proc, void *data);
 void ev_del_timer(EventLoop *loop, long long id);
 void ev_set_before_sleep(EventLoop *loop, ev_hook_proc *proc);
+/* An extra bound on how long the loop may sleep: proc returns the
+ * milliseconds until something outside the timers is due, or -1. */
+typedef long long ev_sleep_bound_proc(EventLoop *loop);
+void ev_set_sleep_bound(EventLoop *loop, ev_sleep_bound_proc *proc);
 /* Runs until ev_stop. */
 void ev_main(EventLoop *loop);
 void ev_stop(EventLoop *loop);

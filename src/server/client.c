@@ -4,6 +4,8 @@
  * Invariants:
  *  - a client is freed only outside its own command (CLIENT_CLOSE_ASAP
  *    defers it to before_sleep), so a handler never sees a freed client;
+ *  - a blocked client (blocked.c) reads no further commands: the rest of
+ *    its input waits in the query buffer until its command completes;
  *  - the query buffer holds unprocessed bytes from qbuf[parser.start] on;
  *    processed bytes are dropped after each read, so its size is bounded
  *    by one request plus one read (and client-query-buffer-limit);
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "reply.h"
 #include "../net/socket.h"
 
 #define READ_CHUNK (16 * 1024)
@@ -26,12 +29,12 @@
 static void read_handler(EventLoop *loop, int fd, void *data, int mask);
 static void write_handler(EventLoop *loop, int fd, void *data, int mask);
 
-Client *client_create(int fd, int flags) {
+Client *client_create(int fd, uint64_t flags) {
     Client *c = mem_calloc(sizeof(*c));
     c->id = ++server.next_client_id;
     c->fd = fd;
-    c->flags = (uint32_t)flags;
-    c->resp = 2;
+    c->flags = flags;
+    c->resp = server.cfg.client_default_resp;
     c->db = &server.dbs[0];
     c->obuf = mem_alloc(CLIENT_REPLY_CHUNK);
     c->ctime_ms = c->last_interaction_ms = server.now_ms;
@@ -81,8 +84,8 @@ void client_free(Client *c) {
     }
     if (c->flags & CLIENT_PENDING_WRITE) unlink_from(&server.pending_writes, c, offsetof(Client, pending_next));
     if (c->flags & CLIENT_CLOSE_ASAP) unlink_from(&server.clients_to_close, c, offsetof(Client, close_next));
-    if (c->monitor_slot) monitor_remove(c); /* ---- observability: MONITOR */
-    client_unlink_paused(c);
+    if (c->monitor_slot) monitor_remove(c);
+    unblock_client(c, UNBLOCK_FREE);
     if (c->prev) c->prev->next = c->next;
     else server.clients = c->next;
     if (c->next) c->next->prev = c->prev;
@@ -147,6 +150,16 @@ static int client_write(Client *c) {
         } else {
             p = c->reply_head->buf + c->sent;
             len = c->reply_head->used - c->sent;
+            if (len == 0) {
+                /* A deferred length's header block is empty until its
+                 * length is set; never send an empty piece. */
+                ReplyBlock *b = c->reply_head;
+                c->reply_head = b->next;
+                if (!c->reply_head) c->reply_tail = NULL;
+                c->sent = 0;
+                mem_free(b);
+                continue;
+            }
         }
         /* send()/recv() rather than write()/read(): on a socket they skip
          * the generic file layer, a measurable share of a small request. */
@@ -204,8 +217,13 @@ void clients_write_pending(void) {
         c->flags &= ~CLIENT_PENDING_WRITE;
         if (c->flags & CLIENT_CLOSE_ASAP || c->fd == -1) continue;
         if (client_write(c) == -1) continue;
-        if (has_pending_output(c) && !(ev_file_mask(server.loop, c->fd) & EV_WRITABLE))
-            ev_add_file(server.loop, c->fd, EV_WRITABLE, write_handler, c);
+        if (has_pending_output(c) && !(ev_file_mask(server.loop, c->fd) & EV_WRITABLE)) {
+            /* With fsync on every write, a reply must never leave in the
+             * iteration that read its command before before_sleep made the
+             * write durable: the barrier runs the write handler first. */
+            int barrier = server.prop.active && server.cfg.appendfsync == APPENDFSYNC_ALWAYS ? EV_BARRIER : 0;
+            ev_add_file(server.loop, c->fd, EV_WRITABLE | barrier, write_handler, c);
+        }
     }
 }
 
@@ -217,29 +235,24 @@ static void protocol_error(Client *c) {
     c->flags |= CLIENT_CLOSE_AFTER_REPLY;
 }
 
-/* Runs every complete request in the query buffer.  A command that
- * CLIENT PAUSE postpones stays parsed (CLIENT_CMD_READY): its argument
- * offsets survive the buffer compaction below, and client_resume() runs it
- * without parsing it again (inline arguments are unescaped in place, so
- * parsing twice would be wrong). */
+/* Runs every complete request in the query buffer, until the client is
+ * blocked (its command then owns a copy of its arguments, so the buffer
+ * can be compacted below) or closing. */
 static void process_input(Client *c) {
     RespParser *p = &c->parser;
-    while (!(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_PAUSED_WAIT))) {
-        if (!(c->flags & CLIENT_CMD_READY)) {
-            p->unauthenticated = !(c->flags & CLIENT_AUTHENTICATED);
-            p->max_bulk = server.cfg.proto_max_bulk_len;
-            int r = resp_parse(p, c->qbuf, c->qlen);
-            if (r == RESP_PARSE_MORE) break;
-            if (r == RESP_PARSE_ERROR) {
-                protocol_error(c);
-                break;
-            }
-            if (r == RESP_PARSE_EMPTY) {
-                resp_parser_reset(p, p->pos);
-                continue;
-            }
+    while (!(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_BLOCKED))) {
+        p->unauthenticated = !(c->flags & CLIENT_AUTHENTICATED);
+        p->max_bulk = server.cfg.proto_max_bulk_len;
+        int r = resp_parse(p, c->qbuf, c->qlen);
+        if (r == RESP_PARSE_MORE) break;
+        if (r == RESP_PARSE_ERROR) {
+            protocol_error(c);
+            break;
         }
-        c->flags &= ~CLIENT_CMD_READY;
+        if (r == RESP_PARSE_EMPTY) {
+            resp_parser_reset(p, p->pos);
+            continue;
+        }
         if ((int)p->argc > c->argv_cap) {
             c->argv_cap = (int)p->argc;
             c->argv = mem_realloc(c->argv, sizeof(Arg) * (size_t)c->argv_cap);
@@ -251,13 +264,9 @@ static void process_input(Client *c) {
         c->argc = (int)p->argc;
         size_t next = p->pos;
         server.current_client = c;
-        int r = process_command(c);
+        process_command(c);
         server.current_client = NULL;
         c->argc = 0;
-        if (r == PROCESS_POSTPONED) {
-            c->flags |= CLIENT_CMD_READY;
-            break;
-        }
         resp_parser_reset(p, next);
     }
     /* Drop what has been processed. */
@@ -269,32 +278,26 @@ static void process_input(Client *c) {
     }
 }
 
-/* ---------------------------------------------- CLIENT PAUSE support */
-
-void client_unlink_paused(Client *c) {
-    if (!(c->flags & CLIENT_PAUSED_WAIT)) return;
-    Client *prev = NULL;
-    for (Client *x = server.paused_head; x; prev = x, x = x->paused_next) {
-        if (x != c) continue;
-        if (prev) prev->paused_next = c->paused_next;
-        else server.paused_head = c->paused_next;
-        if (server.paused_tail == c) server.paused_tail = prev;
-        break;
-    }
-    c->paused_next = NULL;
-    c->flags &= ~CLIENT_PAUSED_WAIT;
-    server.paused_count--;
-}
-
-void client_resume(Client *c) {
+void client_resume_input(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) return;
     process_input(c);
-    if (c->flags & CLIENT_CLOSE_ASAP) return;
-    if (c->fd != -1 && (c->opos || c->reply_head) && !(c->flags & CLIENT_PENDING_WRITE)) {
-        c->flags |= CLIENT_PENDING_WRITE;
-        c->pending_next = server.pending_writes;
-        server.pending_writes = c;
+}
+
+/* ------------------------------------------------------ owned commands */
+
+Arg *argv_dup(const Arg *argv, int argc) {
+    size_t bytes = sizeof(Arg) * (size_t)argc;
+    for (int i = 0; i < argc; i++) bytes += argv[i].len + 1;
+    Arg *copy = mem_alloc(bytes ? bytes : 1);
+    char *p = (char *)(copy + argc);
+    for (int i = 0; i < argc; i++) {
+        memcpy(p, argv[i].p, argv[i].len);
+        p[argv[i].len] = '\0';
+        copy[i].p = p;
+        copy[i].len = argv[i].len;
+        p += argv[i].len + 1;
     }
+    return copy;
 }
 
 static void read_handler(EventLoop *loop, int fd, void *data, int mask) {

@@ -5,9 +5,9 @@
  *
  * Pause invariants:
  *  - while a pause is active, a command it covers is not run: the client
- *    is queued on server.paused_head (FIFO) with its parsed command kept,
- *    and the loop goes on serving everyone else;
- *  - when the pause ends (CLIENT UNPAUSE or its deadline), the queued
+ *    is held back by blocked.c (BLOCKED_PAUSE, FIFO) with a copy of its
+ *    command, and the loop goes on serving everyone else;
+ *  - when the pause ends (CLIENT UNPAUSE or its deadline), the held
  *    clients run their commands in the order they were postponed, from
  *    before_sleep (so a command never runs inside another one);
  *  - a WRITE pause also holds back expiry deletions (lazy and active): a
@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "server.h"
+#include "reply.h"
+#include "cmds.h"
 #include "../../deps/numconv/numconv.h"
 
 /* ----------------------------------------------------------- names */
@@ -68,7 +70,7 @@ void client_format_info(Client *c, Str **out) {
     int nf = 0;
     /* Letters in the order Valkey prints them. */
     if (c->flags & CLIENT_MONITOR) flags[nf++] = 'O';
-    if (c->flags & CLIENT_PAUSED_WAIT) flags[nf++] = 'b';
+    if (c->flags & CLIENT_BLOCKED) flags[nf++] = 'b';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) flags[nf++] = 'c';
     if (c->flags & CLIENT_CLOSE_ASAP) flags[nf++] = 'A';
     if (c->flags & CLIENT_UNIX_SOCKET) flags[nf++] = 'U';
@@ -383,18 +385,6 @@ void pause_clients(int type, int64_t end_ms) {
     }
 }
 
-/* Runs the postponed commands in order, from before_sleep: never inside
- * another command (CLIENT UNPAUSE only ends the pause), so commands do not
- * nest.  A resumed client that pipelined CLIENT PAUSE starts a new pause,
- * and the walk stops there: the rest wait for that one to end. */
-void pause_resume_clients(void) {
-    while (server.paused_head && server.pause_type == PAUSE_NONE) {
-        Client *c = server.paused_head;
-        client_unlink_paused(c);
-        client_resume(c);
-    }
-}
-
 void unpause_clients(void) {
     server.pause_type = PAUSE_NONE;
     server.pause_end_ms = 0;
@@ -437,8 +427,11 @@ void client_pause_command(Client *c) {
         reply_syntax_error(c);
         return;
     }
-    int64_t end = ms > INT64_MAX - server.now_ms ? INT64_MAX : server.now_ms + ms;
-    pause_clients(type, end);
+    if (ms > INT64_MAX - server.now_ms) {
+        reply_error(c, "timeout is out of range");
+        return;
+    }
+    pause_clients(type, server.now_ms + ms);
     reply_ok(c);
 }
 
@@ -448,14 +441,17 @@ void client_unpause_command(Client *c) {
     unpause_clients();
 }
 
-/* CLIENT UNBLOCK id [TIMEOUT|ERROR]: no command blocks a client yet, and
- * a client held by CLIENT PAUSE is not unblocked by this (as in Valkey),
- * so the answer is always 0 once the arguments are valid. */
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends the wait of a client blocked on
+ * keys (BLPOP...), with its timeout reply or an UNBLOCKED error.  A client
+ * held by CLIENT PAUSE is not unblocked by this (as in Valkey). */
 void client_unblock_command(Client *c) {
     long long id;
+    int how = UNBLOCK_TIMEOUT;
     if (!arg_to_ll(c, &c->argv[2], &id)) return;
     if (c->argc == 4) {
-        if (!arg_equals(&c->argv[3], "timeout") && !arg_equals(&c->argv[3], "error")) {
+        if (arg_equals(&c->argv[3], "timeout")) how = UNBLOCK_TIMEOUT;
+        else if (arg_equals(&c->argv[3], "error")) how = UNBLOCK_ERROR;
+        else {
             reply_error(c, "CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
             return;
         }
@@ -463,7 +459,13 @@ void client_unblock_command(Client *c) {
         reply_syntax_error(c);
         return;
     }
-    reply_int(c, 0);
+    Client *x = client_by_id((uint64_t)id);
+    if (x && (x->flags & CLIENT_BLOCKED) && x->bstate.reason == BLOCKED_KEYS) {
+        unblock_client(x, how);
+        reply_int(c, 1);
+    } else {
+        reply_int(c, 0);
+    }
 }
 
 /* --------------------------------------------------------- tracking */

@@ -2,13 +2,14 @@
  * GETKEYS, GETKEYSANDFLAGS, HELP), all answered from the one command table
  * plus the documentation rows of src/command_docs.c.
  *
- * At start-up command_meta_init() parses, for every command and
- * subcommand, the compact text forms of its row (key specifications,
- * argument tree, ACL categories, tips, history) into a CommandMeta hung on
- * the Command.  Invariants: after that, every Command has a meta (an empty
+ * On the first COMMAND call, command_meta_init() parses, for every command
+ * and subcommand, the compact text forms of its row (ACL categories,
+ * tips, history; the argument tree on the first COMMAND DOCS) into a
+ * CommandMeta hung on the Command; the key specs were parsed at start-up
+ * (keyspec.c).  Invariants: after that, every Command has a meta (an empty
  * one when its row is missing, which is logged and makes COMMAND DOCS
- * leave the command out, so the tests notice); nothing here changes after
- * start-up, so replies are built without allocating.
+ * leave the command out, so the tests notice); nothing here changes
+ * afterwards, so replies are built without allocating.
  *
  * Reply shapes follow Valkey 8.0: statuses for flags and categories, sets
  * where Valkey uses sets (they read as arrays in RESP2), maps for key specs
@@ -20,43 +21,11 @@
 #include <strings.h>
 
 #include "server.h"
+#include "keyspec.h"
+#include "reply.h"
+#include "cmds.h"
 #include "../../deps/glob/glob.h"
 
-const CommandDoc *(*command_doc_lookup)(const char *fullname) = NULL;
-
-/* ------------------------------------------------------------ key specs */
-
-enum { BS_INDEX = 1, BS_KEYWORD, BS_UNKNOWN };
-enum { FK_RANGE = 1, FK_KEYNUM, FK_UNKNOWN };
-
-/* Key spec flags, in the order COMMAND INFO prints them. */
-#define KEYSPEC_RO (1u << 0)
-#define KEYSPEC_RW (1u << 1)
-#define KEYSPEC_OW (1u << 2)
-#define KEYSPEC_RM (1u << 3)
-#define KEYSPEC_ACCESS (1u << 4)
-#define KEYSPEC_UPDATE (1u << 5)
-#define KEYSPEC_INSERT (1u << 6)
-#define KEYSPEC_DELETE (1u << 7)
-#define KEYSPEC_NOT_KEY (1u << 8)
-#define KEYSPEC_INCOMPLETE (1u << 9)
-#define KEYSPEC_VARIABLE_FLAGS (1u << 10)
-
-static const char *keyspec_flag_names[] = {
-    "RO", "RW", "OW", "RM", "access", "update", "insert", "delete", "not_key", "incomplete", "variable_flags",
-};
-#define KEYSPEC_FLAG_COUNT ((int)(sizeof(keyspec_flag_names) / sizeof(keyspec_flag_names[0])))
-
-typedef struct KeySpec {
-    int bs_type;
-    int index;           /* BS_INDEX: argument position */
-    char *keyword;       /* BS_KEYWORD */
-    int startfrom;       /* BS_KEYWORD: where the search starts; < 0 from the end, backwards */
-    int fk_type;
-    int a, b, c;         /* range: lastkey, keystep, limit; keynum: keynumidx, firstkey, keystep */
-    uint32_t flags;
-    char *notes;         /* a remark COMMAND INFO shows with the spec, or NULL */
-} KeySpec;
 
 /* ------------------------------------------------------------ arguments */
 
@@ -86,13 +55,10 @@ static const char *acl_names[] = {
 
 typedef struct CommandMeta {
     const CommandDoc *doc;  /* NULL when the command has no row */
-    KeySpec *specs;
-    int nspecs;
     DocArg *args;
     int nargs;
     int docs_ok;            /* row present, summary written, args parsed */
     int args_parsed;        /* the argument tree is built on first use */
-    int first, last, step;  /* the legacy key range, derived from the specs */
     uint32_t acl;           /* bit i: acl_names[i] */
     int ntips, nhistory, ndoc_flags;
 } CommandMeta;
@@ -114,77 +80,6 @@ static int count_words(const char *s) {
         while (*s && *s != ' ') s++;
     }
     return n;
-}
-
-static int parse_int(const char **pp, int *out) {
-    char *end;
-    long v = strtol(*pp, &end, 10);
-    if (end == *pp || v < INT_MIN || v > INT_MAX) return 0;
-    *out = (int)v;
-    *pp = end;
-    return 1;
-}
-
-/* One spec: BEGIN/FIND/FLAGS, where BEGIN is N, keyword:TOKEN:startfrom or
- * ?, FIND is range:last,step,limit, keynum:idx,first,step or ?, and FLAGS
- * are |-separated upper-case names. */
-static int parse_key_spec(const char *p, size_t len, KeySpec *ks) {
-    char buf[256];
-    if (len >= sizeof(buf)) return 0;
-    memcpy(buf, p, len);
-    buf[len] = '\0';
-    memset(ks, 0, sizeof(*ks));
-    const char *s = buf;
-    if (*s == '?') {
-        ks->bs_type = BS_UNKNOWN;
-        s++;
-    } else if (strncmp(s, "keyword:", 8) == 0) {
-        s += 8;
-        const char *colon = strchr(s, ':');
-        if (!colon) return 0;
-        ks->bs_type = BS_KEYWORD;
-        ks->keyword = dup_n(s, (size_t)(colon - s));
-        s = colon + 1;
-        if (!parse_int(&s, &ks->startfrom)) return 0;
-    } else {
-        ks->bs_type = BS_INDEX;
-        if (!parse_int(&s, &ks->index) || ks->index < 1) return 0;
-    }
-    if (*s++ != '/') return 0;
-    if (*s == '?') {
-        ks->fk_type = FK_UNKNOWN;
-        s++;
-    } else {
-        if (strncmp(s, "range:", 6) == 0) {
-            ks->fk_type = FK_RANGE;
-            s += 6;
-        } else if (strncmp(s, "keynum:", 7) == 0) {
-            ks->fk_type = FK_KEYNUM;
-            s += 7;
-        } else {
-            return 0;
-        }
-        if (!parse_int(&s, &ks->a) || *s++ != ',' || !parse_int(&s, &ks->b) || *s++ != ',' || !parse_int(&s, &ks->c))
-            return 0;
-    }
-    if (*s++ != '/') return 0;
-    /* FLAGS may end with "!note text": the spec's notes entry. */
-    char *bang = strchr(s, '!');
-    if (bang) {
-        ks->notes = dup_n(bang + 1, strlen(bang + 1));
-        *bang = '\0';
-    }
-    while (*s) {
-        size_t n = strcspn(s, "|");
-        int i;
-        for (i = 0; i < KEYSPEC_FLAG_COUNT; i++)
-            if (strlen(keyspec_flag_names[i]) == n && strncasecmp(keyspec_flag_names[i], s, n) == 0) break;
-        if (i == KEYSPEC_FLAG_COUNT) return 0;
-        ks->flags |= 1u << i;
-        s += n;
-        if (*s == '|') s++;
-    }
-    return 1;
 }
 
 /* ---------------------------------------------------- the argument tree
@@ -247,7 +142,7 @@ static int parse_one_arg(const char **pp, DocArg *a) {
     }
     if (*p == '#') {
         p++;
-        if (!parse_int(&p, &a->key_spec_index) || a->key_spec_index < 0) return 0;
+        if (!keyspec_parse_int(&p, &a->key_spec_index) || a->key_spec_index < 0) return 0;
         type = "key";
     }
     if (*p == '@') {
@@ -330,48 +225,6 @@ static uint32_t acl_categories(const Command *cmd, const char *extra) {
     return acl;
 }
 
-/* Valkey's legacy (first, last, step): the index/range specs glued
- * together when they are contiguous with step 1; otherwise 0,0,0.  Any
- * spec that the range cannot express makes the command "movablekeys". */
-static void legacy_range(Command *cmd, CommandMeta *m) {
-    m->first = m->last = m->step = 0;
-    if (m->nspecs == 0) return;
-    int movable = 0;
-    if (m->nspecs == 1 && m->specs[0].bs_type == BS_INDEX && m->specs[0].fk_type == FK_RANGE) {
-        KeySpec *ks = &m->specs[0];
-        m->first = ks->index;
-        m->last = ks->a < 0 ? ks->a : ks->index + ks->a;
-        m->step = ks->b;
-        if (ks->flags & KEYSPEC_INCOMPLETE) cmd->flags |= CMD_MOVABLE_KEYS;
-        return;
-    }
-    int first = INT_MAX, last = 0, prev_last = 0, glued = 1;
-    for (int i = 0; i < m->nspecs; i++) {
-        KeySpec *ks = &m->specs[i];
-        if (ks->bs_type != BS_INDEX || ks->fk_type != FK_RANGE) {
-            movable = 1;
-            continue;
-        }
-        if (ks->flags & KEYSPEC_INCOMPLETE) movable = 1;
-        if (ks->b != 1 || (prev_last && prev_last != ks->index - 1)) {
-            glued = 0;
-            break;
-        }
-        if (ks->index < first) first = ks->index;
-        int abs_last = ks->a >= 0 ? ks->index + ks->a : ks->a;
-        /* A negative last (counted from the end) wins over any positive. */
-        if ((unsigned)abs_last > (unsigned)last) last = abs_last;
-        prev_last = last;
-    }
-    if (!glued || first == INT_MAX) movable = 1;
-    if (glued && first != INT_MAX) {
-        m->first = first;
-        m->last = last;
-        m->step = 1;
-    }
-    if (movable) cmd->flags |= CMD_MOVABLE_KEYS;
-}
-
 static int count_history(const char *h) {
     if (!h || !*h) return 0;
     int n = 1;
@@ -398,33 +251,9 @@ static int missing_docs;
 static void meta_init_one(Command *cmd) {
     CommandMeta *m = mem_calloc(sizeof(*m));
     cmd->meta = m;
-    const CommandDoc *doc = command_doc_lookup ? command_doc_lookup(cmd->fullname) : NULL;
+    const CommandDoc *doc = command_doc_find(cmd->fullname);
     m->doc = doc;
-    int ok = doc != NULL;
-    if (doc && doc->key_specs && *doc->key_specs) {
-        const char *p = doc->key_specs;
-        int n = 1;
-        for (const char *q = p; *q; q++)
-            if (*q == ';') n++;
-        m->specs = mem_calloc((size_t)n * sizeof(KeySpec));
-        while (*p) {
-            size_t len = strcspn(p, ";");
-            if (!parse_key_spec(p, len, &m->specs[m->nspecs])) {
-                server_log(LL_WARNING, "Command '%s': malformed key spec '%.*s'", cmd->fullname, (int)len, p);
-                ok = 0;
-                break;
-            }
-            m->nspecs++;
-            p += len;
-            if (*p == ';') p++;
-        }
-    }
-    legacy_range(cmd, m);
-    /* The table's own key positions must agree with the specs, or code
-     * reading them would disagree with COMMAND INFO. */
-    if (doc && (cmd->first_key != m->first || cmd->last_key != m->last || cmd->key_step != m->step))
-        server_log(LL_WARNING, "Command '%s': table key range %d,%d,%d but its key specs say %d,%d,%d", cmd->fullname,
-                   cmd->first_key, cmd->last_key, cmd->key_step, m->first, m->last, m->step);
+    int ok = doc != NULL && cmd->keyspecs->ok;
     m->acl = acl_categories(cmd, doc ? doc->acl : NULL);
     if (doc) {
         m->ntips = count_words(doc->tips);
@@ -454,7 +283,7 @@ static void meta_parse_args(Command *cmd) {
         const CommandDoc *doc = m->doc;
         if (doc && doc->args && *doc->args) {
             const char *p = doc->args;
-            if (!parse_args(&p, '\0', &m->args, &m->nargs) || !arg_tree_ok(cmd, m->args, m->nargs, m->nspecs)) {
+            if (!parse_args(&p, '\0', &m->args, &m->nargs) || !arg_tree_ok(cmd, m->args, m->nargs, cmd->keyspecs->nspecs)) {
                 server_log(LL_WARNING, "Command '%s': malformed arguments near '%.20s'", cmd->fullname, p);
                 m->docs_ok = 0;
             }
@@ -474,6 +303,8 @@ static void meta_parse_all_args(void) {
 /* Built on first use by any COMMAND subcommand: the docs rows are a sizeable
  * share of the binary's read-only data, and reading them all at start-up
  * would make every idle server keep them resident. */
+static void command_meta_init(void);
+
 static void ensure_meta(void) {
     static int done;
     if (!done) {
@@ -482,7 +313,7 @@ static void ensure_meta(void) {
     }
 }
 
-void command_meta_init(void) {
+static void command_meta_init(void) {
     missing_docs = 0;
     for (Command *cmd = server.cmd_table; cmd->name; cmd++) meta_init_one(cmd);
     if (missing_docs)
@@ -608,9 +439,9 @@ static void reply_command_info(Client *c, Command *cmd) {
     reply_set_len(c, n);
     for (int i = 0; i < SHOWN_FLAG_COUNT; i++)
         if (cmd->flags & shown_flags[i].flag) reply_simple(c, shown_flags[i].name);
-    reply_int(c, m->first);
-    reply_int(c, m->last);
-    reply_int(c, m->step);
+    reply_int(c, cmd->keyspecs->first);
+    reply_int(c, cmd->keyspecs->last);
+    reply_int(c, cmd->keyspecs->step);
     n = 0;
     for (int i = 0; i < ACL_COUNT; i++)
         if (m->acl & (1u << i)) n++;
@@ -622,8 +453,8 @@ static void reply_command_info(Client *c, Command *cmd) {
         reply_simple(c, buf);
     }
     reply_word_set(c, m->doc ? m->doc->tips : NULL, m->ntips, 0);
-    reply_set_len(c, m->nspecs);
-    for (int i = 0; i < m->nspecs; i++) reply_key_spec(c, &m->specs[i]);
+    reply_set_len(c, cmd->keyspecs->nspecs);
+    for (int i = 0; i < cmd->keyspecs->nspecs; i++) reply_key_spec(c, &cmd->keyspecs->specs[i]);
     if (!cmd->subcommands) {
         reply_set_len(c, 0);
         return;
@@ -888,113 +719,6 @@ void command_list_command(Client *c) {
 
 /* ------------------------------------------------------- COMMAND GETKEYS */
 
-/* Where a keyword spec's keys begin, or 0 when the keyword is absent.  A
- * positive startfrom searches forwards from there, up to the next-to-last
- * argument (a keyword needs a key after it); a negative one backwards
- * from argc+startfrom down to argument 2. */
-static int keyword_start(const KeySpec *ks, Arg *argv, int argc) {
-    if (ks->startfrom > 0) {
-        for (int i = ks->startfrom; i < argc - 1; i++)
-            if (arg_equals(&argv[i], ks->keyword)) return i + 1;
-    } else {
-        for (int i = argc + ks->startfrom; i > 1; i--)
-            if (i < argc && arg_equals(&argv[i], ks->keyword)) return i + 1;
-    }
-    return 0;
-}
-
-static int add_key(int *keys, uint32_t *flags, int n, int max, int idx, uint32_t f) {
-    if (n >= max) return n;
-    keys[n] = idx;
-    if (flags) flags[n] = f;
-    return n + 1;
-}
-
-/* Keys by the specs alone; -1 when a spec that should match does not fit
- * the arguments (an INCOMPLETE spec is then just skipped). */
-static int keys_by_specs(CommandMeta *m, Arg *argv, int argc, int *keys, uint32_t *flags, int max) {
-    int n = 0;
-    for (int s = 0; s < m->nspecs; s++) {
-        const KeySpec *ks = &m->specs[s];
-        int first, last, step;
-        if (ks->bs_type == BS_UNKNOWN || ks->fk_type == FK_UNKNOWN) continue;
-        if (ks->bs_type == BS_INDEX) {
-            first = ks->index;
-        } else {
-            first = keyword_start(ks, argv, argc);
-            if (!first) continue;
-        }
-        if (ks->fk_type == FK_RANGE) {
-            step = ks->b;
-            if (ks->a >= 0) {
-                last = first + ks->a;
-            } else if (ks->c <= 1) {
-                last = argc + ks->a;
-            } else {
-                /* limit: only 1/limit of the remaining arguments are keys */
-                last = first + ((argc - first) / ks->c + ks->a);
-            }
-        } else {
-            int numidx = first + ks->a;
-            if (numidx >= argc) goto invalid;
-            char buf[32];
-            size_t len = argv[numidx].len < sizeof(buf) - 1 ? argv[numidx].len : sizeof(buf) - 1;
-            memcpy(buf, argv[numidx].p, len);
-            buf[len] = '\0';
-            char *end;
-            long long numkeys = strtoll(buf, &end, 10);
-            if (end == buf || *end || numkeys < 0 || numkeys > argc) goto invalid;
-            if (numkeys == 0) continue;
-            step = ks->c;
-            first += ks->b;
-            last = first + (int)((numkeys - 1) * step);
-        }
-        if (first >= argc || last >= argc || last < first || step <= 0) goto invalid;
-        for (int i = first; i <= last; i += step) n = add_key(keys, flags, n, max, i, ks->flags);
-        continue;
-    invalid:
-        if (ks->flags & KEYSPEC_INCOMPLETE) continue;
-        return -1;
-    }
-    return n;
-}
-
-/* SORT and SORT_RO: the key, and STORE's destination when given. */
-static int sort_keys(Arg *argv, int argc, int *keys, uint32_t *flags, int max) {
-    int n = add_key(keys, flags, 0, max, 1, KEYSPEC_RO | KEYSPEC_ACCESS);
-    /* Skip the arguments of LIMIT (2), BY and GET (1) so a key named
-     * "store" there is not taken for the keyword. */
-    int store = 0;
-    for (int i = 2; i < argc; i++) {
-        if (arg_equals(&argv[i], "limit") && i + 2 < argc) i += 2;
-        else if ((arg_equals(&argv[i], "by") || arg_equals(&argv[i], "get")) && i + 1 < argc) i += 1;
-        else if (arg_equals(&argv[i], "store") && i + 1 < argc) store = ++i;
-    }
-    if (store) n = add_key(keys, flags, n, max, store, KEYSPEC_OW | KEYSPEC_UPDATE);
-    return n;
-}
-
-int command_get_keys(Command *cmd, Arg *argv, int argc, int *keys, uint32_t *flags, int max) {
-    CommandMeta *m = meta_of(cmd);
-    const char *name = cmd->fullname;
-    if (strcmp(name, "sort") == 0 || strcmp(name, "sort_ro") == 0) return sort_keys(argv, argc, keys, flags, max);
-    int n = keys_by_specs(m, argv, argc, keys, flags, max);
-    if (n > 0 && flags && strcmp(name, "set") == 0) {
-        /* SET reads the old value only with GET. */
-        int get = 0;
-        for (int i = 3; i < argc; i++)
-            if (arg_equals(&argv[i], "get")) get = 1;
-        flags[0] = get ? KEYSPEC_RW | KEYSPEC_ACCESS | KEYSPEC_UPDATE : KEYSPEC_OW | KEYSPEC_UPDATE;
-    }
-    return n;
-}
-
-static int has_key_args(CommandMeta *m) {
-    for (int i = 0; i < m->nspecs; i++)
-        if (!(m->specs[i].flags & KEYSPEC_NOT_KEY)) return 1;
-    return 0;
-}
-
 static void getkeys(Client *c, int with_flags) {
     Arg *argv = c->argv + 2;
     int argc = c->argc - 2;
@@ -1003,8 +727,7 @@ static void getkeys(Client *c, int with_flags) {
         reply_error(c, "Invalid command specified");
         return;
     }
-    CommandMeta *m = meta_of(cmd);
-    if (!has_key_args(m)) {
+    if (!command_has_key_args(cmd)) {
         reply_error(c, "The command has no key arguments");
         return;
     }

@@ -32,6 +32,7 @@
 #include "../../deps/numconv/numconv.h"
 #include "config_internal.h"
 #include "server.h"
+#include "reply.h"
 
 /* ------------------------------------------------------------ the table */
 
@@ -383,6 +384,12 @@ const ConfigDef config_table[] = {
     NUM_ROW("loading-process-events-interval-bytes", NULL, CT_LL, CF_HIDDEN | MEM, NOF, "2097152", 1024, INT_MAX, NULL),
     BOOL_ROW("use-exit-on-panic", NULL, CF_HIDDEN | IMM, FLD(use_exit_on_panic), "no"),
     BOOL_ROW("aof-disable-auto-gc", NULL, CF_HIDDEN, NOF, "no"),
+    BOOL_ROW("enable-debug-assert", NULL, CF_HIDDEN | IMM, FLD(enable_debug_assert), "no"),
+    STR_ROW("debug-context", NULL, CF_HIDDEN, FLD(debug_context), ""),
+    STR_ROW("req-res-logfile", NULL, CF_HIDDEN | IMM | NUL, NOF, ""),
+    NUM_ROW("client-default-resp", NULL, CT_INT, CF_HIDDEN, FLD(client_default_resp), "2", 2, 3, NULL),
+    NUM_ROW("watchdog-period", NULL, CT_INT, CF_HIDDEN, NOF, "0", 0, INT_MAX, NULL),
+    NUM_ROW("cluster-ping-interval", NULL, CT_INT, CF_HIDDEN, NOF, "0", 0, INT_MAX, NULL),
 };
 
 #define CONFIG_COUNT ((int)(sizeof(config_table) / sizeof(config_table[0])))

@@ -141,6 +141,10 @@ typedef struct ServerConfig {
     /* ---- read by crash.c and supervise.c (connection/lifecycle work) */
     int crash_log_enabled;
     int use_exit_on_panic;
+    /* hidden, test-oriented directives (not listed by CONFIG GET *) */
+    int enable_debug_assert;             /* debug_assert() checks on */
+    char *debug_context;                 /* free text shown in crash reports */
+    int client_default_resp;             /* protocol of new connections: 2 or 3 */
     int set_proc_title;
     char *proc_title_template;
     int oom_score_adj;                   /* OOM_SCORE_ADJ_* */
@@ -161,8 +165,6 @@ void config_load(const char *path, const char *cmdline_options);
 /* Logs, once, the directives that were set but whose feature does not
  * exist here yet. */
 void config_log_unsupported(void);
-/* The CONFIG command (GET, SET, RESETSTAT, REWRITE, HELP). */
-void config_command(struct Client *c);
 /* Value of a directive as CONFIG GET prints it, or NULL if unknown.
  * The result is a newly allocated string (mem_free it). */
 char *config_get_value(const char *name);

@@ -16,6 +16,8 @@
 #include "../../deps/glob/glob.h"
 #include "config_internal.h"
 #include "server.h"
+#include "reply.h"
+#include "cmds.h"
 
 /* ----------------------------------------------------------- CONFIG GET */
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "server.h"
+#include "reply.h"
+#include "cmds.h"
 #include "../../deps/numconv/numconv.h"
 
 void ping_command(Client *c) {
@@ -140,7 +142,7 @@ void reset_command(Client *c) {
     /* RESET leaves MONITOR mode too, as Valkey does. */
     if (c->flags & CLIENT_MONITOR) monitor_remove(c);
     client_select_db(c, 0);
-    c->resp = 2;
+    c->resp = server.cfg.client_default_resp;
     if (c->name) {
         str_free(c->name);
         c->name = NULL;

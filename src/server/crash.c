@@ -186,6 +186,12 @@ static void report_body(int fd) {
     }
     report_client(fd, server.current_client);
     puts_fd(fd, "\n------ MODULES INFO OUTPUT ------\n");
+    /* debug-context: whatever a test harness wants attached to a crash. */
+    if (server.cfg.debug_context && server.cfg.debug_context[0]) {
+        puts_fd(fd, "\n------ DEBUG CONTEXT ------\n");
+        puts_fd(fd, server.cfg.debug_context);
+        puts_fd(fd, "\n");
+    }
 }
 
 static void report_end(int fd) {

@@ -1,41 +1,89 @@
-/* db.c - the keyspace API: lookups with lazy expiry, add, set, replace,
- * delete, TTL changes, flush, random keys.
+/* db.c - the keyspace API: lookups with lazy expiry and statistics, add,
+ * set, replace, delete, TTL changes, flush, random keys, iteration,
+ * scanning, swapping, and the write-effects call key_changed().
  *
  * Invariant: an entry is in db->expires exactly when it has a TTL; both
- * tables link the same allocation (see object.c), so changing an entry's
- * size means splicing the new allocation into both. */
+ * tables link the same allocation (see kv.c), so changing an entry's size
+ * means splicing the new allocation into both.  Nothing outside this file
+ * (and expire.c's cycle, through db_scan_expires) touches the tables. */
 #include <string.h>
 
 #include "server.h"
 
-void (*free_value_hook[8])(void *ptr, int encoding);
-void *(*dup_value_hook[8])(const void *ptr, int encoding);
-size_t (*value_mem_hook[8])(const void *ptr, int encoding);
+/* The hash of the last key looked up in this command, so a lookup and the
+ * set that follows it (SET, INCR...) hash the key once.  Keyed by the
+ * argument's address and length, cleared by call() before each command:
+ * argument memory is stable for the length of one command. */
+static struct {
+    const char *p;
+    size_t len;
+    uint64_t hash;
+} last_hash;
+
+void db_forget_cached_hash(void) {
+    last_hash.p = NULL;
+}
+
+static uint64_t hash_of(Db *db, const char *key, size_t len) {
+    if (last_hash.p == key && last_hash.len == len) return last_hash.hash;
+    uint64_t h = ht_hash(db->keys, key, len);
+    last_hash.p = key;
+    last_hash.len = len;
+    last_hash.hash = h;
+    return h;
+}
+
+void db_init(Db *db, int id) {
+    memset(db, 0, sizeof(*db));
+    db->id = id;
+    db->keys = ht_create(&kv_keys_httype);
+    db->expires = ht_create(&kv_expires_httype);
+}
+
+void db_release(Db *db) {
+    db_flush(db);
+    ht_release(db->keys, NULL);
+    ht_release(db->expires, NULL);
+    if (db->blocking_keys) ht_release(db->blocking_keys, NULL);
+    db->keys = db->expires = db->blocking_keys = NULL;
+}
 
 Kv *db_find(Db *db, const char *key, size_t len) {
     return ht_find(db->keys, key, len);
 }
 
-Kv *db_lookup_write(Db *db, const Arg *key) {
-    Kv *kv = ht_find(db->keys, key->p, key->len);
-    if (kv && kv_has_expire(kv) && db_expire_if_due(db, kv)) return NULL;
+Kv *db_lookup(Client *c, Db *db, const Arg *key, int flags) {
+    Kv *kv = ht_find_hashed(db->keys, key->p, key->len, hash_of(db, key->p, key->len));
+    if (kv && kv_has_expire(kv) && db_expire_if_due(db, kv)) kv = NULL;
+    if (!kv) {
+        if (!(flags & (LOOKUP_WRITE | LOOKUP_NOSTATS))) server.stat.keyspace_misses++;
+        return NULL;
+    }
+    if (!(flags & (LOOKUP_WRITE | LOOKUP_NOSTATS))) server.stat.keyspace_hits++;
+    if (!(flags & LOOKUP_NOTOUCH) && !(c && (c->flags & CLIENT_NO_TOUCH))) kv_touch(kv);
     return kv;
 }
 
 Kv *db_lookup_read(Client *c, Db *db, const Arg *key) {
-    Kv *kv = db_lookup_write(db, key);
-    if (!kv) {
-        server.stat.keyspace_misses++;
-        return NULL;
-    }
-    server.stat.keyspace_hits++;
-    if (!c || !(c->flags & CLIENT_NO_TOUCH)) kv_touch(kv);
-    return kv;
+    return db_lookup(c, db, key, LOOKUP_READ);
+}
+
+Kv *db_lookup_write(Client *c, Db *db, const Arg *key) {
+    return db_lookup(c, db, key, LOOKUP_WRITE);
+}
+
+static void fire_new(Db *db, Kv *kv);
+
+static void add_hashed(Db *db, Kv *kv, uint64_t h) {
+    ht_add_hashed(db->keys, kv, h);
+    if (kv_has_expire(kv)) ht_add_hashed(db->expires, kv, h);
+    fire_new(db, kv);
 }
 
 void db_add(Db *db, Kv *kv) {
-    ht_add(db->keys, kv);
-    if (kv_has_expire(kv)) ht_add(db->expires, kv);
+    size_t klen;
+    const char *key = kv_key(kv, &klen);
+    add_hashed(db, kv, ht_hash(db->keys, key, klen));
 }
 
 void db_replace(Db *db, Kv *old_kv, Kv *new_kv) {
@@ -48,10 +96,11 @@ void db_replace(Db *db, Kv *old_kv, Kv *new_kv) {
 }
 
 Kv *db_unlink(Db *db, const char *key, size_t len) {
-    Kv *kv = ht_find(db->keys, key, len);
+    uint64_t h = ht_hash(db->keys, key, len);
+    Kv *kv = ht_find_hashed(db->keys, key, len, h);
     if (!kv) return NULL;
-    if (kv_has_expire(kv)) ht_remove(db->expires, key, len);
-    ht_remove(db->keys, key, len);
+    if (kv_has_expire(kv)) ht_remove_hashed(db->expires, key, len, h);
+    ht_remove_hashed(db->keys, key, len, h);
     return kv;
 }
 
@@ -62,28 +111,39 @@ int db_delete(Db *db, const char *key, size_t len) {
     return 1;
 }
 
-Kv *db_set(Db *db, Kv *kv, int keep_ttl) {
+/* Puts kv where old is, with the hash of their key. */
+static Kv *overwrite_hashed(Db *db, Kv *old, Kv *kv, int keep_ttl, uint64_t h) {
     size_t klen;
-    const char *key = kv_key(kv, &klen);
-    /* One hash for both tables (they share the hash function), one walk
-     * to find the old entry, then the new one is spliced into its place. */
-    uint64_t h = ht_hash(db->keys, key, klen);
-    Kv *old = ht_find_hashed(db->keys, key, klen, h);
-    if (!old) {
-        ht_add_hashed(db->keys, kv, h);
-        if (kv_has_expire(kv)) ht_add_hashed(db->expires, kv, h);
-        return kv;
-    }
-    if (keep_ttl && kv_has_expire(old) && !kv_has_expire(kv)) {
-        kv = kv_with_expire(kv, kv_expire(old));
-        key = kv_key(kv, &klen);
-    }
+    const char *key;
+    if (keep_ttl && kv_has_expire(old) && !kv_has_expire(kv)) kv = kv_with_expire(kv, kv_expire(old));
+    key = kv_key(kv, &klen);
     if (kv_has_expire(old)) ht_remove_hashed(db->expires, key, klen, h);
     kv_copy_links(kv, old);
     ht_replace_hashed(db->keys, old, kv, h);
     kv_free(old);
     if (kv_has_expire(kv)) ht_add_hashed(db->expires, kv, h);
     return kv;
+}
+
+Kv *db_set(Db *db, Kv *kv, int keep_ttl) {
+    size_t klen;
+    const char *key = kv_key(kv, &klen);
+    uint64_t h = ht_hash(db->keys, key, klen);
+    Kv *old = ht_find_hashed(db->keys, key, klen, h);
+    if (!old) {
+        add_hashed(db, kv, h);
+        return kv;
+    }
+    return overwrite_hashed(db, old, kv, keep_ttl, h);
+}
+
+Kv *db_store(Db *db, const Arg *key, Kv *old, Kv *kv, int keep_ttl) {
+    uint64_t h = hash_of(db, key->p, key->len);
+    if (!old) {
+        add_hashed(db, kv, h);
+        return kv;
+    }
+    return overwrite_hashed(db, old, kv, keep_ttl, h);
 }
 
 Kv *db_set_expire(Db *db, Kv *kv, int64_t when_ms) {
@@ -112,21 +172,23 @@ Kv *db_persist(Db *db, Kv *kv) {
     return n;
 }
 
-uint64_t db_size(Db *db) {
+uint64_t db_size(const Db *db) {
     return ht_count(db->keys);
 }
 
-uint64_t db_expires_count(Db *db) {
+uint64_t db_expires_count(const Db *db) {
     return ht_count(db->expires);
 }
 
-void db_flush(Db *db) {
+uint64_t db_flush(Db *db) {
+    uint64_t n = ht_count(db->keys);
     /* Entries are linked in both tables: drop the expires links first and
      * free the entries once, through the main table. */
     ht_clear(db->expires, NULL);
     ht_clear(db->keys, (void (*)(void *))kv_free);
     db->expire_cursor = 0;
     db->avg_ttl = 0;
+    return n;
 }
 
 Kv *db_random(Db *db) {
@@ -139,9 +201,158 @@ Kv *db_random(Db *db) {
     }
 }
 
-void db_signal_modified(Db *db, const char *key, size_t len) {
-    (void)db;
-    (void)key;
-    (void)len;
+Kv *db_random_volatile(Db *db) {
+    return ht_random(db->expires, server_rand64);
+}
+
+void db_swap(Db *a, Db *b) {
+    Htable *k = a->keys, *e = a->expires;
+    a->keys = b->keys;
+    a->expires = b->expires;
+    b->keys = k;
+    b->expires = e;
+    uint64_t cur = a->expire_cursor;
+    a->expire_cursor = b->expire_cursor;
+    b->expire_cursor = cur;
+    long long t = a->avg_ttl;
+    a->avg_ttl = b->avg_ttl;
+    b->avg_ttl = t;
+}
+
+void db_iter_init(DbIter *it, Db *db) {
+    ht_iter_init(&it->it, db->keys);
+}
+
+Kv *db_iter_next(DbIter *it) {
+    return ht_iter_next(&it->it);
+}
+
+void db_iter_done(DbIter *it) {
+    ht_iter_done(&it->it);
+}
+
+typedef struct ScanAdapter {
+    db_scan_fn *fn;
+    void *priv;
+} ScanAdapter;
+
+static void scan_adapter(void *priv, void *entry) {
+    ScanAdapter *a = priv;
+    a->fn(a->priv, entry);
+}
+
+uint64_t db_scan(Db *db, uint64_t cursor, db_scan_fn *fn, void *priv) {
+    ScanAdapter a = {fn, priv};
+    return ht_scan(db->keys, cursor, scan_adapter, &a);
+}
+
+uint64_t db_scan_expires(Db *db, uint64_t cursor, db_scan_fn *fn, void *priv) {
+    ScanAdapter a = {fn, priv};
+    return ht_scan(db->expires, cursor, scan_adapter, &a);
+}
+
+void db_cron(Db *db, int rehash_ms) {
+    ht_resize_if_needed(db->keys);
+    ht_resize_if_needed(db->expires);
+    if (rehash_ms) {
+        if (ht_is_rehashing(db->keys)) ht_rehash_ms(db->keys, rehash_ms);
+        else if (ht_is_rehashing(db->expires)) ht_rehash_ms(db->expires, rehash_ms);
+    }
+}
+
+void db_table_stats(const Db *db, DbTableStats *st) {
+    memset(st, 0, sizeof(*st));
+    st->keys_bytes = ht_mem_usage(db->keys);
+    st->expires_bytes = ht_mem_usage(db->expires);
+    if (ht_is_rehashing(db->keys)) {
+        st->rehashing_bytes += db->keys->size[0] * sizeof(void *);
+        st->rehashing_tables++;
+    }
+    if (ht_is_rehashing(db->expires)) {
+        st->rehashing_bytes += db->expires->size[0] * sizeof(void *);
+        st->rehashing_tables++;
+    }
+}
+
+const char *db_check(Db *db) {
+    uint64_t n = 0, with_ttl = 0;
+    const char *err = NULL;
+    HtIter it;
+    ht_iter_init(&it, db->keys);
+    Kv *kv;
+    while ((kv = ht_iter_next(&it)) && !err) {
+        n++;
+        err = kv_check(kv);
+        size_t klen;
+        const char *key = kv_key(kv, &klen);
+        if (!err && ht_find(db->keys, key, klen) != kv) err = "key not found by its own name";
+        if (!err && kv_has_expire(kv)) {
+            with_ttl++;
+            if (ht_find(db->expires, key, klen) != kv) err = "key with a TTL missing from expires";
+        }
+        if (!err && !kv_has_expire(kv) && ht_find(db->expires, key, klen)) err = "key without a TTL in expires";
+    }
+    ht_iter_done(&it);
+    if (err) return err;
+    if (n != ht_count(db->keys)) return "keys count differs from the entries walked";
+    if (with_ttl != ht_count(db->expires)) return "expires count differs from the keys with a TTL";
+    return NULL;
+}
+
+/* ------------------------------------------------------ write effects */
+
+static key_event_fn *event_listeners[4];
+static int event_listener_count;
+
+/* Every key added to a database fires "new" (class NOTIFY_NEW). */
+static void fire_new(Db *db, Kv *kv) {
+    if (!event_listener_count) return;
+    size_t klen;
+    const char *key = kv_key(kv, &klen);
+    key_event(db, key, klen, NOTIFY_NEW, "new");
+}
+
+void key_events_subscribe(key_event_fn *fn) {
+    server_assert(event_listener_count < (int)(sizeof(event_listeners) / sizeof(event_listeners[0])));
+    event_listeners[event_listener_count++] = fn;
+}
+
+void key_touched(Client *c, Db *db, const char *key, size_t klen) {
+    (void)c;
+    /* WATCH and client-side caching invalidation plug in here. */
+    if (db->blocking_keys) blocked_signal_key(db, key, klen);
+}
+
+void key_event(Db *db, const char *key, size_t klen, int notify_class, const char *event) {
+    /* Keyspace notifications and test listeners. */
+    for (int i = 0; i < event_listener_count; i++) event_listeners[i](db, key, klen, notify_class, event);
+}
+
+void key_changed(Client *c, Db *db, const char *key, size_t klen, int notify_class, const char *event) {
     server.dirty++;
+    key_touched(c, db, key, klen);
+    key_event(db, key, klen, notify_class, event);
+}
+
+void key_changed_n(Client *c, Db *db, const char *key, size_t klen, int notify_class, const char *event,
+                   long long changes) {
+    server.dirty += (uint64_t)changes;
+    key_touched(c, db, key, klen);
+    key_event(db, key, klen, notify_class, event);
+}
+
+void keys_flushed(Client *c, int dbid, uint64_t removed) {
+    (void)c;
+    (void)dbid;
+    /* FLUSHALL counts one change more than the keys it removed, as Valkey
+     * does (so a save point triggers even for an empty server). */
+    server.dirty += removed + (dbid == -1 ? 1 : 0);
+}
+
+void dbs_swapped(Client *c, int a, int b) {
+    (void)c;
+    server.dirty++;
+    /* Blocked clients of either database may find their keys now. */
+    blocked_signal_db(&server.dbs[a]);
+    blocked_signal_db(&server.dbs[b]);
 }

@@ -17,21 +17,23 @@
 #include <time.h>
 
 #include "server.h"
+#include "../net/resp_parser.h"
+#include "reply.h"
+#include "cmds.h"
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
 #include "../../deps/glob/glob.h"
 
-/* Fingerprint of a value (and its TTL when with_ttl). */
+/* Fingerprint of a value (and its TTL when with_ttl): the type, then the
+ * type's own content digest (TypeOps.digest), independent of encoding. */
 static void value_digest(const Kv *kv, int with_ttl, uint8_t out[20]) {
     Sha1 s;
     sha1_init(&s);
     uint8_t type = (uint8_t)kv_type(kv);
     sha1_update(&s, &type, 1);
-    if (kv_type(kv) == OBJ_STRING) {
-        StrView v;
-        kv_string_view(kv, &v);
-        sha1_update(&s, v.p, v.len);
-    }
+    uint8_t content[20];
+    kv_value_digest(kv, content);
+    sha1_update(&s, content, 20);
     if (with_ttl && kv_has_expire(kv)) {
         char buf[NUMCONV_LL_BUF];
         size_t n = ll_to_str(buf, kv_expire(kv));
@@ -57,10 +59,10 @@ static void dataset_digest(char out[41]) {
         Db *db = &server.dbs[i];
         if (db_size(db) == 0) continue;
         uint8_t dbsum[20] = {0};
-        HtIter it;
-        ht_iter_init(&it, db->keys);
+        DbIter it;
+        db_iter_init(&it, db);
         Kv *kv;
-        while ((kv = ht_iter_next(&it))) {
+        while ((kv = db_iter_next(&it))) {
             if (kv_is_expired(kv)) continue;
             uint8_t vd[20], kd[20];
             value_digest(kv, 1, vd);
@@ -74,7 +76,7 @@ static void dataset_digest(char out[41]) {
             for (int j = 0; j < 20; j++) dbsum[j] ^= kd[j];
             any = 1;
         }
-        ht_iter_done(&it);
+        db_iter_done(&it);
         /* Mix in the db number so the same data in another db differs. */
         Sha1 s;
         uint8_t mixed[20];
@@ -176,6 +178,12 @@ static const char *debug_help[] = {
     "    support yet, so the save (or, with NOSAVE, the load) fails.",
     "SEGFAULT",
     "    Crash the server with sigsegv.",
+    "PROPAGATED <START|GET|STOP>",
+    "    Record the commands propagated to the AOF and replicas; GET returns them.",
+    "KEY-EVENTS <START|GET|STOP>",
+    "    Record the key events (what keyspace notifications carry); GET returns them.",
+    "KEYSPACE-CHECK",
+    "    Check the invariants of every database's key tables.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the server does it as it should).",
@@ -217,6 +225,103 @@ static void debug_stringmatch_fuzz(void) {
         for (size_t j = 0; j < plen; j++) pat[j] = alphabet[server_rand64() % (sizeof(alphabet) - 1)];
         for (size_t j = 0; j < slen; j++) str[j] = alphabet[server_rand64() % (sizeof(alphabet) - 1)];
         (void)glob_match(pat, plen, str, slen, (int)(i & 1));
+    }
+}
+
+/* ---- test sinks: what would be propagated, and the key events fired,
+ * recorded between START and STOP so tests can read them with GET. */
+static Str *captured_stream;
+static int capture_sink_id = -1;
+static Str *captured_events;
+static int events_listening, events_subscribed;
+
+static void capture_sink(const char *buf, size_t len, void *priv) {
+    (void)priv;
+    captured_stream = str_cat(captured_stream, buf, len);
+}
+
+static void capture_event(Db *db, const char *key, size_t klen, int notify_class, const char *event) {
+    (void)notify_class;
+    if (!events_listening) return;
+    /* Records of: db (u32), event length (u32) + bytes, key length + bytes. */
+    uint32_t hdr[2] = {(uint32_t)db->id, (uint32_t)strlen(event)};
+    captured_events = str_cat(captured_events, (const char *)hdr, sizeof(hdr));
+    captured_events = str_cat(captured_events, event, hdr[1]);
+    uint32_t kl = (uint32_t)klen;
+    captured_events = str_cat(captured_events, (const char *)&kl, sizeof(kl));
+    captured_events = str_cat(captured_events, key, klen);
+}
+
+/* DEBUG PROPAGATED START|GET|STOP: GET answers the commands propagated
+ * since START, each as an array of bulk strings (SELECT, MULTI/EXEC
+ * included, exactly as a sink receives them). */
+static void debug_propagated(Client *c, const Arg *op) {
+    if (arg_equals(op, "start")) {
+        if (capture_sink_id == -1) capture_sink_id = propagate_sink_add(capture_sink, NULL);
+        if (!captured_stream) captured_stream = str_with_capacity(256);
+        str_clear(captured_stream);
+        propagate_sink_set_active(capture_sink_id, 1);
+        reply_ok(c);
+    } else if (arg_equals(op, "stop")) {
+        if (capture_sink_id != -1) propagate_sink_set_active(capture_sink_id, 0);
+        reply_ok(c);
+    } else if (arg_equals(op, "get")) {
+        propagate_flush();
+        RespParser p;
+        resp_parser_init(&p);
+        ReplyDeferred d = reply_deferred_len(c);
+        long long n = 0;
+        size_t len = captured_stream ? captured_stream->len : 0;
+        while (len && resp_parse(&p, captured_stream->buf, len) == RESP_PARSE_DONE) {
+            reply_array_len(c, (long long)p.argc);
+            for (size_t i = 0; i < p.argc; i++) reply_bulk(c, captured_stream->buf + p.args[i].off, p.args[i].len);
+            n++;
+            resp_parser_reset(&p, p.pos);
+        }
+        resp_parser_free(&p);
+        reply_set_deferred_array_len(c, d, n);
+    } else {
+        reply_syntax_error(c);
+    }
+}
+
+/* DEBUG KEY-EVENTS START|GET|STOP: GET answers [db, event, key] for each
+ * key event fired since START (what keyspace notifications will carry). */
+static void debug_key_events(Client *c, const Arg *op) {
+    if (arg_equals(op, "start")) {
+        if (!events_subscribed) {
+            key_events_subscribe(capture_event);
+            events_subscribed = 1;
+        }
+        if (!captured_events) captured_events = str_with_capacity(256);
+        str_clear(captured_events);
+        events_listening = 1;
+        reply_ok(c);
+    } else if (arg_equals(op, "stop")) {
+        events_listening = 0;
+        reply_ok(c);
+    } else if (arg_equals(op, "get")) {
+        ReplyDeferred d = reply_deferred_len(c);
+        long long n = 0;
+        size_t off = 0, len = captured_events ? captured_events->len : 0;
+        while (off < len) {
+            uint32_t hdr[2], kl;
+            memcpy(hdr, captured_events->buf + off, sizeof(hdr));
+            off += sizeof(hdr);
+            const char *ev = captured_events->buf + off;
+            off += hdr[1];
+            memcpy(&kl, captured_events->buf + off, sizeof(kl));
+            off += sizeof(kl);
+            reply_array_len(c, 3);
+            reply_int(c, hdr[0]);
+            reply_bulk(c, ev, hdr[1]);
+            reply_bulk(c, captured_events->buf + off, kl);
+            off += kl;
+            n++;
+        }
+        reply_set_deferred_array_len(c, d, n);
+    } else {
+        reply_syntax_error(c);
     }
 }
 
@@ -330,6 +435,20 @@ void debug_command(Client *c) {
         reply_simple(c, buf);
     } else if (arg_equals(sub, "protocol") && c->argc == 3) {
         debug_protocol(c, &c->argv[2]);
+    } else if (arg_equals(sub, "propagated") && c->argc == 3) {
+        debug_propagated(c, &c->argv[2]);
+    } else if (arg_equals(sub, "key-events") && c->argc == 3) {
+        debug_key_events(c, &c->argv[2]);
+    } else if (arg_equals(sub, "keyspace-check") && c->argc == 2) {
+        /* The invariant checkers of every database (db_check, kv_check). */
+        for (int i = 0; i < server.db_count; i++) {
+            const char *err = db_check(&server.dbs[i]);
+            if (err) {
+                reply_errorf(c, "db %d: %s", i, err);
+                return;
+            }
+        }
+        reply_ok(c);
     } else if (arg_equals(sub, "digest") && c->argc == 2) {
         char hex[41];
         dataset_digest(hex);

@@ -3,13 +3,17 @@
  * (arity, authentication, memory), the call itself and its statistics.
  *
  * Invariant: a command's handler runs only after every check passed, with
- * server.now_ms fixed for its whole run. */
+ * server.now_ms fixed for its whole run (and the whole of the top-level
+ * command it is nested in). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "server.h"
+#include "reply.h"
+#include "cmds.h"
+#include "keyspec.h"
 #include "../../deps/siphash/siphash.h"
 
 static uint64_t nocase_hash(const char *key, size_t len) {
@@ -104,6 +108,14 @@ static void init_one(Command *cmd, Command *parent) {
         for (Command *sub = cmd->subcommands; sub->name; sub++) init_one(sub, cmd);
 }
 
+void command_docs_register(command_doc_lookup_fn *fn) {
+    server.doc_lookup = fn;
+}
+
+const CommandDoc *command_doc_find(const char *fullname) {
+    return server.doc_lookup ? server.doc_lookup(fullname) : NULL;
+}
+
 void commands_init(Command *table) {
     server.cmd_table = table;
     server.commands = ht_create(&command_httype);
@@ -112,59 +124,57 @@ void commands_init(Command *table) {
         ht_add(server.commands, cmd);
     }
     server.error_stats = ht_create(&error_httype);
-    /* COMMAND's key specs and docs (command_cmds.c) are built on the first
-     * COMMAND call, not here: an idle server does not page them in. */
+    /* Key specs now (every command may need its keys); COMMAND's docs
+     * (command_cmds.c) on the first COMMAND call, so an idle server does
+     * not page them in. */
+    keyspecs_init(table);
 }
 
-/* ---- rename-command (connection/lifecycle work).  The table links each
- * Command once under its own name, so a rename is kept aside: aliases
- * (new name -> command) and the commands whose own name no longer
- * resolves.  Both lists are empty unless the config file renames. */
-#define RENAME_MAX 256
-static struct {
-    char *name;
-    Command *cmd;
-} rename_aliases[RENAME_MAX];
-static int rename_alias_count;
-static Command *rename_hidden[RENAME_MAX];
-static int rename_hidden_count;
+/* ---- rename-command.  The table links each Command once under its own
+ * name, so a rename is kept aside (server.renames, allocated on the first
+ * rename): aliases (new name -> command) and the commands whose own name
+ * no longer resolves. */
+#define RENAME_MAX ((int)(sizeof(((CommandRenames *)0)->hidden) / sizeof(Command *)))
 
 static Command *command_lookup_renamed(const char *name, size_t len) {
-    for (int i = 0; i < rename_alias_count; i++)
-        if (strlen(rename_aliases[i].name) == len && strncasecmp(rename_aliases[i].name, name, len) == 0)
-            return rename_aliases[i].cmd;
+    CommandRenames *r = server.renames;
+    for (int i = 0; i < r->alias_count; i++)
+        if (strlen(r->aliases[i].name) == len && strncasecmp(r->aliases[i].name, name, len) == 0)
+            return r->aliases[i].cmd;
     Command *cmd = ht_find(server.commands, name, len);
-    for (int i = 0; i < rename_hidden_count; i++)
-        if (rename_hidden[i] == cmd) return NULL;
+    for (int i = 0; i < r->hidden_count; i++)
+        if (r->hidden[i] == cmd) return NULL;
     return cmd;
 }
 
 const char *command_rename(const char *from, const char *to) {
+    if (!server.renames) server.renames = mem_calloc(sizeof(CommandRenames));
+    CommandRenames *r = server.renames;
     Command *cmd = command_lookup_renamed(from, strlen(from));
     if (!cmd) return "No such command in rename-command";
     if (to[0] && command_lookup_renamed(to, strlen(to))) return "Target command name already exists";
-    if (rename_alias_count >= RENAME_MAX || rename_hidden_count >= RENAME_MAX) return "Too many rename-command lines";
+    if (r->alias_count >= RENAME_MAX || r->hidden_count >= RENAME_MAX) return "Too many rename-command lines";
     /* Drop the old name: an alias entry, or the command's own name. */
     int was_alias = 0;
-    for (int i = 0; i < rename_alias_count; i++) {
-        if (strcasecmp(rename_aliases[i].name, from) == 0) {
-            mem_free(rename_aliases[i].name);
-            rename_aliases[i] = rename_aliases[--rename_alias_count];
+    for (int i = 0; i < r->alias_count; i++) {
+        if (strcasecmp(r->aliases[i].name, from) == 0) {
+            mem_free(r->aliases[i].name);
+            r->aliases[i] = r->aliases[--r->alias_count];
             was_alias = 1;
             break;
         }
     }
-    if (!was_alias) rename_hidden[rename_hidden_count++] = cmd;
+    if (!was_alias) r->hidden[r->hidden_count++] = cmd;
     if (to[0]) {
-        rename_aliases[rename_alias_count].name = mem_strdup(to);
-        rename_aliases[rename_alias_count].cmd = cmd;
-        rename_alias_count++;
+        r->aliases[r->alias_count].name = mem_strdup(to);
+        r->aliases[r->alias_count].cmd = cmd;
+        r->alias_count++;
     }
     return NULL;
 }
 
 Command *command_lookup(const char *name, size_t len) {
-    if (rename_alias_count || rename_hidden_count) return command_lookup_renamed(name, len);
+    if (server.renames) return command_lookup_renamed(name, len);
     return ht_find(server.commands, name, len);
 }
 
@@ -240,17 +250,52 @@ static inline void call_observe(Client *c, Command *cmd, uint64_t elapsed) {
     if (server.monitor_count && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN))) monitor_feed(c);
 }
 
-static void call(Client *c, Command *cmd, uint64_t start) {
+void call(Client *c) {
+    Command *cmd = c->cmd;
+    ExecContext *ex = &server.exec;
+    uint64_t start = ev_monotonic_us();
+    if (ex->nesting == 0) {
+        /* One time snapshot per top-level command: nested calls (EXEC,
+         * scripts) see the same "now". */
+        server_update_time_mono(start);
+        ex->cmd_start_ms = server.now_ms;
+        db_forget_cached_hash();
+    }
     uint64_t errors_before = c->errors_replied;
+    uint64_t dirty_before = server.dirty;
+    int prop = server.prop.active;
+    /* A nested call's rewrite must not clobber its caller's. */
+    int saved_set = 0, saved_argc = 0;
+    Arg *saved_argv = NULL;
+    if (prop) {
+        saved_set = server.prop.rewrite_set;
+        saved_argc = server.prop.rewrite_argc;
+        saved_argv = server.prop.rewrite_argv;
+        server.prop.rewrite_set = 0;
+        server.prop.rewrite_argc = 0;
+        server.prop.rewrite_argv = NULL;
+    }
+    ex->nesting++;
     cmd->proc(c);
+    ex->nesting--;
     uint64_t elapsed = ev_monotonic_us() - start;
+    if (prop) {
+        propagate_command_done(c, server.dirty != dirty_before);
+        server.prop.rewrite_set = saved_set;
+        server.prop.rewrite_argc = saved_argc;
+        server.prop.rewrite_argv = saved_argv;
+        if (ex->nesting == 0) propagate_unit_end();
+    }
+    c->last_cmd = cmd;
+    /* A command that blocked counts when it completes (served, timed out
+     * or unblocked), so it is accounted once. */
+    if (c->flags & CLIENT_BLOCKED) return;
     cmd->calls++;
     cmd->usec += elapsed;
     if (c->errors_replied != errors_before) cmd->failed_calls++;
     c->commands_processed++;
     server.stat.commands_processed++;
     server.stat.eventloop_duration_cmd_sum_us += elapsed;
-    c->last_cmd = cmd;
     call_observe(c, cmd, elapsed);
 }
 
@@ -264,8 +309,6 @@ static void update_reply_skip(Client *c) {
 }
 
 int process_command(Client *c) {
-    uint64_t start = ev_monotonic_us();
-    server_update_time_mono(start);
     Command *base = command_lookup(c->argv[0].p, c->argv[0].len);
     Command *cmd = base;
     if (!base) {
@@ -301,7 +344,7 @@ int process_command(Client *c) {
         update_reply_skip(c);
         return 1;
     }
-    /* ---- connection/lifecycle work: DEBUG/MODULE gating, CLIENT PAUSE */
+    /* DEBUG and MODULE are gated by their enable-* options. */
     if ((cmd->flags & CMD_PROTECTED) &&
         ((base->proc == debug_command && !config_allows_protected(server.cfg.enable_debug_command, c)) ||
          (strcmp(base->name, "module") == 0 && !config_allows_protected(server.cfg.enable_module_command, c)))) {
@@ -315,19 +358,13 @@ int process_command(Client *c) {
         return 1;
     }
     if (server.pause_type != PAUSE_NONE && pause_applies(c)) {
-        /* Postponed: the caller keeps the parsed command; client_resume()
-         * brings it back here when the pause ends. */
-        c->flags |= CLIENT_PAUSED_WAIT;
-        c->paused_next = NULL;
-        if (server.paused_tail) server.paused_tail->paused_next = c;
-        else server.paused_head = c;
-        server.paused_tail = c;
-        server.paused_count++;
-        return PROCESS_POSTPONED;
+        /* Held back until the pause ends; blocked.c runs it then. */
+        block_for_pause(c);
+        return PROCESS_BLOCKED;
     }
     /* CLIENT LIST names the running command as the client's last one. */
     c->last_cmd = cmd;
-    call(c, cmd, start);
+    call(c);
     update_reply_skip(c);
-    return 1;
+    return (c->flags & CLIENT_BLOCKED) ? PROCESS_BLOCKED : 1;
 }

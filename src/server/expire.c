@@ -1,13 +1,21 @@
 /* expire.c - key expiry: the lazy check on access and the active cycle
  * that removes keys nobody reads.
  *
+ * An expired key is deleted, fires the "expired" event, and is propagated
+ * as a DEL (UNLINK with lazyfree-lazy-expire) so the AOF replays the same
+ * deletion at the same point.  CLIENT PAUSE WRITE/ALL holds deletions
+ * back: the key reads as missing but stays until the pause ends.
+ *
  * The active cycle walks each database's expires table with a scan cursor
  * (so every volatile key is visited in turn), samples a few keys per step
  * and keeps going while many of the sampled keys were expired, within a
  * CPU budget: the slow cycle runs from cron with a share of each tick, the
  * fast one from before_sleep for about a millisecond when the last slow
  * cycle ran out of time. */
+#include <string.h>
+
 #include "server.h"
+#include "reply.h"
 
 #define KEYS_PER_LOOP 20
 #define SLOW_CYCLE_PERC 25      /* of each cron period */
@@ -21,14 +29,19 @@ int kv_is_expired(const Kv *kv) {
 
 int db_expire_if_due(Db *db, Kv *kv) {
     if (!kv_is_expired(kv)) return 0;
-    /* CLIENT PAUSE holds back deletions (they are writes): the key reads
-     * as gone but stays until the pause ends. */
     if (pause_blocks_expire()) return 1;
     size_t klen;
-    const char *key = kv_key(kv, &klen);
+    const char *k = kv_key(kv, &klen);
+    /* The key's bytes die with the entry: copy the name for what follows. */
+    char stackbuf[128];
+    char *key = klen <= sizeof(stackbuf) ? stackbuf : mem_alloc(klen);
+    memcpy(key, k, klen);
     server.stat.expired_keys++;
-    db_signal_modified(db, key, klen);
     db_delete(db, key, klen);
+    key_touched(NULL, db, key, klen);
+    key_event(db, key, klen, NOTIFY_EXPIRED, "expired");
+    propagate_deletion(db, key, klen, server.cfg.lazyfree_lazy_expire);
+    if (key != stackbuf) mem_free(key);
     return 1;
 }
 
@@ -37,13 +50,10 @@ typedef struct ExpireSample {
     int n;
 } ExpireSample;
 
-static void collect_expired(void *priv, void *entry) {
+static void collect_expired(void *priv, Kv *kv) {
     ExpireSample *s = priv;
-    if (s->n < 64 && kv_is_expired(entry)) s->found[s->n++] = entry;
+    if (s->n < 64 && kv_is_expired(kv)) s->found[s->n++] = kv;
 }
-
-static int last_cycle_timed_out;
-static int next_db;
 
 /* Returns 1 if it stopped because the time ran out. */
 static int expire_cycle(uint64_t budget_us) {
@@ -54,11 +64,10 @@ static int expire_cycle(uint64_t budget_us) {
     int timed_out = 0;
     uint64_t sampled_total = 0, expired_total = 0;
     for (int d = 0; d < server.db_count && !timed_out; d++) {
-        Db *db = &server.dbs[(next_db + d) % server.db_count];
+        Db *db = &server.dbs[(server.expire_next_db + d) % server.db_count];
         int rounds = 0;
         for (;;) {
-            uint64_t count = ht_count(db->expires);
-            if (count == 0) {
+            if (db_expires_count(db) == 0) {
                 db->expire_cursor = 0;
                 break;
             }
@@ -67,7 +76,7 @@ static int expire_cycle(uint64_t budget_us) {
             uint64_t sampled = 0;
             uint64_t buckets_left = (uint64_t)keys_per_loop * 2;
             do {
-                db->expire_cursor = ht_scan(db->expires, db->expire_cursor, collect_expired, &s);
+                db->expire_cursor = db_scan_expires(db, db->expire_cursor, collect_expired, &s);
                 sampled++;
             } while (db->expire_cursor != 0 && sampled < (uint64_t)keys_per_loop && --buckets_left && s.n < 64);
             for (int i = 0; i < s.n; i++) db_expire_if_due(db, s.found[i]);
@@ -81,7 +90,7 @@ static int expire_cycle(uint64_t budget_us) {
             if (sampled == 0 || (uint64_t)s.n * 100 / sampled <= (uint64_t)acceptable) break;
         }
     }
-    next_db = (next_db + 1) % server.db_count;
+    server.expire_next_db = (server.expire_next_db + 1) % server.db_count;
     uint64_t elapsed = ev_monotonic_us() - start;
     server.stat.expire_cycle_cpu_ms += elapsed / 1000;
     if (timed_out) server.stat.expired_time_cap_reached++;
@@ -95,13 +104,13 @@ void expire_cycle_slow(void) {
     if (!server.active_expire_enabled) return;
     uint64_t budget = 1000000u / (uint64_t)server.cfg.hz * SLOW_CYCLE_PERC / 100;
     server_update_time();
-    last_cycle_timed_out = expire_cycle(budget);
+    server.expire_last_timed_out = expire_cycle(budget);
 }
 
 void expire_cycle_fast(void) {
-    if (!server.active_expire_enabled || !last_cycle_timed_out) return;
+    if (!server.active_expire_enabled || !server.expire_last_timed_out) return;
     server_update_time();
-    last_cycle_timed_out = expire_cycle(FAST_CYCLE_US);
+    server.expire_last_timed_out = expire_cycle(FAST_CYCLE_US);
 }
 
 /* Turns an expire argument into an absolute time in ms. unit_ms is 1000

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "reply.h"
+#include "cmds.h"
 
 static int section_wanted(const char *list, const char *name, int is_default) {
     if (!list || strcasecmp(list, "default") == 0) return is_default;
@@ -95,15 +97,21 @@ static Str *info_clients(Str *s) {
                       "maxclients:%u\r\n"
                       "client_recent_max_input_buffer:%zu\r\n"
                       "client_recent_max_output_buffer:%zu\r\n"
-                      "blocked_clients:0\r\n"
+                      "blocked_clients:%llu\r\n"
                       "tracking_clients:0\r\n"
                       "pubsub_clients:0\r\n"
                       "watching_clients:0\r\n"
-                      "clients_in_timeout_table:0\r\n"
+                      "clients_in_timeout_table:%llu\r\n"
                       "total_watched_keys:0\r\n"
-                      "total_blocking_keys:0\r\n"
-                      "total_blocking_keys_on_nokey:0\r\n",
-                      (unsigned long long)server.client_count, server.cfg.maxclients, max_in, max_out);
+                      "total_blocking_keys:%llu\r\n"
+                      "total_blocking_keys_on_nokey:%llu\r\n",
+                      (unsigned long long)server.client_count, server.cfg.maxclients, max_in, max_out,
+                      /* Clients held by CLIENT PAUSE are not "blocked" here, as in Valkey. */
+                      (unsigned long long)(server.blocked.stats.blocked_clients -
+                                           server.blocked.stats.by_reason[BLOCKED_PAUSE]),
+                      (unsigned long long)server.blocked.stats.in_timeout_table,
+                      (unsigned long long)server.blocked.stats.blocking_keys,
+                      (unsigned long long)server.blocked.stats.blocking_keys_on_nokey);
 }
 
 static size_t total_system_memory(void) {
@@ -382,7 +390,7 @@ static Str *info_keyspace(Str *s) {
         if (expires) {
             long long sum = 0, n = 0;
             for (int k = 0; k < 16; k++) {
-                Kv *kv = ht_random(db->expires, server_rand64);
+                Kv *kv = db_random_volatile(db);
                 if (!kv) break;
                 long long left = kv_expire(kv) - server.now_ms;
                 if (left > 0) {

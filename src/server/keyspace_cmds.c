@@ -7,16 +7,18 @@
 #include <string.h>
 
 #include "server.h"
+#include "reply.h"
+#include "cmds.h"
 #include "../../deps/glob/glob.h"
 #include "../../deps/numconv/numconv.h"
 
 static void del_generic(Client *c) {
     long long deleted = 0;
     for (int i = 1; i < c->argc; i++) {
-        Kv *kv = db_lookup_write(c->db, &c->argv[i]);
+        Kv *kv = db_lookup_write(c, c->db, &c->argv[i]);
         if (!kv) continue;
-        db_signal_modified(c->db, c->argv[i].p, c->argv[i].len);
         db_delete(c->db, c->argv[i].p, c->argv[i].len);
+        key_changed(c, c->db, c->argv[i].p, c->argv[i].len, NOTIFY_GENERIC, "del");
         deleted++;
     }
     reply_int(c, deleted);
@@ -37,7 +39,7 @@ void touch_command(Client *c) {
 }
 
 void type_command(Client *c) {
-    Kv *kv = db_lookup_write(c->db, &c->argv[1]);
+    Kv *kv = db_lookup(c, c->db, &c->argv[1], LOOKUP_NOTOUCH);
     reply_simple(c, kv ? kv_type_name(kv_type(kv)) : "none");
 }
 
@@ -46,30 +48,21 @@ void type_command(Client *c) {
 void keys_command(Client *c) {
     const Arg *pat = &c->argv[1];
     int all = pat->len == 1 && pat->p[0] == '*';
-    size_t cap = 64, n = 0;
-    Kv **found = mem_alloc(cap * sizeof(Kv *));
-    HtIter it;
-    ht_iter_init(&it, c->db->keys);
+    long long n = 0;
+    ReplyDeferred d = reply_deferred_len(c);
+    DbIter it;
+    db_iter_init(&it, c->db);
     Kv *kv;
-    while ((kv = ht_iter_next(&it))) {
+    while ((kv = db_iter_next(&it))) {
         size_t klen;
         const char *k = kv_key(kv, &klen);
         if (!all && !glob_match(pat->p, pat->len, k, klen, 0)) continue;
         if (kv_is_expired(kv)) continue;
-        if (n == cap) {
-            cap *= 2;
-            found = mem_realloc(found, cap * sizeof(Kv *));
-        }
-        found[n++] = kv;
-    }
-    ht_iter_done(&it);
-    reply_array_len(c, (long long)n);
-    for (size_t i = 0; i < n; i++) {
-        size_t klen;
-        const char *k = kv_key(found[i], &klen);
         reply_bulk(c, k, klen);
+        n++;
     }
-    mem_free(found);
+    db_iter_done(&it);
+    reply_set_deferred_array_len(c, d, n);
 }
 
 typedef struct ScanBatch {
@@ -77,7 +70,7 @@ typedef struct ScanBatch {
     size_t n, cap;
 } ScanBatch;
 
-static void scan_collect(void *priv, void *entry) {
+static void scan_collect(void *priv, Kv *entry) {
     ScanBatch *b = priv;
     if (b->n == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 16;
@@ -126,12 +119,11 @@ void scan_command(Client *c) {
         }
     }
     ScanBatch b = {0};
-    Htable *ht = c->db->keys;
     /* Visit buckets until enough keys are gathered, with a bound on empty
      * buckets so a sparse table does not stall the server. */
     long long max_visits = count * 10;
     do {
-        cursor = ht_scan(ht, cursor, scan_collect, &b);
+        cursor = db_scan(c->db, cursor, scan_collect, &b);
     } while (cursor && --max_visits && (long long)b.n < count);
     /* Filter after collecting: expiring during the scan would modify the
      * table under the scan's feet. */
@@ -173,7 +165,7 @@ void randomkey_command(Client *c) {
 
 static void rename_generic(Client *c, int nx) {
     const Arg *src = &c->argv[1], *dst = &c->argv[2];
-    Kv *kv = db_lookup_write(c->db, src);
+    Kv *kv = db_lookup_write(c, c->db, src);
     if (!kv) {
         reply_error(c, ERR_NO_SUCH_KEY);
         return;
@@ -184,7 +176,7 @@ static void rename_generic(Client *c, int nx) {
         else reply_ok(c);
         return;
     }
-    if (db_lookup_write(c->db, dst)) {
+    if (db_lookup_write(c, c->db, dst)) {
         if (nx) {
             reply_int(c, 0);
             return;
@@ -193,8 +185,8 @@ static void rename_generic(Client *c, int nx) {
     }
     db_unlink(c->db, src->p, src->len);
     db_add(c->db, kv_rekey(kv, dst->p, dst->len));
-    db_signal_modified(c->db, src->p, src->len);
-    db_signal_modified(c->db, dst->p, dst->len);
+    key_changed(c, c->db, src->p, src->len, NOTIFY_GENERIC, "rename_from");
+    key_changed_n(c, c->db, dst->p, dst->len, NOTIFY_GENERIC, "rename_to", 0);
     if (nx) reply_int(c, 1);
     else reply_ok(c);
 }
@@ -225,15 +217,15 @@ void move_command(Client *c) {
         return;
     }
     const Arg *key = &c->argv[1];
-    Kv *kv = db_lookup_write(c->db, key);
-    if (!kv || db_lookup_write(dst, key)) {
+    Kv *kv = db_lookup_write(c, c->db, key);
+    if (!kv || db_lookup_write(c, dst, key)) {
         reply_int(c, 0);
         return;
     }
     db_unlink(c->db, key->p, key->len);
     db_add(dst, kv_rekey(kv, key->p, key->len));
-    db_signal_modified(c->db, key->p, key->len);
-    db_signal_modified(dst, key->p, key->len);
+    key_changed(c, c->db, key->p, key->len, NOTIFY_GENERIC, "move_from");
+    key_changed_n(c, dst, key->p, key->len, NOTIFY_GENERIC, "move_to", 0);
     reply_int(c, 1);
 }
 
@@ -257,12 +249,12 @@ void copy_command(Client *c) {
         reply_error(c, "source and destination objects are the same");
         return;
     }
-    Kv *kv = db_lookup_write(c->db, src);
+    Kv *kv = db_lookup_write(c, c->db, src);
     if (!kv) {
         reply_int(c, 0);
         return;
     }
-    if (db_lookup_write(dst, dkey)) {
+    if (db_lookup_write(c, dst, dkey)) {
         if (!replace) {
             reply_int(c, 0);
             return;
@@ -270,7 +262,7 @@ void copy_command(Client *c) {
         db_delete(dst, dkey->p, dkey->len);
     }
     db_add(dst, kv_dup(kv, dkey->p, dkey->len));
-    db_signal_modified(dst, dkey->p, dkey->len);
+    key_changed(c, dst, dkey->p, dkey->len, NOTIFY_GENERIC, "copy_to");
     reply_int(c, 1);
 }
 
@@ -322,7 +314,7 @@ static void expire_generic(Client *c, long long unit_ms, int absolute) {
         when += server.now_ms;
     }
     const Arg *key = &c->argv[1];
-    Kv *kv = db_lookup_write(c->db, key);
+    Kv *kv = db_lookup_write(c, c->db, key);
     if (!kv) {
         reply_int(c, 0);
         return;
@@ -333,11 +325,15 @@ static void expire_generic(Client *c, long long unit_ms, int absolute) {
     /* No TTL counts as an infinite one for GT and LT. */
     if ((flags & EXP_GT) && (cur == -1 || when <= cur)) goto refuse;
     if ((flags & EXP_LT) && cur != -1 && when >= cur) goto refuse;
-    db_signal_modified(c->db, key->p, key->len);
     if (when <= server.now_ms) {
+        /* A time in the past deletes the key, and replays as a DEL. */
         db_delete(c->db, key->p, key->len);
+        key_changed(c, c->db, key->p, key->len, NOTIFY_GENERIC, "del");
+        propagate_rewrite_del(c, key, server.cfg.lazyfree_lazy_expire);
     } else {
         db_set_expire(c->db, kv, when);
+        key_changed(c, c->db, key->p, key->len, NOTIFY_GENERIC, "expire");
+        propagate_rewrite_pexpireat(c, key, when, 3);
     }
     reply_int(c, 1);
     return;
@@ -351,7 +347,7 @@ void expireat_command(Client *c) { expire_generic(c, 1000, 1); }
 void pexpireat_command(Client *c) { expire_generic(c, 1, 1); }
 
 static void ttl_generic(Client *c, int in_ms, int absolute) {
-    Kv *kv = db_lookup_read(c, c->db, &c->argv[1]);
+    Kv *kv = db_lookup(c, c->db, &c->argv[1], LOOKUP_NOTOUCH);
     if (!kv) {
         reply_int(c, -2);
         return;
@@ -377,13 +373,13 @@ void expiretime_command(Client *c) { ttl_generic(c, 0, 1); }
 void pexpiretime_command(Client *c) { ttl_generic(c, 1, 1); }
 
 void persist_command(Client *c) {
-    Kv *kv = db_lookup_write(c->db, &c->argv[1]);
+    Kv *kv = db_lookup_write(c, c->db, &c->argv[1]);
     if (!kv || !kv_has_expire(kv)) {
         reply_int(c, 0);
         return;
     }
     db_persist(c->db, kv);
-    db_signal_modified(c->db, c->argv[1].p, c->argv[1].len);
+    key_changed(c, c->db, c->argv[1].p, c->argv[1].len, NOTIFY_GENERIC, "persist");
     reply_int(c, 1);
 }
 
@@ -394,7 +390,7 @@ static int policy_is_lfu(void) {
 }
 
 static Kv *object_lookup(Client *c) {
-    Kv *kv = db_lookup_write(c->db, &c->argv[2]);
+    Kv *kv = db_lookup(c, c->db, &c->argv[2], LOOKUP_NOTOUCH);
     if (!kv) reply_null(c);
     return kv;
 }
@@ -485,18 +481,15 @@ static int parse_flush_flags(Client *c) {
 
 void flushdb_command(Client *c) {
     if (!parse_flush_flags(c)) return;
-    server.dirty += db_size(c->db);
-    db_flush(c->db);
+    keys_flushed(c, c->db->id, db_flush(c->db));
     reply_ok(c);
 }
 
 void flushall_command(Client *c) {
     if (!parse_flush_flags(c)) return;
-    for (int i = 0; i < server.db_count; i++) {
-        server.dirty += db_size(&server.dbs[i]);
-        db_flush(&server.dbs[i]);
-    }
-    server.dirty++;
+    uint64_t removed = 0;
+    for (int i = 0; i < server.db_count; i++) removed += db_flush(&server.dbs[i]);
+    keys_flushed(c, -1, removed);
     reply_ok(c);
 }
 
@@ -515,15 +508,7 @@ void swapdb_command(Client *c) {
         return;
     }
     /* Swap contents, not Db structs: clients keep their db index. */
-    Db *x = &server.dbs[a], *y = &server.dbs[b];
-    Htable *k = x->keys, *e = x->expires;
-    x->keys = y->keys;
-    x->expires = y->expires;
-    y->keys = k;
-    y->expires = e;
-    uint64_t cur = x->expire_cursor;
-    x->expire_cursor = y->expire_cursor;
-    y->expire_cursor = cur;
-    server.dirty++;
+    db_swap(&server.dbs[a], &server.dbs[b]);
+    dbs_swapped(c, (int)a, (int)b);
     reply_ok(c);
 }

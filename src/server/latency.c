@@ -21,7 +21,8 @@
 #include <strings.h>
 
 #include "server.h"
-#include "../commands.h"
+#include "reply.h"
+#include "cmds.h"
 #include "../../deps/histogram/histogram.h"
 
 #define LATENCY_RING 160

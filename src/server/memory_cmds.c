@@ -14,7 +14,8 @@
 #endif
 
 #include "server.h"
-#include "../commands.h"
+#include "reply.h"
+#include "cmds.h"
 
 void mem_overhead_compute(MemOverhead *m) {
     memset(m, 0, sizeof(*m));
@@ -25,17 +26,13 @@ void mem_overhead_compute(MemOverhead *m) {
     m->clients_normal = clients_buffer_memory();
     for (int i = 0; i < server.db_count; i++) {
         Db *db = &server.dbs[i];
-        m->db_main += ht_mem_usage(db->keys);
-        m->db_expires += ht_mem_usage(db->expires);
+        DbTableStats st;
+        db_table_stats(db, &st);
+        m->db_main += st.keys_bytes;
+        m->db_expires += st.expires_bytes;
         m->keys += db_size(db);
-        if (ht_is_rehashing(db->keys)) {
-            m->rehashing += db->keys->size[0] * sizeof(void *);
-            m->rehashing_count++;
-        }
-        if (ht_is_rehashing(db->expires)) {
-            m->rehashing += db->expires->size[0] * sizeof(void *);
-            m->rehashing_count++;
-        }
+        m->rehashing += st.rehashing_bytes;
+        m->rehashing_count += st.rehashing_tables;
     }
     m->total = m->startup + m->clients_normal + m->db_main + m->db_expires;
     if (m->total > m->used) m->total = m->used;
@@ -59,13 +56,13 @@ void mem_overhead_compute(MemOverhead *m) {
 /* ------------------------------------------------------- MEMORY USAGE */
 
 void memory_usage_command(Client *c) {
-    /* MEMORY USAGE key [SAMPLES count]: our sizes are exact, so the count
-     * is checked and otherwise unused. */
+    /* MEMORY USAGE key [SAMPLES count]: big aggregates are sized from a
+     * sample of count elements (0: all of them), as Valkey does. */
+    long long samples = 5;
     for (int i = 3; i < c->argc; i++) {
         if (arg_equals(&c->argv[i], "samples") && i + 1 < c->argc) {
-            long long n;
-            if (!arg_to_ll(c, &c->argv[i + 1], &n)) return;
-            if (n < 0) {
+            if (!arg_to_ll(c, &c->argv[i + 1], &samples)) return;
+            if (samples < 0) {
                 reply_syntax_error(c);
                 return;
             }
@@ -75,14 +72,14 @@ void memory_usage_command(Client *c) {
             return;
         }
     }
-    Kv *kv = db_lookup_write(c->db, &c->argv[2]);
+    Kv *kv = db_lookup(c, c->db, &c->argv[2], LOOKUP_NOTOUCH | LOOKUP_NOSTATS);
     if (!kv) {
         reply_null(c);
         return;
     }
     /* The entry (key, value, links, TTL) plus its share of the bucket
      * arrays that point at it. */
-    size_t n = kv_mem_usage(kv) + sizeof(void *);
+    size_t n = kv_mem_usage(kv, samples) + sizeof(void *);
     if (kv_has_expire(kv)) n += sizeof(void *);
     reply_int(c, (long long)n);
 }

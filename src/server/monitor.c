@@ -20,7 +20,8 @@
 #include <sys/time.h>
 
 #include "server.h"
-#include "../commands.h"
+#include "reply.h"
+#include "cmds.h"
 
 /* -------------------------------------------------------- redaction */
 

@@ -11,14 +11,19 @@
 #include <string.h>
 
 #include "server.h"
+#include "reply.h"
 #include "../../deps/numconv/numconv.h"
 
-static void mark_pending(Client *c) {
+static inline void mark_pending(Client *c) {
     if (!(c->flags & CLIENT_PENDING_WRITE) && c->fd != -1) {
         c->flags |= CLIENT_PENDING_WRITE;
         c->pending_next = server.pending_writes;
         server.pending_writes = c;
     }
+}
+
+void client_mark_pending_write(Client *c) {
+    mark_pending(c);
 }
 
 static void check_output_limits(Client *c) {
@@ -258,6 +263,86 @@ int reply_attribute_len(Client *c, long long n) {
 
 void reply_push_len(Client *c, long long n) {
     reply_header(c, c->resp >= 3 ? '>' : '*', n);
+}
+
+/* ---------------------------------------------------- deferred lengths
+ *
+ * While the reply still fits the client's chunk, the handle is just an
+ * offset there: setting the length moves what follows it to make room
+ * for the header.  If blocks were queued meanwhile, the tail of the chunk
+ * after the offset moves into a new block at the front of the list, with
+ * the header before it, which keeps the byte order (the chunk goes out
+ * before every block).  When blocks already exist at the start, an empty
+ * header block is queued and filled in later; replies written meanwhile
+ * go to blocks after it. */
+#define DEFERRED_HDR_MAX 32
+
+ReplyDeferred reply_deferred_len(Client *c) {
+    ReplyDeferred d = {NULL, 0, 0};
+    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) return d;
+    d.active = 1;
+    if (!c->reply_head) {
+        d.chunk_off = c->opos;
+        return d;
+    }
+    ReplyBlock *b = mem_alloc(sizeof(ReplyBlock) + DEFERRED_HDR_MAX);
+    b->size = 0; /* nothing may be appended until the header is set */
+    b->used = 0;
+    b->next = NULL;
+    c->reply_tail->next = b;
+    c->reply_tail = b;
+    d.block = b;
+    return d;
+}
+
+static void set_deferred(Client *c, ReplyDeferred d, char prefix, long long n) {
+    if (!d.active || (c->flags & CLIENT_CLOSE_ASAP)) return;
+    char hdr[DEFERRED_HDR_MAX];
+    hdr[0] = prefix;
+    size_t hl = 1 + ll_to_str(hdr + 1, n);
+    hdr[hl++] = '\r';
+    hdr[hl++] = '\n';
+    if (d.block) {
+        ReplyBlock *b = d.block;
+        memcpy(b->buf, hdr, hl);
+        b->used = hl;
+        b->size = DEFERRED_HDR_MAX;
+        c->reply_bytes += hl;
+        return;
+    }
+    size_t tail = c->opos - d.chunk_off;
+    if (!c->reply_head && c->opos + hl <= CLIENT_REPLY_CHUNK) {
+        memmove(c->obuf + d.chunk_off + hl, c->obuf + d.chunk_off, tail);
+        memcpy(c->obuf + d.chunk_off, hdr, hl);
+        c->opos += hl;
+        mark_pending(c);
+        return;
+    }
+    ReplyBlock *b = mem_alloc(sizeof(ReplyBlock) + hl + tail);
+    b->size = mem_usable(b) - sizeof(ReplyBlock);
+    b->used = hl + tail;
+    memcpy(b->buf, hdr, hl);
+    memcpy(b->buf + hl, c->obuf + d.chunk_off, tail);
+    b->next = c->reply_head;
+    c->reply_head = b;
+    if (!c->reply_tail) c->reply_tail = b;
+    c->reply_bytes += b->used;
+    /* Later writes see a reply_head and append after the blocks. */
+    c->opos = d.chunk_off;
+    mark_pending(c);
+}
+
+void reply_set_deferred_array_len(Client *c, ReplyDeferred d, long long n) {
+    set_deferred(c, d, '*', n);
+}
+
+void reply_set_deferred_map_len(Client *c, ReplyDeferred d, long long n) {
+    if (c->resp >= 3) set_deferred(c, d, '%', n);
+    else set_deferred(c, d, '*', n * 2);
+}
+
+void reply_set_deferred_set_len(Client *c, ReplyDeferred d, long long n) {
+    set_deferred(c, d, c->resp >= 3 ? '~' : '*', n);
 }
 
 void reply_help(Client *c, const char **lines) {

@@ -1,9 +1,11 @@
 /* server.c - the server's life: initialisation, the cron timer, the
  * before-sleep hook, signals and shutdown.
  *
- * Ordering promise kept by before_sleep: expired keys are reaped, then
- * (when persistence exists) the AOF buffer is written, and only then are
- * client replies sent.
+ * Ordering promise kept by before_sleep: clients whose keys became ready
+ * (or whose pause ended) run, expired keys are reaped, then the
+ * propagation buffer goes to its sinks (the AOF, written and fsynced per
+ * its policy), and only then are client replies sent.  The event loop's
+ * barrier keeps a write handler from sending earlier in the iteration.
  *
  * Shutdown (SHUTDOWN, SIGTERM, SIGINT) is one path: the trigger records
  * its flags and sets shutdown_asap; before_sleep runs the sequence, so it
@@ -24,16 +26,14 @@
 
 Server server;
 
-static uint64_t rand_state[2];
-
 uint64_t server_rand64(void) {
     /* xorshift128+: fast, and good enough for sampling keys. */
-    uint64_t s1 = rand_state[0];
-    const uint64_t s0 = rand_state[1];
-    rand_state[0] = s0;
+    uint64_t s1 = server.rand_state[0];
+    const uint64_t s0 = server.rand_state[1];
+    server.rand_state[0] = s0;
     s1 ^= s1 << 23;
-    rand_state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
-    return rand_state[1] + s0;
+    server.rand_state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    return server.rand_state[1] + s0;
 }
 
 static void fill_random(void *buf, size_t len) {
@@ -59,23 +59,20 @@ static void fill_random(void *buf, size_t len) {
     }
 }
 
-/* The wall clock is read once per cron tick; in between, commands derive
- * it from the monotonic clock they read anyway for their timing, which
- * saves a system clock call per command. */
-static int64_t wall_base_ms;
-static uint64_t mono_base_us;
-
+/* The wall clock is read once per cron tick and loop iteration; in
+ * between, commands derive it from the monotonic clock they read anyway
+ * for their timing, which saves a system clock call per command. */
 void server_update_time(void) {
     struct timeval tv;
     gettimeofday(&tv, NULL);
-    mono_base_us = ev_monotonic_us();
-    wall_base_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-    server.now_ms = wall_base_ms;
+    server.mono_base_us = ev_monotonic_us();
+    server.wall_base_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+    server.now_ms = server.wall_base_ms;
     server.lru_clock = (uint32_t)(server.now_ms / 1000) & LRU_CLOCK_MAX;
 }
 
 void server_update_time_mono(uint64_t mono_us) {
-    server.now_ms = wall_base_ms + (int64_t)((mono_us - mono_base_us) / 1000);
+    server.now_ms = server.wall_base_ms + (int64_t)((mono_us - server.mono_base_us) / 1000);
     server.lru_clock = (uint32_t)(server.now_ms / 1000) & LRU_CLOCK_MAX;
 }
 
@@ -92,7 +89,7 @@ void server_reset_stats(void) {
     memset(&server.stat, 0, sizeof(server.stat));
     server.stat.inst_last_sample_ms = (uint64_t)server.now_ms;
     command_stats_reset();
-    latency_tracking_reset(); /* ---- observability: per-command histograms */
+    latency_tracking_reset();
     server.used_memory_peak = mem_used();
 }
 
@@ -143,15 +140,7 @@ static void sample_instantaneous(void) {
 }
 
 static void databases_cron(void) {
-    for (int i = 0; i < server.db_count; i++) {
-        Db *db = &server.dbs[i];
-        ht_resize_if_needed(db->keys);
-        ht_resize_if_needed(db->expires);
-        if (server.cfg.activerehashing) {
-            if (ht_is_rehashing(db->keys)) ht_rehash_ms(db->keys, 1);
-            else if (ht_is_rehashing(db->expires)) ht_rehash_ms(db->expires, 1);
-        }
-    }
+    for (int i = 0; i < server.db_count; i++) db_cron(&server.dbs[i], server.cfg.activerehashing ? 1 : 0);
 }
 
 static long long server_cron(EventLoop *loop, long long id, void *data) {
@@ -166,10 +155,10 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
     /* Reading RSS costs a syscall: once a second is plenty. */
     if (server.cronloops % (uint64_t)server.cfg.hz == 0) server.rss_cached = mem_rss();
     clients_cron();
-    pause_check_timeout(); /* ---- lifecycle: CLIENT PAUSE deadline */
-    /* ---- observability: the expire cycle is a latency monitor event */
+    pause_check_timeout();
+    /* The expire cycle is a latency monitor event. */
     uint64_t expire_start = server.cfg.latency_monitor_threshold ? ev_monotonic_us() : 0;
-    /* ---- lifecycle: a pause holds back expiry deletions (they are writes) */
+    /* A pause holds back expiry deletions (they are writes). */
     if (!pause_blocks_expire()) expire_cycle_slow();
     if (expire_start) {
         uint64_t ms = (ev_monotonic_us() - expire_start) / 1000;
@@ -213,10 +202,18 @@ static void before_sleep(EventLoop *loop) {
     server_update_time();
     server.stat.eventloop_cycles++;
     pause_check_timeout();
-    if (server.paused_head && server.pause_type == PAUSE_NONE) pause_resume_clients();
+    if (blocked_work_pending()) blocked_before_sleep();
     if (!pause_blocks_expire()) expire_cycle_fast();
+    /* Durability before replies: the sinks get every write first. */
+    propagate_flush();
     clients_write_pending();
     clients_close_pending();
+}
+
+/* The loop must wake for the earliest blocked-client timeout. */
+static long long sleep_bound(EventLoop *loop) {
+    (void)loop;
+    return blocked_ms_until_timeout();
 }
 
 /* ------------------------------------------------------------ start-up */
@@ -258,7 +255,7 @@ void server_change_replid(void) {
 
 void server_init(void) {
     fill_random(server.hash_seed, sizeof(server.hash_seed));
-    fill_random(rand_state, sizeof(rand_state));
+    fill_random(server.rand_state, sizeof(server.rand_state));
     unsigned char idbytes[20];
     fill_random(idbytes, sizeof(idbytes));
     for (int i = 0; i < 20; i++) snprintf(server.run_id + i * 2, 3, "%02x", idbytes[i]);
@@ -288,15 +285,12 @@ static int server_open(void) {
     }
     server.db_count = server.cfg.databases;
     server.dbs = mem_calloc(sizeof(Db) * (size_t)server.db_count);
-    for (int i = 0; i < server.db_count; i++) {
-        server.dbs[i].id = i;
-        server.dbs[i].keys = ht_create(&kv_keys_httype);
-        server.dbs[i].expires = ht_create(&kv_expires_httype);
-    }
+    for (int i = 0; i < server.db_count; i++) db_init(&server.dbs[i], i);
     if (accept_init_listeners() == -1) return -1;
     if (server.cfg.daemonize || server.cfg.pidfile) write_pidfile();
     server.cron_timer_id = ev_add_timer(server.loop, 1, server_cron, NULL);
     ev_set_before_sleep(server.loop, before_sleep);
+    ev_set_sleep_bound(server.loop, sleep_bound);
     server.used_memory_startup = mem_used();
     server.used_memory_peak = server.used_memory_startup;
     server.rss_cached = mem_rss();
@@ -348,6 +342,11 @@ void server_run(void) {
     if (server.unix_fd != -1) server_log(LL_NOTICE, "Ready to accept connections unix");
     supervise_ready();
     ev_main(server.loop);
+#if defined(__SANITIZE_ADDRESS__) || defined(SANITIZER_BUILD)
+    /* Leak checkers report what is alive at exit: free the keyspace so only
+     * real leaks remain. */
+    server_free_keyspace();
+#endif
     exit(server.exit_code);
 }
 
@@ -370,6 +369,10 @@ int server_prepare_shutdown(int flags) {
     accept_close_listeners();
     server_log(LL_WARNING, "%s is now ready to exit, bye bye...", "Valkey");
     return 0;
+}
+
+void server_free_keyspace(void) {
+    for (int i = 0; i < server.db_count; i++) db_flush(&server.dbs[i]);
 }
 
 void server_shutdown(void) {

@@ -5,6 +5,8 @@
 #include <sys/time.h>
 
 #include "server.h"
+#include "reply.h"
+#include "cmds.h"
 #include "../../deps/numconv/numconv.h"
 
 void time_command(Client *c) {

@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "server.h"
-#include "../commands.h"
+#include "reply.h"
+#include "cmds.h"
 
 #define SLOWLOG_MAX_ARGC 32
 #define SLOWLOG_MAX_ARGLEN 128

@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "../server/server.h"
+#include "../server/reply.h"
 #include "../../deps/numconv/numconv.h"
+#include "../../deps/sha1/sha1.h"
 #include "string.h"
+#include "types.h"
 
 #define ERR_MAX_SIZE "string exceeds maximum allowed size (proto-max-bulk-len)"
 
@@ -104,19 +107,29 @@ static int parse_set_options(Client *c, int first, int allowed, int *flags, int6
     return 1;
 }
 
-/* Stores value under key with the given TTL (-1 none), replacing what was
- * there.  keep_ttl keeps the old TTL instead. */
-static void store_string(Client *c, const Arg *key, const char *val, size_t vlen, int64_t when, int keep_ttl) {
-    Kv *kv = kv_new_string_auto(key->p, key->len, val, vlen, when != -1);
-    if (when != -1) kv = kv_with_expire(kv, when);
-    db_set(c->db, kv, keep_ttl);
+/* Stores value under key with the given TTL (-1 none), in one allocation,
+ * replacing `old` (what db_lookup just returned for key, or NULL).
+ * keep_ttl keeps the old TTL instead.  Fires "set" (and "expire"). */
+static void store_string(Client *c, const Arg *key, Kv *old, const char *val, size_t vlen, int64_t when,
+                         int keep_ttl) {
+    Kv *kv = kv_new_string_ttl(key->p, key->len, val, vlen, when);
+    db_store(c->db, key, old, kv, keep_ttl);
     /* A TTL already in the past is stored as given, as Valkey does: the key
      * is invisible at once and the expiry cycle reaps it. */
-    db_signal_modified(c->db, key->p, key->len);
+    key_changed(c, c->db, key->p, key->len, NOTIFY_STRING, "set");
+    if (when != -1) key_event(c->db, key->p, key->len, NOTIFY_GENERIC, "expire");
+}
+
+/* SET key value PXAT ms: the replayable form of a relative or second-based
+ * expiry (SET EX/PX/EXAT, SETEX, PSETEX). */
+static void propagate_set_pxat(Client *c, const Arg *key, const Arg *val, int64_t when) {
+    char num[24];
+    Arg argv[5] = {{"SET", 3}, *key, *val, {"PXAT", 4}, {num, (size_t)ll_to_str(num, when)}};
+    propagate_rewrite(c, 5, argv);
 }
 
 static void set_generic(Client *c, int flags, const Arg *key, const Arg *val, int64_t when) {
-    Kv *old = db_lookup_write(c->db, key);
+    Kv *old = db_lookup_write(c, c->db, key);
     if (flags & SET_GET) {
         if (old && kv_type(old) != OBJ_STRING) {
             reply_wrong_type(c);
@@ -134,7 +147,19 @@ static void set_generic(Client *c, int flags, const Arg *key, const Arg *val, in
         if (!(flags & SET_GET)) reply_null(c);
         return;
     }
-    store_string(c, key, val->p, val->len, when, (flags & SET_KEEPTTL) != 0);
+    store_string(c, key, old, val->p, val->len, when, (flags & SET_KEEPTTL) != 0);
+    if (when != -1 && !(flags & SET_PXAT)) {
+        propagate_set_pxat(c, key, val, when);
+    } else if ((flags & SET_GET) && server.prop.active) {
+        /* Replay needs no GET. */
+        Arg argv[16];
+        int n = 0;
+        if (c->argc <= 16) {
+            for (int i = 0; i < c->argc; i++)
+                if (i < 3 || !arg_equals(&c->argv[i], "get")) argv[n++] = c->argv[i];
+            propagate_rewrite(c, n, argv);
+        }
+    }
     if (!(flags & SET_GET)) reply_ok(c);
 }
 
@@ -146,18 +171,20 @@ void set_command(Client *c) {
 }
 
 void setnx_command(Client *c) {
-    if (db_lookup_write(c->db, &c->argv[1])) {
+    if (db_lookup_write(c, c->db, &c->argv[1])) {
         reply_int(c, 0);
         return;
     }
-    store_string(c, &c->argv[1], c->argv[2].p, c->argv[2].len, -1, 0);
+    store_string(c, &c->argv[1], NULL, c->argv[2].p, c->argv[2].len, -1, 0);
     reply_int(c, 1);
 }
 
 static void setex_generic(Client *c, long long unit, const char *name) {
     int64_t when;
     if (!expire_arg_to_abs_ms(c, &c->argv[2], unit, 0, name, &when)) return;
-    store_string(c, &c->argv[1], c->argv[3].p, c->argv[3].len, when, 0);
+    Kv *old = db_lookup_write(c, c->db, &c->argv[1]);
+    store_string(c, &c->argv[1], old, c->argv[3].p, c->argv[3].len, when, 0);
+    propagate_set_pxat(c, &c->argv[1], &c->argv[3], when);
     reply_ok(c);
 }
 
@@ -166,12 +193,16 @@ void psetex_command(Client *c) { setex_generic(c, 1, "psetex"); }
 
 void getset_command(Client *c) {
     set_generic(c, SET_GET, &c->argv[1], &c->argv[2], -1);
+    /* Replays as SET key value. */
+    Arg argv[3] = {{"SET", 3}, c->argv[1], c->argv[2]};
+    propagate_rewrite(c, 3, argv);
 }
 
 void getdel_command(Client *c) {
     if (!reply_get(c)) return;
-    db_signal_modified(c->db, c->argv[1].p, c->argv[1].len);
     db_delete(c->db, c->argv[1].p, c->argv[1].len);
+    key_changed(c, c->db, c->argv[1].p, c->argv[1].len, NOTIFY_GENERIC, "del");
+    propagate_rewrite_del(c, &c->argv[1], server.cfg.lazyfree_lazy_user_del);
 }
 
 void getex_command(Client *c) {
@@ -180,17 +211,22 @@ void getex_command(Client *c) {
     if (!parse_set_options(c, 2, SET_ANY_EXPIRE | SET_PERSIST, &flags, &when, "getex")) return;
     Kv *kv = reply_get(c);
     if (!kv) return;
+    const Arg *key = &c->argv[1];
     if (when != -1) {
         if (when <= server.now_ms) {
-            db_signal_modified(c->db, c->argv[1].p, c->argv[1].len);
-            db_delete(c->db, c->argv[1].p, c->argv[1].len);
+            db_delete(c->db, key->p, key->len);
+            key_changed(c, c->db, key->p, key->len, NOTIFY_GENERIC, "del");
+            propagate_rewrite_del(c, key, server.cfg.lazyfree_lazy_expire);
         } else {
             db_set_expire(c->db, kv, when);
-            db_signal_modified(c->db, c->argv[1].p, c->argv[1].len);
+            key_changed(c, c->db, key->p, key->len, NOTIFY_GENERIC, "expire");
+            if (!(flags & SET_PXAT)) propagate_rewrite_pexpireat(c, key, when, 0);
         }
     } else if ((flags & SET_PERSIST) && kv_has_expire(kv)) {
         db_persist(c->db, kv);
-        db_signal_modified(c->db, c->argv[1].p, c->argv[1].len);
+        key_changed(c, c->db, key->p, key->len, NOTIFY_GENERIC, "persist");
+        Arg argv[2] = {{"PERSIST", 7}, *key};
+        propagate_rewrite(c, 2, argv);
     }
 }
 
@@ -210,14 +246,16 @@ static void mset_generic(Client *c, int nx) {
     }
     if (nx) {
         for (int i = 1; i < c->argc; i += 2) {
-            if (db_lookup_write(c->db, &c->argv[i])) {
+            if (db_lookup_write(c, c->db, &c->argv[i])) {
                 reply_int(c, 0);
                 return;
             }
         }
     }
-    for (int i = 1; i < c->argc; i += 2)
-        store_string(c, &c->argv[i], c->argv[i + 1].p, c->argv[i + 1].len, -1, 0);
+    for (int i = 1; i < c->argc; i += 2) {
+        Kv *old = db_lookup_write(c, c->db, &c->argv[i]);
+        store_string(c, &c->argv[i], old, c->argv[i + 1].p, c->argv[i + 1].len, -1, 0);
+    }
     if (nx) reply_int(c, 1);
     else reply_ok(c);
 }
@@ -250,7 +288,7 @@ static Kv *replace_value(Client *c, Kv *old, Kv *fresh) {
 }
 
 static void incr_generic(Client *c, const Arg *key, long long by) {
-    Kv *kv = db_lookup_write(c->db, key);
+    Kv *kv = db_lookup_write(c, c->db, key);
     long long cur = 0;
     if (kv) {
         if (kv_type(kv) != OBJ_STRING) {
@@ -276,9 +314,9 @@ static void incr_generic(Client *c, const Arg *key, long long by) {
     } else if (kv) {
         replace_value(c, kv, kv_new_int(key->p, key->len, result));
     } else {
-        db_add(c->db, kv_new_int(key->p, key->len, result));
+        db_store(c->db, key, NULL, kv_new_int(key->p, key->len, result), 0);
     }
-    db_signal_modified(c->db, key->p, key->len);
+    key_changed(c, c->db, key->p, key->len, NOTIFY_STRING, "incrby");
     reply_int(c, result);
 }
 
@@ -304,7 +342,7 @@ void decrby_command(Client *c) {
 void incrbyfloat_command(Client *c) {
     const Arg *key = &c->argv[1];
     long double by, cur = 0;
-    Kv *kv = db_lookup_write(c->db, key);
+    Kv *kv = db_lookup_write(c, c->db, key);
     if (kv) {
         if (kv_type(kv) != OBJ_STRING) {
             reply_wrong_type(c);
@@ -328,8 +366,12 @@ void incrbyfloat_command(Client *c) {
     /* Stored as text, never as an integer, like Valkey does. */
     Kv *fresh = kv_new_string(key->p, key->len, buf, len, kv && kv_has_expire(kv));
     if (kv) replace_value(c, kv, fresh);
-    else db_add(c->db, fresh);
-    db_signal_modified(c->db, key->p, key->len);
+    else db_store(c->db, key, NULL, fresh, 0);
+    key_changed(c, c->db, key->p, key->len, NOTIFY_STRING, "incrbyfloat");
+    /* Replays as the value it produced, keeping the TTL: float formatting
+     * must not decide the outcome twice. */
+    Arg argv[4] = {{"SET", 3}, *key, {buf, len}, {"KEEPTTL", 7}};
+    propagate_rewrite(c, 4, argv);
     reply_bulk(c, buf, len);
 }
 
@@ -358,10 +400,10 @@ static Str *make_raw(Client *c, Kv **kvp, const Arg *key) {
 
 void append_command(Client *c) {
     const Arg *key = &c->argv[1], *val = &c->argv[2];
-    Kv *kv = db_lookup_write(c->db, key);
+    Kv *kv = db_lookup_write(c, c->db, key);
     if (!kv) {
-        db_add(c->db, kv_new_string_auto(key->p, key->len, val->p, val->len, 0));
-        db_signal_modified(c->db, key->p, key->len);
+        db_store(c->db, key, NULL, kv_new_string_auto(key->p, key->len, val->p, val->len, 0), 0);
+        key_changed(c, c->db, key->p, key->len, NOTIFY_STRING, "append");
         reply_int(c, (long long)val->len);
         return;
     }
@@ -375,7 +417,7 @@ void append_command(Client *c) {
     Str *s = make_raw(c, &kv, key);
     Str *grown = str_cat(s, val->p, val->len);
     if (grown != s) kv_set_raw(kv, grown);
-    db_signal_modified(c->db, key->p, key->len);
+    key_changed(c, c->db, key->p, key->len, NOTIFY_STRING, "append");
     reply_int(c, (long long)grown->len);
 }
 
@@ -387,7 +429,7 @@ void setrange_command(Client *c) {
         reply_error(c, "offset is out of range");
         return;
     }
-    Kv *kv = db_lookup_write(c->db, key);
+    Kv *kv = db_lookup_write(c, c->db, key);
     if (kv && kv_type(kv) != OBJ_STRING) {
         reply_wrong_type(c);
         return;
@@ -401,8 +443,8 @@ void setrange_command(Client *c) {
         Str *s = str_with_capacity((size_t)offset + val->len);
         s = str_resize(s, (size_t)offset);
         s = str_cat(s, val->p, val->len);
-        db_add(c->db, kv_new_raw(key->p, key->len, s));
-        db_signal_modified(c->db, key->p, key->len);
+        db_store(c->db, key, NULL, kv_new_raw(key->p, key->len, s), 0);
+        key_changed(c, c->db, key->p, key->len, NOTIFY_STRING, "setrange");
         reply_int(c, (long long)s->len);
         return;
     }
@@ -418,7 +460,7 @@ void setrange_command(Client *c) {
     if ((size_t)offset + val->len > s->len) s = str_resize(s, (size_t)offset + val->len);
     memcpy(s->buf + offset, val->p, val->len);
     if (s != orig) kv_set_raw(kv, s);
-    db_signal_modified(c->db, key->p, key->len);
+    key_changed(c, c->db, key->p, key->len, NOTIFY_STRING, "setrange");
     reply_int(c, (long long)s->len);
 }
 
@@ -573,4 +615,53 @@ void lcs_command(Client *c) {
     reply_bulk_cstr(c, "len");
     reply_int(c, lcs_len);
     mem_free(ranges);
+}
+
+/* ------------------------------------------------------------ TypeOps */
+
+/* Only ENC_RAW strings are held by pointer (a Str); INT and EMBSTR live
+ * inside the Kv, which kv.c copies, sizes and digests itself. */
+static void string_free(void *ptr, int encoding) {
+    (void)encoding;
+    str_free(ptr);
+}
+
+static void *string_dup(const void *ptr, int encoding) {
+    (void)encoding;
+    return str_dup(ptr);
+}
+
+static size_t string_mem_usage(const void *ptr, int encoding, long long samples) {
+    (void)encoding;
+    (void)samples;
+    return mem_usable(ptr);
+}
+
+static size_t string_free_effort(const void *ptr, int encoding) {
+    (void)ptr;
+    (void)encoding;
+    return 1;
+}
+
+static void string_digest(const void *ptr, int encoding, uint8_t out[20]) {
+    (void)encoding;
+    const Str *s = ptr;
+    Sha1 h;
+    sha1_init(&h);
+    sha1_update(&h, s->buf, s->len);
+    sha1_final(&h, out);
+}
+
+static const TypeOps string_type_ops = {
+    .type = OBJ_STRING,
+    .name = "string",
+    .free = string_free,
+    .dup = string_dup,
+    .mem_usage = string_mem_usage,
+    .free_effort = string_free_effort,
+    .digest = string_digest,
+};
+
+void string_type_init(void) {
+    kv_register_type(&string_type_ops);
 }

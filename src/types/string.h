@@ -2,7 +2,7 @@
 #ifndef TYPES_STRING_H
 #define TYPES_STRING_H
 
-#include "../server/server.h"
+#include "../server/client.h"
 
 void get_command(Client *c);
 void set_command(Client *c);

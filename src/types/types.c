@@ -1,0 +1,7 @@
+/* types.c - registers every data type with the object layer.  Adding a
+ * type means adding its *_type_init() call here and nothing in server/. */
+#include "types.h"
+
+void types_init(void) {
+    string_type_init();
+}
