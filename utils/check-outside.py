@@ -191,6 +191,9 @@ def check_line(root, rel, line):
     inc = INCLUDE_RE.match(line)
     for m in TOKEN_RE.finditer(line):
         tok = m.group(0)
+        # A compiler or linker flag glued to its path: -I../x, -L../lib.
+        if re.match(r"^-[A-Za-z]\.\./", tok):
+            tok = tok[2:]
         parts = tok.split("/")
         if ".." not in parts or len(parts) < 2:
             continue
@@ -268,10 +271,12 @@ def self_test():
         "tests/c/f.c": '#include "%s%s%sx.h"\n' % (up, up, up),
         ".ci/run": "#!/bin/sh\nls /work/shared\n",
         "utils/e.py": 'R = os.path.join(os.path.dirname(__file__), "..", "..")\n',
+        "utils/f.mk": "CFLAGS += -I%sinclude\n" % up,
     }
     want_clean = 5
     want_bad = ["tests/unit/b.tcl:1:", "tests/unit/c.tcl:1:", "utils/c.sh:2:", "utils/d.sh:2:",
-                "tests/hiredis/e.c:1:", "tests/c/f.c:1:", ".ci/run:2:", "utils/e.py:1:"]
+                "tests/hiredis/e.c:1:", "tests/c/f.c:1:", ".ci/run:2:", "utils/e.py:1:",
+                "utils/f.mk:1:"]
     with tempfile.TemporaryDirectory() as tmp:
         root = os.path.join(tmp, "repo")
         for rel, text in files.items():
