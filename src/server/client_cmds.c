@@ -164,51 +164,62 @@ void client_info_command(Client *c) {
     str_free(s);
 }
 
-/* CLIENT LIST [TYPE type] | [ID id [id ...]] */
+/* One client's line, written straight into the reply. */
+static size_t list_line(Client *c, Client *x, Str **line) {
+    str_clear(*line);
+    client_format_info(x, line);
+    *line = str_cat(*line, "\n", 1);
+    reply_raw(c, (*line)->buf, (*line)->len);
+    return (*line)->len;
+}
+
+/* CLIENT LIST [TYPE type] | [ID id [id ...]]: the lines go into the reply
+ * as they are formatted, under a deferred length, so a server with
+ * thousands of clients builds no big temporary string. */
 void client_list_command(Client *c) {
     int type = -1;
-    Str *s = str_with_capacity(1024);
+    int by_id = 0;
     if (c->argc == 4 && arg_equals(&c->argv[2], "type")) {
         type = client_type_by_name(&c->argv[3]);
         if (type == -1) {
             reply_errorf(c, "Unknown client type '%.*s'", (int)(c->argv[3].len < 128 ? c->argv[3].len : 128),
                          c->argv[3].p);
-            str_free(s);
             return;
         }
     } else if (c->argc > 3 && arg_equals(&c->argv[2], "id")) {
+        for (int i = 3; i < c->argc; i++) {
+            long long id;
+            if (!arg_to_ll_msg(c, &c->argv[i], &id, "Invalid client ID")) return;
+        }
+        by_id = 1;
+    } else if (c->argc != 2) {
+        reply_syntax_error(c);
+        return;
+    }
+    Str *line = str_with_capacity(256);
+    size_t total = 0;
+    ReplyDeferred d = reply_deferred_len(c);
+    if (by_id) {
         /* In the order asked, ids that match no client skipped. */
         for (int i = 3; i < c->argc; i++) {
             long long id;
-            if (!arg_to_ll_msg(c, &c->argv[i], &id, "Invalid client ID")) {
-                str_free(s);
-                return;
-            }
+            str_to_ll(c->argv[i].p, c->argv[i].len, &id);
             Client *x = client_by_id((uint64_t)id);
-            if (x && !(x->flags & CLIENT_CLOSE_ASAP)) {
-                client_format_info(x, &s);
-                s = str_cat(s, "\n", 1);
-            }
+            if (x && !(x->flags & CLIENT_CLOSE_ASAP)) total += list_line(c, x, &line);
         }
-        reply_verbatim(c, s->buf, s->len, "txt");
-        str_free(s);
-        return;
-    } else if (c->argc != 2) {
-        reply_syntax_error(c);
-        str_free(s);
-        return;
+    } else {
+        /* Oldest first, as Valkey lists them. */
+        Client *last = server.clients;
+        while (last && last->next) last = last->next;
+        for (Client *x = last; x; x = x->prev) {
+            if (x->flags & CLIENT_CLOSE_ASAP) continue;
+            if (type != -1 && client_type(x) != type) continue;
+            total += list_line(c, x, &line);
+        }
     }
-    /* Oldest first, as Valkey lists them. */
-    Client *last = server.clients;
-    while (last && last->next) last = last->next;
-    for (Client *x = last; x; x = x->prev) {
-        if (x->flags & CLIENT_CLOSE_ASAP) continue;
-        if (type != -1 && client_type(x) != type) continue;
-        client_format_info(x, &s);
-        s = str_cat(s, "\n", 1);
-    }
-    reply_verbatim(c, s->buf, s->len, "txt");
-    str_free(s);
+    reply_set_deferred_verbatim_len(c, d, total, "txt");
+    reply_raw(c, "\r\n", 2);
+    str_free(line);
 }
 
 /* ------------------------------------------------------------- KILL */

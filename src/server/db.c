@@ -10,26 +10,29 @@
 
 #include "server.h"
 
-/* The hash of the last key looked up in this command, so a lookup and the
- * set that follows it (SET, INCR...) hash the key once.  Keyed by the
- * argument's address and length, cleared by call() before each command:
- * argument memory is stable for the length of one command. */
+/* The hash of the last (short) key looked up, so a lookup and the store
+ * that follows it (SET, INCR...) hash the key once.  The key's bytes are
+ * kept with it and compared, so a hit is always right whatever memory the
+ * caller's key lives in; call() also forgets it before each command. */
+#define HASH_CACHE_KEY_MAX 64
 static struct {
-    const char *p;
-    size_t len;
+    size_t len;     /* 0: empty (an empty key is never cached) */
     uint64_t hash;
+    char key[HASH_CACHE_KEY_MAX];
 } last_hash;
 
 void db_forget_cached_hash(void) {
-    last_hash.p = NULL;
+    last_hash.len = 0;
 }
 
 static uint64_t hash_of(Db *db, const char *key, size_t len) {
-    if (last_hash.p == key && last_hash.len == len) return last_hash.hash;
+    if (len && last_hash.len == len && memcmp(last_hash.key, key, len) == 0) return last_hash.hash;
     uint64_t h = ht_hash(db->keys, key, len);
-    last_hash.p = key;
-    last_hash.len = len;
-    last_hash.hash = h;
+    if (len && len <= HASH_CACHE_KEY_MAX) {
+        memcpy(last_hash.key, key, len);
+        last_hash.len = len;
+        last_hash.hash = h;
+    }
     return h;
 }
 

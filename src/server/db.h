@@ -49,9 +49,9 @@ void db_add(Db *db, Kv *kv);
  * With keep_ttl the old TTL carries over; otherwise kv's own TTL (if any)
  * applies.  Returns the entry as stored (may differ from kv). */
 Kv *db_set(Db *db, Kv *kv, int keep_ttl);
-/* The same for a key the caller just looked up with db_lookup(key) in this
- * command, which returned `old` (NULL: absent): neither a second search
- * nor a second hash of the key.  kv's key must equal key. */
+/* The same for a key the caller just looked up with db_lookup(key), which
+ * returned `old` (NULL: absent): no second search, and the hash of a
+ * short key is not computed twice.  kv's key must equal key. */
 Kv *db_store(Db *db, const struct Arg *key, Kv *old, Kv *kv, int keep_ttl);
 /* call() forgets the hash db_store reuses before each command. */
 void db_forget_cached_hash(void);

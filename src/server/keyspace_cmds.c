@@ -482,6 +482,7 @@ static int parse_flush_flags(Client *c) {
 void flushdb_command(Client *c) {
     if (!parse_flush_flags(c)) return;
     keys_flushed(c, c->db->id, db_flush(c->db));
+    propagate_force(c);
     reply_ok(c);
 }
 
@@ -490,6 +491,7 @@ void flushall_command(Client *c) {
     uint64_t removed = 0;
     for (int i = 0; i < server.db_count; i++) removed += db_flush(&server.dbs[i]);
     keys_flushed(c, -1, removed);
+    propagate_force(c);
     reply_ok(c);
 }
 

@@ -313,6 +313,8 @@ const char *kv_check(const Kv *kv) {
     if (!server.type_ops[type]) return "unknown type";
     if (type == OBJ_STRING && enc != ENC_INT && enc != ENC_EMBSTR && enc != ENC_RAW) return "bad string encoding";
     if (kv_value_is_ptr(kv) && !kv_get_ptr(kv)) return "null value pointer";
+    if (kv_value_is_ptr(kv) && valptr_off(keyinfo(kv)) % P != 0) return "value pointer not aligned";
+    if (kv_has_expire(kv) && OFF_VNEXT % P != 0) return "expires link not aligned";
     size_t klen;
     kv_key(kv, &klen);
     size_t need = inline_value_off(kv) + inline_size(kv);

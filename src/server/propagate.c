@@ -155,11 +155,17 @@ void propagate_deletion(Db *db, const char *key, size_t klen, int lazy) {
     write_one(db->id, 2, del);
 }
 
+void propagate_force(Client *c) {
+    (void)c;
+    if (!server.prop.active || server.prop.rewrite_set) return;
+    server.prop.rewrite_set = 3;
+}
+
 void propagate_command_done(Client *c, int dirtied) {
     PropState *p = &server.prop;
-    if (dirtied) {
+    if (dirtied || p->rewrite_set == 3) {
         if (p->rewrite_set == 1) unit_push(c->db->id, p->rewrite_argc, p->rewrite_argv);
-        else if (p->rewrite_set == 0) unit_push(c->db->id, c->argc, c->argv);
+        else if (p->rewrite_set == 0 || p->rewrite_set == 3) unit_push(c->db->id, c->argc, c->argv);
     }
     clear_rewrite();
 }

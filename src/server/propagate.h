@@ -42,7 +42,7 @@ typedef struct PropState {
     PropOp *ops;              /* the open unit */
     int nops, cap;
     /* the running command's replacement, set by its handler */
-    int rewrite_set;          /* 0 none, 1 rewrite, 2 prevent */
+    int rewrite_set;          /* 0 none, 1 rewrite, 2 prevent, 3 force */
     int rewrite_argc;
     Arg *rewrite_argv;        /* owned */
     struct PropSink {
@@ -62,6 +62,9 @@ void propagate_sink_set_active(int id, int active);
  * the command name), or nothing at all.  Only the last call counts. */
 void propagate_rewrite(Client *c, int argc, const Arg *argv);
 void propagate_prevent(Client *c);
+/* Propagate the command as written even if it changed nothing (FLUSHDB of
+ * an empty database must still reach the AOF). */
+void propagate_force(Client *c);
 /* The common rewrites: DEL/UNLINK key; PEXPIREAT key ms followed by the
  * running command's arguments from index extra_from on (0: none). */
 void propagate_rewrite_del(Client *c, const Arg *key, int lazy);

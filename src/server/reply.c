@@ -295,13 +295,19 @@ ReplyDeferred reply_deferred_len(Client *c) {
     return d;
 }
 
+static void set_deferred_header(Client *c, ReplyDeferred d, const char *hdr, size_t hl);
+
 static void set_deferred(Client *c, ReplyDeferred d, char prefix, long long n) {
-    if (!d.active || (c->flags & CLIENT_CLOSE_ASAP)) return;
     char hdr[DEFERRED_HDR_MAX];
     hdr[0] = prefix;
     size_t hl = 1 + ll_to_str(hdr + 1, n);
     hdr[hl++] = '\r';
     hdr[hl++] = '\n';
+    set_deferred_header(c, d, hdr, hl);
+}
+
+static void set_deferred_header(Client *c, ReplyDeferred d, const char *hdr, size_t hl) {
+    if (!d.active || (c->flags & CLIENT_CLOSE_ASAP)) return;
     if (d.block) {
         ReplyBlock *b = d.block;
         memcpy(b->buf, hdr, hl);
@@ -343,6 +349,21 @@ void reply_set_deferred_map_len(Client *c, ReplyDeferred d, long long n) {
 
 void reply_set_deferred_set_len(Client *c, ReplyDeferred d, long long n) {
     set_deferred(c, d, c->resp >= 3 ? '~' : '*', n);
+}
+
+void reply_set_deferred_verbatim_len(Client *c, ReplyDeferred d, size_t n, const char *ext) {
+    if (c->resp < 3) {
+        set_deferred(c, d, '$', (long long)n);
+        return;
+    }
+    char hdr[DEFERRED_HDR_MAX];
+    hdr[0] = '=';
+    size_t hl = 1 + ll_to_str(hdr + 1, (long long)n + 4);
+    hdr[hl++] = '\r';
+    hdr[hl++] = '\n';
+    memcpy(hdr + hl, ext, 3);
+    hdr[hl + 3] = ':';
+    set_deferred_header(c, d, hdr, hl + 4);
 }
 
 void reply_help(Client *c, const char **lines) {

@@ -51,6 +51,10 @@ ReplyDeferred reply_deferred_len(Client *c);
 void reply_set_deferred_array_len(Client *c, ReplyDeferred d, long long n);
 void reply_set_deferred_map_len(Client *c, ReplyDeferred d, long long n);
 void reply_set_deferred_set_len(Client *c, ReplyDeferred d, long long n);
+/* A bulk (RESP2) or verbatim string (RESP3, with the 3-letter ext) whose
+ * n bytes were written after the handle; the caller then ends it with
+ * reply_raw(c, "\r\n", 2). */
+void reply_set_deferred_verbatim_len(Client *c, ReplyDeferred d, size_t n, const char *ext);
 /* Replies with a help array: a title line followed by lines (NULL ended). */
 void reply_help(Client *c, const char **lines);
 void reply_wrong_arity(Client *c, const char *fullname);
