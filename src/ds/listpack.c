@@ -788,20 +788,25 @@ static inline int lp_matches(const unsigned char *p, const char *s, size_t len, 
 unsigned char *lp_find(unsigned char *lp, unsigned char *p, const char *s, size_t len,
                        unsigned int skip) {
     if (!p || p[0] == LP_EOF) return NULL;
-    size_t total = lp_total(lp);
+    const unsigned char *end = lp + lp_total(lp) - 1;
     int needle_state = 0;
     int64_t needle = 0;
     unsigned int skipped = 0;
-    while (p) {
+    /* Each entry's size is decoded (and bounds-checked) once, here. */
+    if (p < lp + LP_HDR_SIZE || p >= end) lp_panic("corrupt listpack: entry out of bounds");
+    uint64_t elen = lp_entry_checked(p, end, 0);
+    for (;;) {
+        if (elen == 0) lp_panic("corrupt listpack: entry out of bounds");
         if (skipped == 0) {
             if (lp_matches(p, s, len, &needle_state, &needle)) return p;
             skipped = skip;
         } else {
             skipped--;
         }
-        p = lp_step(lp, total, p);
+        p += (size_t)elen;
+        if (p[0] == LP_EOF) return NULL;
+        elen = lp_entry_checked(p, end, 0);
     }
-    return NULL;
 }
 
 int lp_compare(const unsigned char *p, const char *s, size_t len) {
