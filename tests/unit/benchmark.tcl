@@ -2,8 +2,9 @@
 # starts: every default test, the full report, -q and --csv formats, a
 # command from the command line with __rand_int__, pipelining, clients and
 # threads (the server counts what arrived), keep-alive off, -l, AUTH,
-# --dbnum, Unix sockets, and the failures: bad options, a closed port,
-# error replies with and without -e.
+# --dbnum, -u URIs, -x (last argument from stdin), -I idle connections
+# (and the server refusing them), Unix sockets, and the failures: bad
+# options, a closed port, error replies with and without -e.
 
 file_tags {benchmark tools}
 
@@ -11,14 +12,25 @@ set ::bench_bin [file join $::root src valkey-benchmark]
 
 # Runs the benchmark; returns {exit-status stdout stderr}. The outer
 # `timeout` turns a hang into a failure instead of a stuck suite.
+# "-stdin data" first feeds data to stdin.
 proc bench {args} {
     set errf [file join $::tests_dir tmp bench.[pid].[clock clicks].err]
     file mkdir [file dirname $errf]
+    set inf [file rootname $errf].in
+    set fh [open $inf w]
+    fconfigure $fh -translation binary
+    if {[lindex $args 0] eq "-stdin"} {
+        puts -nonewline $fh [lindex $args 1]
+        set args [lrange $args 2 end]
+    }
+    close $fh
     set status 0
-    if {[catch {exec timeout 120 $::bench_bin {*}$args 2> $errf} out opts]} {
+    if {[catch {exec timeout 120 $::bench_bin {*}$args < $inf 2> $errf} out opts]} {
         set ec [dict get $opts -errorcode]
         if {[lindex $ec 0] eq "CHILDSTATUS"} {
             set status [lindex $ec 2]
+            # exec appends its own line to the child's stdout.
+            regsub {\n?child process exited abnormally$} $out {} out
         } else {
             set status -1
             set out $opts
@@ -27,7 +39,7 @@ proc bench {args} {
     set fh [open $errf]
     set err [read $fh]
     close $fh
-    file delete $errf
+    file delete $errf $inf
     return [list $status $out $err]
 }
 
@@ -232,6 +244,75 @@ with_server {
         expect_eq [lindex [lindex [quiet_results $out] 0] 0] {nosuchcmd a}
     }
 
+    test "-u gives host, port and database, as valkey:// or redis://" {
+        r flushall
+        bench_ok -n 10 -q set plain v
+        lassign [bench -u "valkey://127.0.0.1:[srv port]/3" -n 10 -q set ukey v] status out err
+        expect_eq $status 0 "stderr: $err"
+        expect_eq [lmap x [quiet_results $out] {lindex $x 0}] {{set ukey v}}
+        lassign [bench -u "redis://127.0.0.1:[srv port]/4" -n 10 -q set rkey v] status out err
+        expect_eq $status 0 "stderr: $err"
+        expect_eq [r exists ukey rkey] 0
+        r select 3
+        expect_eq [r get ukey] v
+        r select 4
+        expect_eq [r get rkey] v
+        r select 0
+        # Later options win over the URI's parts, as with the cli.
+        lassign [bench -u "valkey://127.0.0.1:1/3" -p [srv port] --dbnum 0 -n 10 -q set later v] status out err
+        expect_eq $status 0 "stderr: $err"
+        expect_eq [r get later] v
+        foreach {uri msg} {http://127.0.0.1 "Invalid URI scheme" valkeys://127.0.0.1 "*TLS*"
+                           valkey://127.0.0.1:99999 "*bad port*" valkey://127.0.0.1/x "*bad database*"} {
+            lassign [bench -u $uri -n 1 -q ping] status out err
+            expect_eq $status 1 "-u $uri"
+            expect_glob "$msg*" [string trim $err]
+        }
+    }
+
+    test "-x reads the command's last argument from stdin, binary safe" {
+        r del xkey
+        lassign [bench -stdin "from\x00stdin\n" -p [srv port] -x -n 10 -q set xkey] status out err
+        expect_eq $status 0 "stderr: $err"
+        expect_eq [r get xkey] "from\x00stdin\n"
+        # The title is the command line as typed.
+        expect_eq [lmap x [quiet_results $out] {lindex $x 0}] {{set xkey}}
+        # Every word can come from stdin when it is the only one.
+        r del xcount
+        lassign [bench -stdin "xcount" -p [srv port] -x -n 7 -q incr] status out err
+        expect_eq [r get xcount] 7
+    }
+
+    test "-I opens -c idle connections, sends nothing and shows the count" {
+        set before [server_info_field connected_clients clients]
+        set cmds [server_info_field total_commands_processed stats]
+        set fh [open |[list $::bench_bin -p [srv port] -c 7 -I] r]
+        fconfigure $fh -blocking 0 -translation binary
+        set out ""
+        wait_for {[regexp {clients: 7\r} [append out [read $fh]]]} -timeout 10000
+        expect_eq [server_info_field connected_clients clients] [expr {$before + 7}]
+        # Only the set-up connection's two CONFIG GETs and this test's INFO
+        # calls were commands: the idle ones said nothing.
+        expect_eq [expr {[server_info_field total_commands_processed stats] - $cmds}] 4
+        set idle [regexp -all -line {cmd=NULL} [r client list]]
+        expect_eq $idle 7
+        catch {exec kill {*}[pid $fh]}
+        catch {close $fh}
+        expect_eq [string range $out 0 [string first "\n" $out]] \
+            "Creating 7 idle connections and waiting forever (Ctrl+C when done)\n"
+        wait_for {[server_info_field connected_clients clients] == $before}
+    }
+
+    test "-I reports the server refusing a client: max number of clients reached" {
+        set max [lindex [r config get maxclients] 1]
+        r config set maxclients [expr {[server_info_field connected_clients clients] + 3}]
+        lassign [bench -p [srv port] -c 10 -I] status out err
+        r config set maxclients $max
+        expect_eq $status 1
+        expect_eq $out "Creating 10 idle connections and waiting forever (Ctrl+C when done)"
+        expect_eq $err "Error from server: ERR max number of clients reached\n"
+    }
+
     test "-l runs the tests again and again" {
         set fh [open |[list $::bench_bin -p [srv port] -l -t ping_mbulk -n 200 -q 2>@1] r]
         fconfigure $fh -blocking 0
@@ -259,6 +340,18 @@ with_server -config {unixsocket %DIR%/valkey.sock unixsocketperm 700} {
 }
 
 with_server -config {requirepass s3cret} -noclient 1 {
+    test "-u carries the password, with or without a user" {
+        foreach uri [list "valkey://:s3cret@127.0.0.1:[srv port]" "valkey://default:s3cret@127.0.0.1:[srv port]/2" \
+                          "redis://s3cret@127.0.0.1:[srv port]" "valkey://default:s3%63ret@127.0.0.1:[srv port]"] {
+            lassign [bench -u $uri -t set -n 20 -c 2 -q] status out err
+            expect_eq $status 0 "-u $uri: $err"
+            expect_eq [lmap x [quiet_results $out] {lindex $x 0}] {SET} "-u $uri"
+        }
+        lassign [bench -u "valkey://:wrong@127.0.0.1:[srv port]" -t set -n 20 -q] status out err
+        expect_eq $status 1
+        expect_glob "*replied with error*" $err
+    }
+
     test "-a authenticates every connection; without it the run stops" {
         lassign [bench -p [srv port] -t set -n 100 -q] status out err
         expect_eq $status 1

@@ -43,6 +43,8 @@ typedef struct BenchConfig {
     int dbnum;
     int resp3;             /* -3: HELLO 3 on every connection */
     uint64_t seed;
+    int idle;              /* -I: open the connections and wait */
+    int stdin_last_arg;    /* -x: the command's last argument is stdin */
     char *tests;           /* ",name,name," in lower case, or NULL for all */
     /* Read from the server once, for the report's "host configuration". */
     char *conf_save;
@@ -70,6 +72,11 @@ void bench_job_free(BenchJob *job);
 /* bench_run.c: runs one job to completion (exits the process on a fatal
  * error such as a refused connection or, without -e, an error reply). */
 void bench_run(const BenchConfig *cfg, const BenchJob *job, BenchResult *res);
+
+/* -I: opens the -c connections, sends nothing, and shows how many are
+ * open until killed. A reply (the server refusing a client) or a closed
+ * connection ends the process with status 1. Never returns. */
+void bench_idle(const BenchConfig *cfg);
 
 /* bench_report.c: printing. */
 void bench_progress(const BenchConfig *cfg, const char *title, uint64_t done, uint64_t interval_done,

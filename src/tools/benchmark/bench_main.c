@@ -1,8 +1,9 @@
 /* bench_main.c - valkey-benchmark's entry point: options as Valkey's
- * benchmark takes them, the default test list with the same command
- * shapes and key names, a command given on the command line, and the
- * set-up done once over a blocking connection (AUTH, the server's "save"
- * and "appendonly" settings for the report).
+ * benchmark takes them (-u URIs parsed as the cli parses them), the
+ * default test list with the same command shapes and key names, a command
+ * given on the command line (with -x, its last argument read from stdin),
+ * idle mode (-I), and the set-up done once over a blocking connection
+ * (AUTH, the server's "save" and "appendonly" settings for the report).
  *
  * Invariant: every test is built into a BenchJob before it runs, and the
  * engine (bench_run.c) only ever sees jobs and the parsed options. */
@@ -18,6 +19,7 @@
 #include "../../ds/alloc.h"
 #include "../../ds/str.h"
 #include "../common/tool_conn.h"
+#include "../common/tool_uri.h"
 #include "../../../deps/numconv/numconv.h"
 
 #define BENCH_VERSION "8.0.0"
@@ -32,6 +34,9 @@ static void usage(FILE *out) {
         " -s <socket>        Server socket (overrides host and port)\n"
         " -a <password>      Password for Valkey Auth\n"
         " --user <username>  Used to send ACL style 'AUTH username pass'. Needs -a.\n"
+        " -u <uri>           Server URI: valkey://[[user]:password@]host[:port][/db]\n"
+        "                    (or redis://). Every part is optional; a password\n"
+        "                    without a user authenticates the 'default' user.\n"
         " -c <clients>       Number of parallel connections (default 50)\n"
         " -n <requests>      Total number of requests (default 100000)\n"
         " -d <size>          Data size of SET/GET value in bytes (default 3)\n"
@@ -57,6 +62,8 @@ static void usage(FILE *out) {
         "                    names are the same as the ones produced as output.\n"
         "                    The -t option is ignored if a specific command is supplied\n"
         "                    on the command line.\n"
+        " -I                 Idle mode. Just open N idle connections and wait.\n"
+        " -x                 Read last argument from STDIN.\n"
         " --seed <num>       Seed for the random numbers (default: from the clock).\n"
         " --help             Output this help and exit.\n"
         " --version          Output version and exit.\n"
@@ -153,6 +160,21 @@ static int parse_options(BenchConfig *cfg, int argc, char **argv) {
         } else if (!strcmp(o, "-s")) cfg->unix_path = ARG();
         else if (!strcmp(o, "-a")) cfg->auth = ARG();
         else if (!strcmp(o, "--user")) cfg->user = ARG();
+        else if (!strcmp(o, "-u")) {
+            char err[256];
+            ToolUri u;
+            if (tool_parse_uri(ARG(), "valkey-benchmark", &u, err, sizeof(err)) == -1) {
+                fprintf(stderr, "%s\n", err);
+                exit(1);
+            }
+            /* The strings live as long as the process. */
+            if (u.host) cfg->host = u.host;
+            if (u.port != -1) cfg->port = u.port;
+            if (u.user) cfg->user = u.user;
+            if (u.pass) cfg->auth = u.pass;
+            if (u.dbnum != -1) cfg->dbnum = u.dbnum;
+        } else if (!strcmp(o, "-I")) cfg->idle = 1;
+        else if (!strcmp(o, "-x")) cfg->stdin_last_arg = 1;
         else if (!strcmp(o, "-c")) {
             int64_t v = parse_int(o, ARG());
             cfg->clients = v < 1 ? 1 : v > BENCH_MAX_CLIENTS ? BENCH_MAX_CLIENTS : (int)v;
@@ -364,6 +386,15 @@ static void run_default_tests(const BenchConfig *cfg, const char *data) {
     }
 }
 
+/* All of stdin, binary safe (-x). */
+static Str *read_stdin(void) {
+    Str *s = str_with_capacity(1024);
+    char buf[16384];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) s = str_cat(s, buf, n);
+    return s;
+}
+
 /* Lets -c go past the default descriptor limit when the system allows. */
 static void raise_fd_limit(int want) {
     struct rlimit rl;
@@ -396,28 +427,53 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit(cfg.clients + 128);
     fetch_server_config(&cfg);
+    if (cfg.idle) {
+        printf("Creating %d idle connections and waiting forever (Ctrl+C when done)\n", cfg.clients);
+        fflush(stdout);
+        bench_idle(&cfg);
+    }
 
     char *data = mem_alloc((size_t)cfg.datasize + 1);
     memset(data, 'x', (size_t)cfg.datasize);
     data[cfg.datasize] = '\0';
 
     if (cfg.csv) bench_report_csv_header();
+    /* A command line: its words, then stdin as the last one with -x. */
+    int cargc = argc - first;
+    const char **cargv = NULL;
+    size_t *clens = NULL;
+    Str *title = NULL, *last = NULL;
+    if (cargc > 0) {
+        cargv = mem_alloc(sizeof(char *) * (size_t)(cargc + 1));
+        clens = mem_alloc(sizeof(size_t) * (size_t)(cargc + 1));
+        /* The title is the command line as typed, without stdin's part. */
+        title = str_with_capacity(64);
+        for (int i = 0; i < cargc; i++) {
+            cargv[i] = argv[first + i];
+            clens[i] = strlen(cargv[i]);
+            if (i) title = str_cat(title, " ", 1);
+            title = str_cat_cstr(title, cargv[i]);
+        }
+        if (cfg.stdin_last_arg) {
+            last = read_stdin();
+            cargv[cargc] = last->buf;
+            clens[cargc] = last->len;
+            cargc++;
+        }
+    }
     do {
-        if (first < argc) {
-            /* The title is the command line as typed. */
-            Str *title = str_with_capacity(64);
-            for (int i = first; i < argc; i++) {
-                if (i > first) title = str_cat(title, " ", 1);
-                title = str_cat_cstr(title, argv[i]);
-            }
-            run_one(&cfg, job(title->buf, argc - first, (const char **)(argv + first)));
-            str_free(title);
+        if (cargc > 0) {
+            run_one(&cfg, bench_job_new(title->buf, cargc, cargv, clens, 0));
         } else {
             run_default_tests(&cfg, data);
         }
         bench_report_end(&cfg);
     } while (cfg.loop);
 
+    if (title) str_free(title);
+    if (last) str_free(last);
+    mem_free(cargv);
+    mem_free(clens);
     mem_free(data);
     mem_free(cfg.tests);
     mem_free(cfg.conf_save);

@@ -7,7 +7,8 @@
  * request, formatted once; a batch patches its random digits in place and
  * is written straight from the read handler, so the readable event stays
  * registered and the writable one is only used when the socket is full.
- * Replies are skipped over by the shared reader, never built.
+ * Replies are skipped over by the shared reader, never built. Idle mode
+ * (-I) reuses the clients and the loop but sends nothing at all.
  *
  * Invariants: requests are claimed from one atomic counter before they
  * are sent, so exactly -n requests are sent in all; a client's pending
@@ -147,7 +148,7 @@ static void client_finish(Client *c) {
     }
 }
 
-static void client_connect(Client *c) {
+static void client_connect(Client *c, ev_file_proc *on_read) {
     const BenchConfig *cfg = c->w->sh->cfg;
     char err[SOCK_ERR_LEN] = "";
     c->fd = cfg->unix_path ? sock_unix_connect(cfg->unix_path, 1, err)
@@ -161,7 +162,7 @@ static void client_connect(Client *c) {
     /* fds are shared by all threads' loops: grow a loop to the fd it gets. */
     if (c->fd >= ev_setsize(c->w->loop) && ev_resize(c->w->loop, c->fd + 128) == -1)
         die("Error: %s%s\n", "cannot watch the connection: ", strerror(errno));
-    if (ev_add_file(c->w->loop, c->fd, EV_READABLE, client_read, c) == -1)
+    if (ev_add_file(c->w->loop, c->fd, EV_READABLE, on_read, c) == -1)
         die("Error: %s%s\n", "cannot watch the connection: ", strerror(errno));
     c->fresh = 1;
     c->rd.pos = c->rd.len = 0;
@@ -203,7 +204,7 @@ static void client_next(Client *c) {
         return;
     }
     int k = (int)(cfg->requests - first < want ? cfg->requests - first : want);
-    if (c->fd == -1) client_connect(c);
+    if (c->fd == -1) client_connect(c, client_read);
     if (cfg->keyspace > 0 && sh->job->nrand > 0) randomize(w, c->obuf + sh->prefix_len, k);
     if (c->fresh) {
         c->wpos = 0;
@@ -223,12 +224,25 @@ static void client_write(EventLoop *loop, int fd, void *data, int mask) {
     client_flush(data);
 }
 
+/* The text of the simple or blob error that starts at rd->buf + at and
+ * ends at rd->pos, cut to fit msg. */
+static void error_text(const RespReader *rd, size_t at, char *msg, size_t cap) {
+    const char *t = rd->buf + at + 1;
+    const char *e = memchr(t, '\r', rd->pos - at - 1);
+    size_t tl = e ? (size_t)(e - t) : 0;
+    if (rd->buf[at] == '!' && e) {
+        /* Blob error: "!<len>\r\n<text>\r\n". */
+        t = e + 2;
+        e = memchr(t, '\r', rd->pos - (size_t)(t - rd->buf));
+        tl = e ? (size_t)(e - t) : 0;
+    }
+    if (tl >= cap) tl = cap - 1;
+    memcpy(msg, t, tl);
+    msg[tl] = '\0';
+}
+
 /* An error reply: fatal unless -e, then shown at most once a second. */
-static void on_error_reply(Worker *w, const char *text, size_t len) {
-    if (len > 4096) len = 4096;
-    char msg[4100];
-    memcpy(msg, text, len);
-    msg[len] = '\0';
+static void on_error_reply(Worker *w, const char *msg) {
     if (!w->sh->cfg->show_errors) die("Error from server: %s%s\n", msg, "");
     uint64_t sec = ev_monotonic_us() / 1000000;
     if (sec != w->last_err_sec) {
@@ -256,16 +270,10 @@ static void client_read(EventLoop *loop, int fd, void *data, int mask) {
         if (rc == RESP_READ_MORE) break;
         if (rc == RESP_READ_ERROR) die("Error: %s%s\n", c->rd.err, "");
         if (type == RESP_T_ERROR || type == RESP_T_BLOBERR) {
-            /* The text of a simple error: after '-', up to CRLF. */
-            const char *t = c->rd.buf + at + 1;
-            const char *e = memchr(t, '\r', c->rd.pos - at - 1);
-            size_t tl = e ? (size_t)(e - t) : 0;
-            if (c->prefix_pending > 0) {
-                char msg[1024];
-                snprintf(msg, sizeof(msg), "%.*s", (int)(tl < 1000 ? tl : 1000), t);
-                die("Error from server: %s%s\n", msg, "");
-            }
-            on_error_reply(w, t, tl);
+            char msg[4096];
+            error_text(&c->rd, at, msg, sizeof(msg));
+            if (c->prefix_pending > 0) die("Error from server: %s%s\n", msg, "");
+            on_error_reply(w, msg);
         }
         if (c->prefix_pending > 0) {
             c->prefix_pending--;
@@ -317,7 +325,7 @@ static long long progress_timer(EventLoop *loop, long long id, void *data) {
 /* Connections are made before the clock starts, as Valkey does: the
  * rate measures requests, not connection set-up. */
 static void worker_connect(Worker *w) {
-    for (int i = 0; i < w->nclients; i++) client_connect(&w->clients[i]);
+    for (int i = 0; i < w->nclients; i++) client_connect(&w->clients[i], client_read);
 }
 
 static void worker_start(Worker *w) {
@@ -453,4 +461,65 @@ void bench_run(const BenchConfig *cfg, const BenchJob *job, BenchResult *res) {
     res->elapsed_us = end > sh.start_us ? end - sh.start_us : 0;
     mem_free(workers);
     mem_free(sh.prefix);
+}
+
+/* ----------------------------------------------------------- idle mode */
+
+/* Nothing was sent, so anything the server says is news: an error (such
+ * as "max number of clients reached") ends the run as Valkey's benchmark
+ * ends it; anything else (a RESP3 push) is passed over. */
+static void idle_read(EventLoop *loop, int fd, void *data, int mask) {
+    (void)loop, (void)mask;
+    Client *c = data;
+    char *space = resp_reader_space(&c->rd, READ_CHUNK);
+    ssize_t n = read(fd, space, READ_CHUNK);
+    if (n <= 0) {
+        if (n == -1 && (errno == EAGAIN || errno == EINTR)) return;
+        die("Error: %s%s\n", n == 0 ? "Server closed the connection" : strerror(errno), "");
+    }
+    resp_reader_wrote(&c->rd, (size_t)n);
+    for (;;) {
+        size_t at = c->rd.pos;
+        int type;
+        int rc = resp_reader_skip(&c->rd, &type);
+        if (rc == RESP_READ_MORE) return;
+        if (rc == RESP_READ_ERROR) die("Error: %s%s\n", c->rd.err, "");
+        if (type == RESP_T_ERROR || type == RESP_T_BLOBERR) {
+            char msg[4096];
+            error_text(&c->rd, at, msg, sizeof(msg));
+            die("Error from server: %s%s\n", msg, "");
+        }
+    }
+}
+
+static long long idle_progress(EventLoop *loop, long long id, void *data) {
+    (void)loop, (void)id;
+    Worker *w = data;
+    printf("clients: %d\r", w->live);
+    fflush(stdout);
+    return PROGRESS_MS;
+}
+
+void bench_idle(const BenchConfig *cfg) {
+    Shared sh;
+    memset(&sh, 0, sizeof(sh));
+    sh.cfg = cfg;
+    Worker w;
+    memset(&w, 0, sizeof(w));
+    w.sh = &sh;
+    w.nclients = cfg->clients;
+    w.loop = ev_create(cfg->clients + 128);
+    if (!w.loop) die("Error: %s%s\n", "cannot create the event loop", "");
+    w.clients = mem_calloc(sizeof(Client) * (size_t)w.nclients);
+    for (int i = 0; i < w.nclients; i++) {
+        Client *c = &w.clients[i];
+        c->w = &w;
+        c->fd = -1;
+        resp_reader_init(&c->rd);
+        client_connect(c, idle_read);
+        w.live++;
+    }
+    ev_add_timer(w.loop, PROGRESS_MS, idle_progress, &w);
+    ev_main(w.loop);
+    exit(0); /* the loop never stops on its own */
 }

@@ -108,7 +108,4 @@ int cli_mode_latency(void);
 int cli_mode_bigkeys(int memkeys);
 int cli_mode_eval(int argc, char **argv);
 
-/* cli_uri.c: valkey://[[user]:pass@]host[:port][/db] (also redis://). */
-int cli_parse_uri(const char *uri, char *err, size_t errlen);
-
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../common/tool_uri.h"
 #include "../../ds/alloc.h"
 #include "../../../deps/numconv/numconv.h"
 
@@ -470,10 +471,17 @@ static int parse_options(int argc, char **argv) {
             cli_cfg.user = NEXT();
         } else if (!strcmp(a, "-u")) {
             char err[256];
-            if (cli_parse_uri(NEXT(), err, sizeof(err)) == -1) {
+            ToolUri u;
+            if (tool_parse_uri(NEXT(), "valkey-cli", &u, err, sizeof(err)) == -1) {
                 fprintf(stderr, "%s\n", err);
                 exit(1);
             }
+            /* The strings live as long as the process. */
+            if (u.host) cli_cfg.host = u.host;
+            if (u.port != -1) cli_cfg.port = u.port;
+            if (u.user) cli_cfg.user = u.user;
+            if (u.pass) cli_cfg.pass = u.pass;
+            if (u.dbnum != -1) cli_cfg.dbnum = u.dbnum;
             if (cli_cfg.pass && !cli_cfg.no_auth_warning) cli_cfg.no_auth_warning = -1;
         } else if (!strcmp(a, "-n")) {
             cli_cfg.dbnum = (int)int_arg(a, NEXT());
