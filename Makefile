@@ -84,7 +84,7 @@ SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/types/*.c) $(wildcard sr
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(DEPS_SRC) $(DS_SRC) $(NET_SRC))
 SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVER_SRC))
 
-.PHONY: all run test test-unit test-tcl test-arm bench install clean deps-build deps-test FORCE
+.PHONY: all run test test-unit test-tcl test-arm bench fuzz install clean deps-build deps-test FORCE
 
 TOOLS_COMMON_SRC := $(wildcard src/tools/common/*.c)
 CLI_SRC := $(wildcard src/tools/cli/*.c)
@@ -121,6 +121,7 @@ src/valkey-benchmark: $(BUILD)/valkey-benchmark FORCE
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 -include $(LIB_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(TOOLS_COMMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)
+-include $(HIREDIS_BIN:=.d) $(UNIT_BIN:=.d)
 
 # ------------------------------------------------------------------ tests
 UNIT_SRC := $(wildcard tests/c/test_*.c)
@@ -170,6 +171,36 @@ test-arm:
 
 bench: all
 	@utils/bench.sh
+
+# Coverage-guided fuzzing of the parsers of untrusted input (tests/fuzz/):
+# each target is built with clang's libFuzzer, ASan and UBSan from the
+# sources (not the objects: they need the instrumentation) and run for
+# FUZZ_TIME seconds with its corpus kept in build/fuzz/corpus_<name>.
+#   make fuzz                   every target, 30 s each
+#   make fuzz FUZZ_TIME=600 FUZZ=listpack
+FUZZ_TIME ?= 30
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+FUZZ ?= $(FUZZ_NAMES)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(DEPS_SRC) $(DS_SRC) $(NET_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(DEPS_SRC) $(DS_SRC) $(NET_SRC) -lm -lpthread
+
+fuzz:
+	@utils/install-deps.sh fuzz
+	@for f in $(FUZZ); do \
+		$(MAKE) --no-print-directory build/fuzz/fuzz_$$f || exit 1; \
+		mkdir -p build/fuzz/corpus_$$f; \
+		echo "== fuzz_$$f for $(FUZZ_TIME)s"; \
+		if build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus_$$f \
+			>build/fuzz/fuzz_$$f.log 2>&1; then \
+			grep -E "stat::number_of_executed_units" build/fuzz/fuzz_$$f.log; \
+		else \
+			tail -40 build/fuzz/fuzz_$$f.log; exit 1; \
+		fi; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -7,6 +7,7 @@
 #   utils/install-deps.sh test  [MALLOC=...]              build + run every test
 #   utils/install-deps.sh arm                             cross builds + qemu
 #   utils/install-deps.sh bench                           side-by-side benchmark
+#   utils/install-deps.sh fuzz                            make fuzz (clang, libFuzzer)
 set -e
 
 task=${1:-build}
@@ -25,8 +26,10 @@ case "$task" in
     # The Tcl suite runs against the ARM server with the native cli and
     # benchmark as clients, so it needs what `test` needs for them.
     arm) pkgs="$pkgs tcl expect procps gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user" ;;
-    bench) pkgs="$pkgs redis-server redis-tools tcl bc" ;;
-    *) echo "usage: $0 build|test|arm|bench [MALLOC=libc|jemalloc]" >&2; exit 2 ;;
+    bench) pkgs="$pkgs redis-server redis-tools tcl bc valgrind" ;;
+    # clang's libFuzzer with ASan/UBSan runtimes
+    fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+    *) echo "usage: $0 build|test|arm|bench|fuzz [MALLOC=libc|jemalloc]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -13,17 +13,13 @@
 /* The hash of the last (short) key looked up, so a lookup and the store
  * that follows it (SET, INCR...) hash the key once.  The key's bytes are
  * kept with it and compared, so a hit is always right whatever memory the
- * caller's key lives in; call() also forgets it before each command. */
+ * caller's key lives in. */
 #define HASH_CACHE_KEY_MAX 64
 static struct {
     size_t len;     /* 0: empty (an empty key is never cached) */
     uint64_t hash;
     char key[HASH_CACHE_KEY_MAX];
 } last_hash;
-
-void db_forget_cached_hash(void) {
-    last_hash.len = 0;
-}
 
 static uint64_t hash_of(Db *db, const char *key, size_t len) {
     if (len && last_hash.len == len && memcmp(last_hash.key, key, len) == 0) return last_hash.hash;
@@ -56,7 +52,8 @@ Kv *db_find(Db *db, const char *key, size_t len) {
 }
 
 Kv *db_lookup(Client *c, Db *db, const Arg *key, int flags) {
-    Kv *kv = ht_find_hashed(db->keys, key->p, key->len, hash_of(db, key->p, key->len));
+    /* An empty database answers without hashing the key. */
+    Kv *kv = ht_count(db->keys) ? ht_find_hashed(db->keys, key->p, key->len, hash_of(db, key->p, key->len)) : NULL;
     if (kv && kv_has_expire(kv) && db_expire_if_due(db, kv)) kv = NULL;
     if (!kv) {
         if (!(flags & (LOOKUP_WRITE | LOOKUP_NOSTATS))) server.stat.keyspace_misses++;

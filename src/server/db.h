@@ -53,8 +53,6 @@ Kv *db_set(Db *db, Kv *kv, int keep_ttl);
  * returned `old` (NULL: absent): no second search, and the hash of a
  * short key is not computed twice.  kv's key must equal key. */
 Kv *db_store(Db *db, const struct Arg *key, Kv *old, Kv *kv, int keep_ttl);
-/* call() forgets the hash db_store reuses before each command. */
-void db_forget_cached_hash(void);
 /* Puts new_kv in old_kv's place (same key and TTL state); old_kv is
  * unlinked but NOT freed. */
 void db_replace(Db *db, Kv *old_kv, Kv *new_kv);

@@ -259,7 +259,6 @@ void call(Client *c) {
          * scripts) see the same "now". */
         server_update_time_mono(start);
         ex->cmd_start_ms = server.now_ms;
-        db_forget_cached_hash();
     }
     uint64_t errors_before = c->errors_replied;
     uint64_t dirty_before = server.dirty;
