@@ -6,7 +6,9 @@
 #
 # Each server runs under callgrind twice per test, serving N1 and then N2
 # requests from valkey-benchmark; (Ir(N2) - Ir(N1)) / (N2 - N1) is the
-# cost of one request with start-up and shutdown cancelled out.
+# cost of one request with start-up and shutdown cancelled out.  One
+# client by default: with several, how many requests one loop iteration
+# serves depends on timing, and so does the count.
 #
 #   utils/callgrind.sh                          set,get
 #   TESTS=set,get,lpush,rpush utils/callgrind.sh
@@ -16,7 +18,7 @@ cd "$(dirname "$0")/.."
 TESTS=${TESTS:-set,get}
 N1=${N1:-20000}
 N2=${N2:-60000}
-CLIENTS=${CLIENTS:-10}
+CLIENTS=${CLIENTS:-1}
 command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 1; }
 if [ -z "${OURS:-}" ]; then
     make -s all

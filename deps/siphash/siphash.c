@@ -1,7 +1,13 @@
 /* siphash.c - SipHash-1-3, written from the algorithm's published
  * description (Aumasson & Bernstein): one compression round per 8-byte
- * word, three finalization rounds.  Bytes are read one at a time into
- * little-endian words, so no unaligned loads happen on any target. */
+ * word, three finalization rounds.
+ *
+ * It hashes every key and command name, so words are read with memcpy
+ * (one load where the CPU allows unaligned access, byte loads where it
+ * does not) and byte-swapped only on big-endian hosts; the case-folding
+ * variant lowers a whole word's ASCII capitals at once. */
+#include <string.h>
+
 #include "siphash.h"
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -18,13 +24,28 @@ static inline uint8_t fold(uint8_t c, int nocase) {
     return (nocase && c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
-static inline uint64_t word_le(const uint8_t *p, int nocase) {
-    uint64_t w = 0;
-    for (int i = 7; i >= 0; i--) w = (w << 8) | fold(p[i], nocase);
-    return w;
+/* 'A'..'Z' to 'a'..'z' in every byte of w, others unchanged: per byte,
+ * (b & 0x7f) + 0x3f sets bit 7 when b >= 'A', + 0x25 when b > 'Z'; bytes
+ * with bit 7 set are not ASCII.  No sum carries into the next byte. */
+static inline uint64_t fold_word(uint64_t w) {
+    uint64_t low7 = w & 0x7f7f7f7f7f7f7f7fULL;
+    uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL;
+    uint64_t gt_z = low7 + 0x2525252525252525ULL;
+    uint64_t upper = (ge_a ^ gt_z) & ~w & 0x8080808080808080ULL;
+    return w | (upper >> 2);
 }
 
-static uint64_t siphash_impl(const uint8_t *in, size_t len, const uint8_t key[16], int nocase) {
+static inline uint64_t word_le(const uint8_t *p, int nocase) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return nocase ? fold_word(w) : w;
+}
+
+static inline __attribute__((always_inline)) uint64_t siphash_impl(const uint8_t *in, size_t len,
+                                                                   const uint8_t key[16], int nocase) {
     uint64_t k0 = word_le(key, 0), k1 = word_le(key + 8, 0);
     uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
     uint64_t v1 = 0x646f72616e646f6dULL ^ k1;

@@ -21,10 +21,11 @@ static struct {
     char key[HASH_CACHE_KEY_MAX];
 } last_hash;
 
-static uint64_t hash_of(Db *db, const char *key, size_t len) {
+/* remember: keep the hash for a store that may follow (write lookups). */
+static uint64_t hash_of(Db *db, const char *key, size_t len, int remember) {
     if (len && last_hash.len == len && memcmp(last_hash.key, key, len) == 0) return last_hash.hash;
     uint64_t h = ht_hash(db->keys, key, len);
-    if (len && len <= HASH_CACHE_KEY_MAX) {
+    if (remember && len && len <= HASH_CACHE_KEY_MAX) {
         memcpy(last_hash.key, key, len);
         last_hash.len = len;
         last_hash.hash = h;
@@ -53,7 +54,9 @@ Kv *db_find(Db *db, const char *key, size_t len) {
 
 Kv *db_lookup(Client *c, Db *db, const Arg *key, int flags) {
     /* An empty database answers without hashing the key. */
-    Kv *kv = ht_count(db->keys) ? ht_find_hashed(db->keys, key->p, key->len, hash_of(db, key->p, key->len)) : NULL;
+    Kv *kv = ht_count(db->keys)
+                 ? ht_find_hashed(db->keys, key->p, key->len, hash_of(db, key->p, key->len, flags & LOOKUP_WRITE))
+                 : NULL;
     if (kv && kv_has_expire(kv) && db_expire_if_due(db, kv)) kv = NULL;
     if (!kv) {
         if (!(flags & (LOOKUP_WRITE | LOOKUP_NOSTATS))) server.stat.keyspace_misses++;
@@ -138,7 +141,7 @@ Kv *db_set(Db *db, Kv *kv, int keep_ttl) {
 }
 
 Kv *db_store(Db *db, const Arg *key, Kv *old, Kv *kv, int keep_ttl) {
-    uint64_t h = hash_of(db, key->p, key->len);
+    uint64_t h = hash_of(db, key->p, key->len, 0);
     if (!old) {
         add_hashed(db, kv, h);
         return kv;

@@ -134,6 +134,29 @@ static void test_nocase(void) {
     CHECK(siphash13_nocase("x", 1, k2) != siphash13_nocase("x", 1, k3));
 }
 
+/* The whole-word folding against a byte-by-byte reference: random strings
+ * of every byte value, whole words and tails, at odd addresses. */
+static void test_nocase_words(void) {
+    uint8_t key[16];
+    memcpy(key, seq_key, 16);
+    unit_srand(7);
+    int bad = 0;
+    uint8_t buf[80], low[80];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)unit_rand_below(70);
+        size_t off = (size_t)unit_rand_below(8);
+        for (size_t i = 0; i < n; i++) {
+            /* Half the bytes near the letter ranges' edges, half anything. */
+            static const uint8_t edge[] = {'@', 'A', 'B', 'Y', 'Z', '[', '`', 'a', 'z', '{', 0x80, 0xc1, 0xda, 0xff, 0};
+            uint8_t b = unit_rand_below(2) ? edge[unit_rand_below(sizeof(edge))] : (uint8_t)unit_rand64();
+            buf[off + i] = b;
+            low[i] = (b >= 'A' && b <= 'Z') ? (uint8_t)(b + 32) : b;
+        }
+        if (siphash13_nocase(buf + off, n, key) != siphash13(low, n, key)) bad++;
+    }
+    CHECK_EQ_INT(0, bad);
+}
+
 static void test_sensitivity(void) {
     uint8_t key[16];
     memcpy(key, seq_key, 16);
@@ -179,6 +202,7 @@ int main(void) {
     UNIT_RUN(test_reference_is_right);
     UNIT_RUN(test_matches_reference);
     UNIT_RUN(test_nocase);
+    UNIT_RUN(test_nocase_words);
     UNIT_RUN(test_sensitivity);
     return unit_finish();
 }
