@@ -130,6 +130,9 @@ Command command_table[] = {
     {"setrange", 4, "write denyoom", KEY1, setrange_command, "string", "2.2.0", NULL},
     {"strlen", 2, "readonly fast", KEY1, strlen_command, "string", "2.2.0", NULL},
     {"substr", 4, "readonly", KEY1, getrange_command, "string", "1.0.0", NULL},
+    /* lists (types/list.c) */
+    /* hashes (types/hash.c) */
+    /* sets (types/set.c) */
     /* keys */
     {"copy", -3, "write denyoom", 1, 2, 1, copy_command, "generic", "6.2.0", NULL},
     {"del", -2, "write", 1, ALLKEYS, 1, del_command, "generic", "1.0.0", NULL},
