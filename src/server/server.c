@@ -165,6 +165,17 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
         if ((long long)ms >= server.cfg.latency_monitor_threshold) latency_add_sample("expire-cycle", ms);
     }
     databases_cron();
+#ifdef SANITIZER_BUILD
+    /* Sanitizer builds check the keyspace invariants once a second (on
+     * databases small enough that the walk costs little). */
+    if (server.cronloops % (uint64_t)server.cfg.hz == 0) {
+        for (int i = 0; i < server.db_count; i++) {
+            if (db_size(&server.dbs[i]) > 100000) continue;
+            const char *err = db_check(&server.dbs[i]);
+            if (err) server_panic("keyspace invariant broken in db %d: %s", i, err);
+        }
+    }
+#endif
     return 1000 / server.cfg.hz;
 }
 
