@@ -38,7 +38,9 @@ proc srvh::init {binary tmproot slot} {
     # Each worker slot owns a disjoint port range so parallel workers never
     # race for the same port.
     set port_base [expr {21000 + $slot * 1000}]
-    set next_port 0
+    # Start at a point of the range that differs between runs, so two test
+    # runs on one machine rarely reach for the same port at once.
+    set next_port [expr {[pid] % $port_span}]
 }
 
 # A port in this worker's range on which nobody listens right now.
@@ -55,6 +57,23 @@ proc srvh::free_port {} {
         }
     }
     error "no free port in range $port_base..[expr {$port_base + $port_span}]"
+}
+
+# Wait until nobody listens on 127.0.0.1:port any more.  A killed server's
+# pid can look gone (a zombie thread-group leader) while its other threads,
+# and so its listening socket, are still being torn down: slow under
+# qemu-user.  A restart on the same port before then would fail to bind,
+# and the dying server could even answer the readiness PING.
+proc srvh::wait_port_free {port ms} {
+    set deadline [expr {[clock milliseconds] + $ms}]
+    while 1 {
+        if {![catch {socket -server {apply {args {}}} -myaddr 127.0.0.1 $port} s]} {
+            close $s
+            return 1
+        }
+        if {[clock milliseconds] > $deadline} { return 0 }
+        after 10
+    }
 }
 
 proc srvh::new_dir {} {
@@ -161,12 +180,20 @@ proc srvh::start {args} {
 }
 
 # Poll until the server accepts a connection and answers anything to PING.
+# The answer must come from our server, not from another one that holds
+# the port (a concurrent test run took it between free_port and our bind):
+# when the handle knows the directory and CONFIG GET dir answers, the two
+# must agree.
 proc srvh::wait_ready {h timeout} {
     set deadline [expr {[clock milliseconds] + $timeout}]
     while {[clock milliseconds] < $deadline} {
         if {![srvh::alive [dict get $h pid]]} { return dead }
         if {![catch {resp::connect [dict get $h host] [dict get $h port] -timeout 2000} c]} {
             set ok [expr {![catch {$c .send PING; $c .readtyped}]}]
+            if {$ok && [dict exists $h dir] && ![catch {$c config get dir} d] && [llength $d] == 2 &&
+                [file tail [lindex $d 1]] ne [file tail [dict get $h dir]]} {
+                set ok 0
+            }
             catch {$c .close}
             if {$ok} { return ok }
         }
@@ -302,6 +329,7 @@ proc restart_server {args} {
     set o [dict merge {-config {} -kill 0 -wait 1 -keepconf 0} $args]
     set h [srv]
     if {[dict get $o -kill]} { srvh::kill9 $h } else { srvh::stop $h 0 }
+    srvh::wait_port_free [dict get $h port] 10000
     set cfg [dict merge [dict get $h config] [dict get $o -config]]
     if {[dict get $o -keepconf]} {
         # Start from the config file as it is now (e.g. after CONFIG REWRITE).
