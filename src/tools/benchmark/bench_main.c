@@ -145,6 +145,10 @@ static void check_tests(const char *list) {
     }
 }
 
+/* Every -u given, owning the strings BenchConfig points to. */
+static ToolUri *bench_uris;
+static int bench_nuris;
+
 /* Returns the index of the first command word, argc if none. */
 static int parse_options(BenchConfig *cfg, int argc, char **argv) {
     int i;
@@ -167,7 +171,9 @@ static int parse_options(BenchConfig *cfg, int argc, char **argv) {
                 fprintf(stderr, "%s\n", err);
                 exit(1);
             }
-            /* The strings live as long as the process. */
+            /* cfg points into the parsed strings: they are kept until the end. */
+            bench_uris = mem_realloc(bench_uris, sizeof(ToolUri) * (size_t)(bench_nuris + 1));
+            bench_uris[bench_nuris++] = u;
             if (u.host) cfg->host = u.host;
             if (u.port != -1) cfg->port = u.port;
             if (u.user) cfg->user = u.user;
@@ -478,5 +484,7 @@ int main(int argc, char **argv) {
     mem_free(cfg.tests);
     mem_free(cfg.conf_save);
     mem_free(cfg.conf_appendonly);
+    for (int i = 0; i < bench_nuris; i++) tool_uri_free(&bench_uris[i]);
+    mem_free(bench_uris);
     return 0;
 }
