@@ -184,8 +184,8 @@ with_server {
         r debug sleep 0.02
         set b [dict get [r latency histogram debug] debug histogram_usec]
         # 20ms falls under the 2^25 ns level (named 33816 us), past the
-        # 2^24 ns one (16908 us).
-        expect_eq [lindex $b 0] 33816
+        # 2^24 ns one (16908 us); a slow machine (qemu) may land it higher.
+        expect_ge [lindex $b 0] 33816
         expect_eq [lindex $b 1] 1
     }
 }
