@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "../common/tool_uri.h"
 #include "../../ds/alloc.h"
+#include "../../../deps/lineedit/lineedit.h"
 #include "../../../deps/numconv/numconv.h"
 
 CliConfig cli_cfg;
@@ -568,6 +569,8 @@ static int parse_options(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    /* Line editing allocates through our accounting allocator too. */
+    le_set_allocator(mem_alloc, mem_realloc, mem_free);
     cli_cfg.host = "127.0.0.1";
     cli_cfg.port = 6379;
     cli_cfg.resp = 0;
