@@ -133,6 +133,7 @@ Command command_table[] = {
     /* lists (types/list.c) */
     /* hashes (types/hash.c) */
     /* sets (types/set.c) */
+    /* sorted sets (types/zset.c) */
     /* keys */
     {"copy", -3, "write denyoom", 1, 2, 1, copy_command, "generic", "6.2.0", NULL},
     {"del", -2, "write", 1, ALLKEYS, 1, del_command, "generic", "1.0.0", NULL},
