@@ -186,27 +186,37 @@ static void restore_command(Client *c) {
     c->argc = argc;
 }
 
+/* ------------------------------------------- client FIFOs (bstate.next) */
+
+static void fifo_push(Client **head, Client **tail, Client *c) {
+    c->bstate.next = NULL;
+    if (*tail) (*tail)->bstate.next = c;
+    else *head = c;
+    *tail = c;
+}
+
+static void fifo_remove(Client **head, Client **tail, Client *c) {
+    Client *prev = NULL;
+    for (Client *x = *head; x; prev = x, x = x->bstate.next) {
+        if (x != c) continue;
+        if (prev) prev->bstate.next = c->bstate.next;
+        else *head = c->bstate.next;
+        if (*tail == c) *tail = prev;
+        break;
+    }
+    c->bstate.next = NULL;
+}
+
 /* ------------------------------------------------------------- pause */
 
 void block_for_pause(Client *c) {
     own_command(c);
     set_blocked(c, BLOCKED_PAUSE, 0);
-    c->bstate.next = NULL;
-    if (BS.paused_tail) BS.paused_tail->bstate.next = c;
-    else BS.paused_head = c;
-    BS.paused_tail = c;
+    fifo_push(&BS.paused_head, &BS.paused_tail, c);
 }
 
 static void unlink_paused(Client *c) {
-    Client *prev = NULL;
-    for (Client *x = BS.paused_head; x; prev = x, x = x->bstate.next) {
-        if (x != c) continue;
-        if (prev) prev->bstate.next = c->bstate.next;
-        else BS.paused_head = c->bstate.next;
-        if (BS.paused_tail == c) BS.paused_tail = prev;
-        break;
-    }
-    c->bstate.next = NULL;
+    fifo_remove(&BS.paused_head, &BS.paused_tail, c);
 }
 
 /* Runs the held command, then whatever input followed it. */
@@ -399,22 +409,11 @@ static void serve_ready_keys(void) {
 static void queue_resume(Client *c) {
     if (c->flags & CLIENT_UNBLOCKED) return;
     c->flags |= CLIENT_UNBLOCKED;
-    c->bstate.next = NULL;
-    if (BS.ready_tail) BS.ready_tail->bstate.next = c;
-    else BS.ready_head = c;
-    BS.ready_tail = c;
+    fifo_push(&BS.ready_head, &BS.ready_tail, c);
 }
 
 static void unqueue_resume(Client *c) {
-    Client *prev = NULL;
-    for (Client *x = BS.ready_head; x; prev = x, x = x->bstate.next) {
-        if (x != c) continue;
-        if (prev) prev->bstate.next = c->bstate.next;
-        else BS.ready_head = c->bstate.next;
-        if (BS.ready_tail == c) BS.ready_tail = prev;
-        break;
-    }
-    c->bstate.next = NULL;
+    fifo_remove(&BS.ready_head, &BS.ready_tail, c);
     c->flags &= ~CLIENT_UNBLOCKED;
 }
 
