@@ -8,6 +8,7 @@
  * written as Valkey names them and parsed once at start-up. */
 #include "commands.h"
 #include "server/cmds.h"
+#include "types/list.h"
 #include "types/string.h"
 
 #define KEY1 1, 1, 1
@@ -131,6 +132,28 @@ Command command_table[] = {
     {"strlen", 2, "readonly fast", KEY1, strlen_command, "string", "2.2.0", NULL},
     {"substr", 4, "readonly", KEY1, getrange_command, "string", "1.0.0", NULL},
     /* lists (types/list.c) */
+    {"blmove", 6, "write denyoom blocking", 1, 2, 1, blmove_command, "list", "6.2.0", NULL},
+    {"blmpop", -5, "write blocking", NOKEYS, blmpop_command, "list", "7.0.0", NULL},
+    {"blpop", -3, "write blocking", 1, -2, 1, blpop_command, "list", "2.0.0", NULL},
+    {"brpop", -3, "write blocking", 1, -2, 1, brpop_command, "list", "2.0.0", NULL},
+    {"brpoplpush", 4, "write denyoom blocking", 1, 2, 1, brpoplpush_command, "list", "2.2.0", NULL},
+    {"lindex", 3, "readonly", KEY1, lindex_command, "list", "1.0.0", NULL},
+    {"linsert", 5, "write denyoom", KEY1, linsert_command, "list", "2.2.0", NULL},
+    {"llen", 2, "readonly fast", KEY1, llen_command, "list", "1.0.0", NULL},
+    {"lmove", 5, "write denyoom", 1, 2, 1, lmove_command, "list", "6.2.0", NULL},
+    {"lmpop", -4, "write", NOKEYS, lmpop_command, "list", "7.0.0", NULL},
+    {"lpop", -2, "write fast", KEY1, lpop_command, "list", "1.0.0", NULL},
+    {"lpos", -3, "readonly", KEY1, lpos_command, "list", "6.0.6", NULL},
+    {"lpush", -3, "write denyoom fast", KEY1, lpush_command, "list", "1.0.0", NULL},
+    {"lpushx", -3, "write denyoom fast", KEY1, lpushx_command, "list", "2.2.0", NULL},
+    {"lrange", 4, "readonly", KEY1, lrange_command, "list", "1.0.0", NULL},
+    {"lrem", 4, "write", KEY1, lrem_command, "list", "1.0.0", NULL},
+    {"lset", 4, "write denyoom", KEY1, lset_command, "list", "1.0.0", NULL},
+    {"ltrim", 4, "write", KEY1, ltrim_command, "list", "1.0.0", NULL},
+    {"rpop", -2, "write fast", KEY1, rpop_command, "list", "1.0.0", NULL},
+    {"rpoplpush", 3, "write denyoom", 1, 2, 1, rpoplpush_command, "list", "1.2.0", NULL},
+    {"rpush", -3, "write denyoom fast", KEY1, rpush_command, "list", "1.0.0", NULL},
+    {"rpushx", -3, "write denyoom fast", KEY1, rpushx_command, "list", "2.2.0", NULL},
     /* hashes (types/hash.c) */
     /* sets (types/set.c) */
     /* sorted sets (types/zset.c) */

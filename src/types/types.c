@@ -4,4 +4,5 @@
 
 void types_init(void) {
     string_type_init();
+    list_type_init();
 }
