@@ -777,7 +777,8 @@ static int mpop_keys(Client *c, const Arg *keys, long long nkeys, int where, lon
  * optional COUNT.  Returns 0 after an error reply. */
 static int parse_mpop(Client *c, int numkeys_idx, long long *nkeys, int *where, long long *count) {
     if (!arg_range(c, &c->argv[numkeys_idx], 1, LLONG_MAX, "numkeys should be greater than 0", nkeys)) return 0;
-    if (*nkeys >= c->argc - numkeys_idx) {
+    /* LEFT|RIGHT must follow the keys. */
+    if (*nkeys > (long long)c->argc - numkeys_idx - 2) {
         reply_syntax_error(c);
         return 0;
     }
