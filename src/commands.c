@@ -8,6 +8,7 @@
  * written as Valkey names them and parsed once at start-up. */
 #include "commands.h"
 #include "server/cmds.h"
+#include "types/hash.h"
 #include "types/list.h"
 #include "types/string.h"
 
@@ -155,6 +156,22 @@ Command command_table[] = {
     {"rpush", -3, "write denyoom fast", KEY1, rpush_command, "list", "1.0.0", NULL},
     {"rpushx", -3, "write denyoom fast", KEY1, rpushx_command, "list", "2.2.0", NULL},
     /* hashes (types/hash.c) */
+    {"hdel", -3, "write fast", KEY1, hdel_command, "hash", "2.0.0", NULL},
+    {"hexists", 3, "readonly fast", KEY1, hexists_command, "hash", "2.0.0", NULL},
+    {"hget", 3, "readonly fast", KEY1, hget_command, "hash", "2.0.0", NULL},
+    {"hgetall", 2, "readonly", KEY1, hgetall_command, "hash", "2.0.0", NULL},
+    {"hincrby", 4, "write denyoom fast", KEY1, hincrby_command, "hash", "2.0.0", NULL},
+    {"hincrbyfloat", 4, "write denyoom fast", KEY1, hincrbyfloat_command, "hash", "2.6.0", NULL},
+    {"hkeys", 2, "readonly", KEY1, hkeys_command, "hash", "2.0.0", NULL},
+    {"hlen", 2, "readonly fast", KEY1, hlen_command, "hash", "2.0.0", NULL},
+    {"hmget", -3, "readonly fast", KEY1, hmget_command, "hash", "2.0.0", NULL},
+    {"hmset", -4, "write denyoom fast", KEY1, hmset_command, "hash", "2.0.0", NULL},
+    {"hrandfield", -2, "readonly", KEY1, hrandfield_command, "hash", "6.2.0", NULL},
+    {"hscan", -3, "readonly", KEY1, hscan_command, "hash", "2.8.0", NULL},
+    {"hset", -4, "write denyoom fast", KEY1, hset_command, "hash", "2.0.0", NULL},
+    {"hsetnx", 4, "write denyoom fast", KEY1, hsetnx_command, "hash", "2.0.0", NULL},
+    {"hstrlen", 3, "readonly fast", KEY1, hstrlen_command, "hash", "3.2.0", NULL},
+    {"hvals", 2, "readonly", KEY1, hvals_command, "hash", "2.0.0", NULL},
     /* sets (types/set.c) */
     /* sorted sets (types/zset.c) */
     /* keys */

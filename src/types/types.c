@@ -4,5 +4,6 @@
 
 void types_init(void) {
     string_type_init();
+    hash_type_init();
     list_type_init();
 }

@@ -8,6 +8,7 @@ void types_init(void);
 
 /* Each type's own registration, called by types_init(). */
 void string_type_init(void);
+void hash_type_init(void);
 void list_type_init(void);
 
 #endif
