@@ -118,7 +118,9 @@ int hash_set(Kv *kv, const char *f, size_t flen, const char *v, size_t vlen) {
         int added;
         unsigned char *pp = pp_set(kv_get_ptr(kv), f, flen, v, vlen, &added);
         kv_set_value(kv, ENC_LISTPACK, pp);
-        if (added && pp_count(pp) > server.cfg.hash_max_listpack_entries) hash_convert_to_table(kv);
+        /* Checked after updates too: a limit lowered by CONFIG SET takes
+         * effect at the next write, as in Valkey. */
+        if (pp_count(pp) > server.cfg.hash_max_listpack_entries) hash_convert_to_table(kv);
         return added;
     }
     return fvt_set(kv_get_ptr(kv), f, flen, v, vlen);
