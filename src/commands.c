@@ -10,6 +10,7 @@
 #include "server/cmds.h"
 #include "types/hash.h"
 #include "types/list.h"
+#include "types/set.h"
 #include "types/string.h"
 
 #define KEY1 1, 1, 1
@@ -173,6 +174,23 @@ Command command_table[] = {
     {"hstrlen", 3, "readonly fast", KEY1, hstrlen_command, "hash", "3.2.0", NULL},
     {"hvals", 2, "readonly", KEY1, hvals_command, "hash", "2.0.0", NULL},
     /* sets (types/set.c) */
+    {"sadd", -3, "write denyoom fast", KEY1, sadd_command, "set", "1.0.0", NULL},
+    {"scard", 2, "readonly fast", KEY1, scard_command, "set", "1.0.0", NULL},
+    {"sdiff", -2, "readonly", 1, ALLKEYS, 1, sdiff_command, "set", "1.0.0", NULL},
+    {"sdiffstore", -3, "write denyoom", 1, ALLKEYS, 1, sdiffstore_command, "set", "1.0.0", NULL},
+    {"sinter", -2, "readonly", 1, ALLKEYS, 1, sinter_command, "set", "1.0.0", NULL},
+    {"sintercard", -3, "readonly", NOKEYS, sintercard_command, "set", "7.0.0", NULL},
+    {"sinterstore", -3, "write denyoom", 1, ALLKEYS, 1, sinterstore_command, "set", "1.0.0", NULL},
+    {"sismember", 3, "readonly fast", KEY1, sismember_command, "set", "1.0.0", NULL},
+    {"smembers", 2, "readonly", KEY1, smembers_command, "set", "1.0.0", NULL},
+    {"smismember", -3, "readonly fast", KEY1, smismember_command, "set", "6.2.0", NULL},
+    {"smove", 4, "write fast", 1, 2, 1, smove_command, "set", "1.0.0", NULL},
+    {"spop", -2, "write fast", KEY1, spop_command, "set", "1.0.0", NULL},
+    {"srandmember", -2, "readonly", KEY1, srandmember_command, "set", "1.0.0", NULL},
+    {"srem", -3, "write fast", KEY1, srem_command, "set", "1.0.0", NULL},
+    {"sscan", -3, "readonly", KEY1, sscan_command, "set", "2.8.0", NULL},
+    {"sunion", -2, "readonly", 1, ALLKEYS, 1, sunion_command, "set", "1.0.0", NULL},
+    {"sunionstore", -3, "write denyoom", 1, ALLKEYS, 1, sunionstore_command, "set", "1.0.0", NULL},
     /* sorted sets (types/zset.c) */
     /* keys */
     {"copy", -3, "write denyoom", 1, 2, 1, copy_command, "generic", "6.2.0", NULL},

@@ -6,4 +6,5 @@ void types_init(void) {
     string_type_init();
     hash_type_init();
     list_type_init();
+    set_type_init();
 }

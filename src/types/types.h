@@ -10,5 +10,6 @@ void types_init(void);
 void string_type_init(void);
 void hash_type_init(void);
 void list_type_init(void);
+void set_type_init(void);
 
 #endif
