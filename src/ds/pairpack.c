@@ -174,7 +174,7 @@ static unsigned char *splice(unsigned char *pp, size_t off, size_t oldlen, const
     size_t ntotal = total - oldlen + nlen;
     if (nlen > oldlen) pp = mem_realloc(pp, ntotal);
     memmove(pp + off + nlen, pp + off + oldlen, total - off - oldlen);
-    memcpy(pp + off, nb, nlen);
+    if (nlen) memcpy(pp + off, nb, nlen);
     if (nlen < oldlen) pp = mem_realloc(pp, ntotal);
     store_u32(pp, (uint32_t)ntotal);
     return pp;

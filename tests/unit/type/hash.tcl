@@ -774,4 +774,20 @@ with_server {
         fill_hash last 600
         expect_eq [r debug keyspace-check] OK
     }
+    test "Shutdown with hashes of both encodings: no sanitizer report on stderr" {
+        fill_hash small 10
+        r copy small small2
+        r copy last last2
+        r rename last2 last3
+        r hincrbyfloat last3 n 1.5
+        r .send shutdown nosave
+        expect_eq [r .closed 5000] 1
+        expect_true {[srvh::wait_exit [srv pid] 10000]} "server exited"
+        set fh [open [srv stderr]]
+        set err [read $fh]
+        close $fh
+        foreach pat {*LeakSanitizer* *AddressSanitizer* {*runtime error*}} {
+            expect_true {![string match $pat $err]} "stderr: [tf::show $err 2000]"
+        }
+    }
 }
