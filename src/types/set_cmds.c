@@ -233,7 +233,7 @@ static void srandmember_with_count(Client *c) {
     long long l;
     if (!arg_to_ll(c, &c->argv[2], &l)) return;
     if (l == LLONG_MIN) {
-        reply_error(c, "value is out of range, must be between -9223372036854775807 and 9223372036854775807");
+        reply_error(c, "value is out of range, value must between -9223372036854775807 and 9223372036854775807");
         return;
     }
     int unique = l >= 0;
@@ -401,9 +401,10 @@ static SetVal spop_keep_remaining(Client *c, SetVal *s, uint64_t remaining, Srem
 static void spop_with_count(Client *c) {
     const Arg *key = &c->argv[1];
     long long l;
-    if (!arg_to_ll(c, &c->argv[2], &l)) return;
+    const char *range_err = "value is out of range, must be positive";
+    if (!arg_to_ll_msg(c, &c->argv[2], &l, range_err)) return;
     if (l < 0) {
-        reply_error(c, "value is out of range, must be positive");
+        reply_error(c, range_err);
         return;
     }
     uint64_t count = (uint64_t)l;
