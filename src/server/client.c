@@ -1,16 +1,26 @@
 /* client.c - client connections: accepting, reading and parsing requests,
- * writing replies, closing.
+ * writing replies, closing, and the per-client cron.
  *
  * Invariants:
  *  - a client is freed only outside its own command (CLIENT_CLOSE_ASAP
  *    defers it to before_sleep), so a handler never sees a freed client;
  *  - a blocked client (blocked.c) reads no further commands: the rest of
  *    its input waits in the query buffer until its command completes;
+ *  - input is read into one buffer shared by every client (shared_qbuf)
+ *    and processed there; what is left unprocessed (a partial command, or
+ *    a pipeline behind a blocked command) moves to a buffer the client
+ *    owns, which is read into until it empties and is then freed.  So an
+ *    idle client owns no input buffer (qbuf=0 in CLIENT LIST), and the
+ *    shared buffer is only in use inside one read_handler call (nothing
+ *    that runs there reads for another client);
  *  - the query buffer holds unprocessed bytes from qbuf[parser.start] on;
  *    processed bytes are dropped after each read, so its size is bounded
  *    by one request plus one read (and client-query-buffer-limit);
  *  - a socket write never blocks: what the kernel does not take stays
- *    queued and a write handler finishes it. */
+ *    queued and a write handler finishes it;
+ *  - clients_cron visits a bounded number of clients per call (every
+ *    client about once a second), so no timer tick costs time in
+ *    proportion to the number of connections. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +34,14 @@
 
 #define READ_CHUNK (16 * 1024)
 #define MAX_WRITE_PER_EVENT (1024 * 1024)
-#define MAX_ACCEPTS_PER_CALL 1000
+/* Accepting is work done before anyone else is served in that loop
+ * iteration: a storm of connections is taken in slices. */
+#define MAX_ACCEPTS_PER_CALL 100
+/* clients_cron visits at least this many clients per call. */
+#define CLIENTS_CRON_MIN_VISITS 5
+
+/* The read buffer every client shares (see the invariants above). */
+static char *shared_qbuf;
 
 static void read_handler(EventLoop *loop, int fd, void *data, int mask);
 static void write_handler(EventLoop *loop, int fd, void *data, int mask);
@@ -36,8 +53,7 @@ Client *client_create(int fd, uint64_t flags) {
     c->flags = flags;
     c->resp = server.cfg.client_default_resp;
     c->db = &server.dbs[0];
-    c->obuf = mem_alloc(CLIENT_REPLY_CHUNK);
-    c->ctime_ms = c->last_interaction_ms = server.now_ms;
+    c->ctime_ms = c->last_interaction_ms = c->obuf_peak_ms = server.now_ms;
     resp_parser_init(&c->parser);
     if (!server.cfg.requirepass) c->flags |= CLIENT_AUTHENTICATED;
     if (fd != -1) {
@@ -47,7 +63,6 @@ Client *client_create(int fd, uint64_t flags) {
             if (server.cfg.tcp_keepalive) sock_set_keepalive(fd, server.cfg.tcp_keepalive);
         }
         if (ev_add_file(server.loop, fd, EV_READABLE, read_handler, c) == -1) {
-            mem_free(c->obuf);
             mem_free(c);
             return NULL;
         }
@@ -86,6 +101,7 @@ void client_free(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) unlink_from(&server.clients_to_close, c, offsetof(Client, close_next));
     if (c->monitor_slot) monitor_remove(c);
     unblock_client(c, UNBLOCK_FREE);
+    if (server.clients_cron_next == c) server.clients_cron_next = c->next;
     if (c->prev) c->prev->next = c->next;
     else server.clients = c->next;
     if (c->next) c->next->prev = c->prev;
@@ -97,7 +113,7 @@ void client_free(Client *c) {
         b = n;
     }
     resp_parser_free(&c->parser);
-    mem_free(c->qbuf);
+    if (!(c->flags & CLIENT_SHARED_QBUF)) mem_free(c->qbuf);
     mem_free(c->argv);
     mem_free(c->obuf);
     if (c->name) str_free(c->name);
@@ -237,10 +253,10 @@ static void protocol_error(Client *c) {
 
 /* Runs every complete request in the query buffer, until the client is
  * blocked (its command then owns a copy of its arguments, so the buffer
- * can be compacted below) or closing. */
+ * can be compacted or let go below) or closing. */
 static void process_input(Client *c) {
     RespParser *p = &c->parser;
-    while (!(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_BLOCKED))) {
+    while (c->qlen && !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_BLOCKED))) {
         p->unauthenticated = !(c->flags & CLIENT_AUTHENTICATED);
         p->max_bulk = server.cfg.proto_max_bulk_len;
         int r = resp_parse(p, c->qbuf, c->qlen);
@@ -269,18 +285,52 @@ static void process_input(Client *c) {
         c->argc = 0;
         resp_parser_reset(p, next);
     }
-    /* Drop what has been processed. */
-    if (p->start > 0) {
-        size_t keep = c->qlen - p->start;
-        memmove(c->qbuf, c->qbuf + p->start, keep);
-        c->qlen = keep;
-        resp_parser_shift(p, p->start);
+}
+
+/* After processing: drops the processed bytes.  Input still pending moves
+ * out of the shared buffer into one the client owns (with room for the
+ * next read, or for all of a big bulk on its way); an emptied buffer of
+ * the client's own is freed. */
+static void input_settle(Client *c) {
+    RespParser *p = &c->parser;
+    if (c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) {
+        /* Nothing more will be read from this client. */
+        resp_parser_reset(p, 0);
+        c->qlen = 0;
     }
+    size_t keep = c->qlen - p->start;
+    if (c->flags & CLIENT_SHARED_QBUF) {
+        c->flags &= ~CLIENT_SHARED_QBUF;
+        char *shared = c->qbuf;
+        c->qbuf = NULL;
+        c->qcap = 0;
+        if (keep) {
+            size_t cap = keep + READ_CHUNK;
+            size_t want = p->want_total > p->start ? p->want_total - p->start : 0;
+            if (want > cap) cap = want;
+            c->qbuf = mem_alloc(cap);
+            c->qcap = cap;
+            memcpy(c->qbuf, shared + p->start, keep);
+        }
+    } else if (keep == 0) {
+        mem_free(c->qbuf);
+        c->qbuf = NULL;
+        c->qcap = 0;
+    } else if (p->start) {
+        memmove(c->qbuf, c->qbuf + p->start, keep);
+    }
+    c->qlen = keep;
+    if (p->start) resp_parser_shift(p, p->start);
 }
 
 void client_resume_input(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) return;
     process_input(c);
+    input_settle(c);
+}
+
+size_t client_qbuf_owned(const Client *c) {
+    return (c->flags & CLIENT_SHARED_QBUF) ? 0 : c->qcap;
 }
 
 /* ------------------------------------------------------ owned commands */
@@ -304,18 +354,30 @@ static void read_handler(EventLoop *loop, int fd, void *data, int mask) {
     (void)loop;
     (void)mask;
     Client *c = data;
-    size_t want = READ_CHUNK;
-    /* A big bulk is on its way: make room for all of it at once. */
-    if (c->parser.want_total > c->qlen && c->parser.want_total - c->qlen > want)
-        want = c->parser.want_total - c->qlen;
-    if (c->qcap - c->qlen < want) {
-        size_t cap = c->qlen + want;
-        c->qbuf = mem_realloc(c->qbuf, cap);
-        c->qcap = cap;
+    if (c->qlen == 0) {
+        /* Nothing pending: read into the shared buffer. */
+        if (!shared_qbuf) shared_qbuf = mem_alloc(READ_CHUNK);
+        mem_free(c->qbuf);
+        c->qbuf = shared_qbuf;
+        c->qcap = READ_CHUNK;
+        c->flags |= CLIENT_SHARED_QBUF;
+    } else {
+        size_t want = READ_CHUNK;
+        /* A big bulk is on its way: make room for all of it at once. */
+        if (c->parser.want_total > c->qlen && c->parser.want_total - c->qlen > want)
+            want = c->parser.want_total - c->qlen;
+        if (c->qcap - c->qlen < want) {
+            size_t cap = c->qlen + want;
+            c->qbuf = mem_realloc(c->qbuf, cap);
+            c->qcap = cap;
+        }
     }
     ssize_t n = recv(fd, c->qbuf + c->qlen, c->qcap - c->qlen, 0);
     if (n <= 0) {
-        if (n == -1 && (errno == EAGAIN || errno == EINTR)) return;
+        if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+            input_settle(c);
+            return;
+        }
         if (n == 0) server_log(LL_VERBOSE, "Client closed connection id=%llu addr=%s", (unsigned long long)c->id, c->addr);
         else server_log(LL_VERBOSE, "Reading from client: %s", strerror(errno));
         client_free(c);
@@ -335,12 +397,7 @@ static void read_handler(EventLoop *loop, int fd, void *data, int mask) {
         return;
     }
     process_input(c);
-    if (c->flags & CLIENT_CLOSE_ASAP) return;
-    /* Give back a big buffer once the big request is gone. */
-    if (c->qcap > 4 * READ_CHUNK && c->qlen < READ_CHUNK && c->parser.want_total == 0) {
-        c->qbuf = mem_realloc(c->qbuf, READ_CHUNK);
-        c->qcap = READ_CHUNK;
-    }
+    input_settle(c);
 }
 
 /* ----------------------------------------------------------- accepting */
@@ -513,22 +570,39 @@ int server_apply_listeners(char **errp) {
 
 /* ------------------------------------------------------------------ cron */
 
+/* One client's periodic work; returns 0 when the client was freed. */
+static int client_cron_one(Client *c, int64_t idle_limit_ms) {
+    /* Clients waiting on purpose (blocked, subscribed) are not idle. */
+    if (idle_limit_ms && !(c->flags & (CLIENT_BLOCKED | CLIENT_PUBSUB)) &&
+        server.now_ms - c->last_interaction_ms > idle_limit_ms) {
+        server_log(LL_VERBOSE, "Closing idle client");
+        client_free(c);
+        return 0;
+    }
+    client_obuf_cron(c);
+    return 1;
+}
+
+/* Visits clients_count / hz clients (at least a few) per call, going on
+ * where the last call stopped, so every client is visited about once a
+ * second whatever their number, at a cost per tick that does not grow
+ * with it faster than the work itself. */
 void clients_cron(void) {
-    if (!server.cfg.timeout) return;
-    int64_t limit = (int64_t)server.cfg.timeout * 1000;
-    Client *c = server.clients;
-    while (c) {
-        Client *next = c->next;
-        if (server.now_ms - c->last_interaction_ms > limit) {
-            server_log(LL_VERBOSE, "Closing idle client");
-            client_free(c);
-        }
-        c = next;
+    uint64_t n = server.client_count;
+    if (n == 0) return;
+    uint64_t visits = n / (uint64_t)server.cfg.hz;
+    if (visits < CLIENTS_CRON_MIN_VISITS) visits = n < CLIENTS_CRON_MIN_VISITS ? n : CLIENTS_CRON_MIN_VISITS;
+    int64_t idle_limit = (int64_t)server.cfg.timeout * 1000;
+    while (visits--) {
+        Client *c = server.clients_cron_next ? server.clients_cron_next : server.clients;
+        if (!c) break;
+        server.clients_cron_next = c->next;
+        client_cron_one(c, idle_limit);
     }
 }
 
 size_t clients_buffer_memory(void) {
     size_t total = 0;
-    for (Client *c = server.clients; c; c = c->next) total += c->qcap + c->reply_bytes + CLIENT_REPLY_CHUNK;
+    for (Client *c = server.clients; c; c = c->next) total += client_qbuf_owned(c) + c->reply_bytes + c->obuf_size;
     return total;
 }

@@ -1,9 +1,19 @@
 /* client.h - a client connection: its flags, input (query buffer and the
- * parsed command's arguments), output (a fixed chunk, then a list of
- * blocks) and bookkeeping; and the functions that create, run and free
- * clients.
+ * parsed command's arguments), output (a chunk, then a list of blocks)
+ * and bookkeeping; and the functions that create, run and free clients.
+ *
+ * Memory of an idle connection is kept small (a device may hold thousands
+ * of them): a client reads into one query buffer all clients share and
+ * owns one only while it holds unprocessed input (a partial command, or
+ * a pipeline behind a blocked command); its reply chunk is allocated on
+ * the first reply, grows up to CLIENT_REPLY_CHUNK as replies need, and
+ * clients_cron shrinks or frees it when the client's recent peak says it
+ * is too big.
  *
  * Invariants:
+ *  - c->qbuf is NULL when c->qlen is 0, except while the client's input
+ *    is being processed (CLIENT_SHARED_QBUF: it then points at the shared
+ *    buffer);
  *  - a client is freed only outside its own command (CLIENT_CLOSE_ASAP
  *    defers it to before_sleep), so a handler never sees a freed client;
  *  - c->argv are views valid while the command runs; a command that must
@@ -43,8 +53,13 @@ struct Command;
 #define CLIENT_CAPA_REDIRECT (1ULL << 22)  /* CLIENT CAPA redirect */
 #define CLIENT_MONITOR (1ULL << 24)        /* MONITOR (CLIENT LIST shows 'O') */
 #define CLIENT_WRITE_BARRIER (1ULL << 25)  /* replies wait for before_sleep's durability work */
+#define CLIENT_SHARED_QBUF (1ULL << 26)    /* qbuf is the shared read buffer (while processing) */
+#define CLIENT_AUTH_NOPASS (1ULL << 27)    /* authenticated only because the default user has no password */
 
+/* The reply chunk: at most CLIENT_REPLY_CHUNK bytes, at least
+ * CLIENT_REPLY_MIN once allocated. */
 #define CLIENT_REPLY_CHUNK (16 * 1024)
+#define CLIENT_REPLY_MIN 512
 
 typedef struct ReplyBlock {
     struct ReplyBlock *next;
@@ -98,8 +113,9 @@ typedef struct Client {
     Arg *argv;
     int argv_cap;
     struct Command *cmd, *last_cmd;
-    /* output: a fixed chunk, then a list of blocks */
+    /* output: a chunk (NULL until the first reply), then a list of blocks */
     char *obuf;
+    size_t obuf_size;        /* usable bytes at obuf */
     size_t opos;
     size_t sent;             /* bytes of the first pending piece already written */
     ReplyBlock *reply_head, *reply_tail;
@@ -115,7 +131,8 @@ typedef struct Client {
     struct Client *pending_next;       /* server.pending_writes list */
     struct Client *close_next;         /* server.clients_to_close list */
     BlockState bstate;                 /* valid while CLIENT_BLOCKED */
-    size_t obuf_peak;                  /* rbp: most bytes the reply chunk held */
+    size_t obuf_peak;                  /* rbp: most bytes the chunk held since obuf_peak_ms */
+    int64_t obuf_peak_ms;              /* when obuf_peak was last reset */
     int monitor_slot;                  /* index in server.monitors + 1; 0 when not a monitor */
 } Client;
 
@@ -136,6 +153,13 @@ void client_mark_pending_write(Client *c);
 /* After a blocked client's command completed (blocked.c): go on with what
  * is left in its query buffer. */
 void client_resume_input(Client *c);
+/* Bytes of input buffer the client owns (0 while it uses the shared one). */
+size_t client_qbuf_owned(const Client *c);
+/* reply.c: makes the reply chunk hold at least need bytes (capped at
+ * CLIENT_REPLY_CHUNK); returns its usable size. */
+size_t client_obuf_reserve(Client *c, size_t need);
+/* reply.c: the cron's resize of an idle or oversized reply chunk. */
+void client_obuf_cron(Client *c);
 
 /* client_cmds.c: client names (also set by HELLO). */
 int client_name_valid(Client *c, const Arg *name);

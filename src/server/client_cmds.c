@@ -98,15 +98,18 @@ void client_format_info(Client *c, Str **out) {
         for (int i = 0; i < c->argc; i++) argv_mem += c->argv[i].len;
     }
     size_t rbp = c->obuf_peak > c->opos ? c->obuf_peak : c->opos;
-    size_t tot_mem = sizeof(Client) + c->qcap + CLIENT_REPLY_CHUNK + omem + (size_t)c->argv_cap * sizeof(Arg);
+    /* Only the input buffer the client owns counts: while its input is
+     * being processed in the shared buffer, that is nothing. */
+    size_t qowned = client_qbuf_owned(c);
+    size_t tot_mem = sizeof(Client) + qowned + c->obuf_size + omem + (size_t)c->argv_cap * sizeof(Arg);
     *out = str_catfmt(*out,
                       "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 "
-                      "multi=-1 watch=0 qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%d rbp=%zu obl=%zu "
+                      "multi=-1 watch=0 qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
                       "oll=%zu omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d lib-name=%s "
                       "lib-ver=%s tot-net-in=%llu tot-net-out=%llu tot-cmds=%llu",
                       (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name->buf : "",
-                      (long long)age, (long long)idle, flags, c->db->id, c->qlen, c->qcap - c->qlen, argv_mem,
-                      CLIENT_REPLY_CHUNK, rbp, c->opos, oll, omem, tot_mem, events, cmd, c->resp,
+                      (long long)age, (long long)idle, flags, c->db->id, c->qlen, qowned ? qowned - c->qlen : 0,
+                      argv_mem, c->obuf_size, rbp, c->opos, oll, omem, tot_mem, events, cmd, c->resp,
                       c->lib_name ? c->lib_name->buf : "", c->lib_ver ? c->lib_ver->buf : "",
                       (unsigned long long)c->net_in, (unsigned long long)c->net_out,
                       (unsigned long long)c->commands_processed);

@@ -87,7 +87,8 @@ static Str *info_server(Str *s) {
 static Str *info_clients(Str *s) {
     size_t max_in = 0, max_out = 0;
     for (Client *c = server.clients; c; c = c->next) {
-        if (c->qcap > max_in) max_in = c->qcap;
+        size_t in = client_qbuf_owned(c);
+        if (in > max_in) max_in = in;
         size_t o = client_output_bytes(c);
         if (o > max_out) max_out = o;
     }

@@ -1,10 +1,19 @@
 /* reply.c - building replies into a client's output buffer, RESP2 or RESP3
  * depending on what the client asked for with HELLO.
  *
- * Bytes go into the client's fixed chunk while it has room and no block is
+ * Bytes go into the client's chunk while it has room and no block is
  * queued, then into a list of blocks; the order of bytes is always the
  * order of calls.  Nothing is written to the socket here: the client is
- * put on the pending-writes list and before_sleep sends. */
+ * put on the pending-writes list and before_sleep sends.
+ *
+ * The chunk is allocated on the first reply (CLIENT_REPLY_MIN bytes, or
+ * what the reply needs) and grows, up to CLIENT_REPLY_CHUNK, when a reply
+ * does not fit (a reply_buffer_expands); client_obuf_cron, which
+ * clients_cron runs for each client about once a second, shrinks a chunk
+ * that held less than half its size since its peak was last reset, and
+ * frees the chunk of a client that got no reply in that time (each a
+ * reply_buffer_shrinks).  With resizing off (DEBUG REPLYBUFFER RESIZING
+ * 0) a chunk is allocated whole and keeps its size. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +33,64 @@ static inline void mark_pending(Client *c) {
 
 void client_mark_pending_write(Client *c) {
     mark_pending(c);
+}
+
+/* ------------------------------------------------------------ the chunk */
+
+static void obuf_set_size(Client *c, size_t size) {
+    if (size == 0) {
+        mem_free(c->obuf);
+        c->obuf = NULL;
+        c->obuf_size = 0;
+        return;
+    }
+    c->obuf = mem_realloc(c->obuf, size);
+    /* Use what the allocator gave, but never more than a chunk. */
+    size_t usable = mem_usable(c->obuf);
+    c->obuf_size = usable < CLIENT_REPLY_CHUNK ? usable : CLIENT_REPLY_CHUNK;
+}
+
+size_t client_obuf_reserve(Client *c, size_t need) {
+    if (need <= c->obuf_size) return c->obuf_size;
+    if (c->obuf_size >= CLIENT_REPLY_CHUNK) return c->obuf_size;
+    size_t size;
+    if (!server.reply_buffer_resizing) {
+        size = CLIENT_REPLY_CHUNK;
+    } else {
+        size = c->obuf_size * 2;
+        if (size < need) size = need;
+        if (size < CLIENT_REPLY_MIN) size = CLIENT_REPLY_MIN;
+        if (size > CLIENT_REPLY_CHUNK) size = CLIENT_REPLY_CHUNK;
+    }
+    if (c->obuf_size) server.stat.reply_buffer_expands++;
+    obuf_set_size(c, size);
+    return c->obuf_size;
+}
+
+void client_obuf_cron(Client *c) {
+    if (!server.reply_buffer_resizing) return;
+    int64_t reset = server.reply_buffer_peak_reset_ms;
+    if (c->obuf_size && c->opos == 0 && !c->reply_head) {
+        size_t peak = c->obuf_peak;
+        size_t target = 0;
+        if (peak == 0) {
+            /* No reply in a whole period: an idle client keeps no chunk. */
+            if (reset >= 0 && server.now_ms - c->obuf_peak_ms >= reset) target = 0;
+            else target = c->obuf_size;
+        } else if (peak < c->obuf_size / 2 && c->obuf_size / 2 >= CLIENT_REPLY_MIN) {
+            target = peak + 1 > CLIENT_REPLY_MIN ? peak + 1 : CLIENT_REPLY_MIN;
+        } else {
+            target = c->obuf_size;
+        }
+        if (target != c->obuf_size) {
+            server.stat.reply_buffer_shrinks++;
+            obuf_set_size(c, target);
+        }
+    }
+    if (reset >= 0 && server.now_ms - c->obuf_peak_ms >= reset) {
+        c->obuf_peak = c->opos;
+        c->obuf_peak_ms = server.now_ms;
+    }
 }
 
 static void check_output_limits(Client *c) {
@@ -48,12 +115,15 @@ static void check_output_limits(Client *c) {
 void reply_raw(Client *c, const char *p, size_t len) {
     if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) return;
     if (!c->reply_head) {
-        size_t room = CLIENT_REPLY_CHUNK - c->opos;
+        size_t room = c->obuf_size - c->opos;
+        if (len > room && c->obuf_size < CLIENT_REPLY_CHUNK) room = client_obuf_reserve(c, c->opos + len) - c->opos;
         size_t n = len < room ? len : room;
-        memcpy(c->obuf + c->opos, p, n);
-        c->opos += n;
-        p += n;
-        len -= n;
+        if (n) {
+            memcpy(c->obuf + c->opos, p, n);
+            c->opos += n;
+            p += n;
+            len -= n;
+        }
     }
     if (len) {
         ReplyBlock *b = c->reply_tail;
@@ -162,16 +232,20 @@ void reply_bulk(Client *c, const char *p, size_t len) {
     size_t hl = 1 + ull_to_str(hdr + 1, len);
     hdr[hl++] = '\r';
     hdr[hl++] = '\n';
-    if (!c->reply_head && c->opos + hl + len + 2 <= CLIENT_REPLY_CHUNK &&
+    size_t total = hl + len + 2;
+    if (!c->reply_head && c->opos + total <= CLIENT_REPLY_CHUNK &&
         !(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP))) {
-        char *d = c->obuf + c->opos;
-        memcpy(d, hdr, hl);
-        memcpy(d + hl, p, len);
-        d[hl + len] = '\r';
-        d[hl + len + 1] = '\n';
-        c->opos += hl + len + 2;
-        mark_pending(c);
-        return;
+        if (c->opos + total > c->obuf_size) client_obuf_reserve(c, c->opos + total);
+        if (c->opos + total <= c->obuf_size) {
+            char *d = c->obuf + c->opos;
+            memcpy(d, hdr, hl);
+            memcpy(d + hl, p, len);
+            d[hl + len] = '\r';
+            d[hl + len + 1] = '\n';
+            c->opos += total;
+            mark_pending(c);
+            return;
+        }
     }
     reply_raw(c, hdr, hl);
     reply_raw(c, p, len);
@@ -317,7 +391,7 @@ static void set_deferred_header(Client *c, ReplyDeferred d, const char *hdr, siz
         return;
     }
     size_t tail = c->opos - d.chunk_off;
-    if (!c->reply_head && c->opos + hl <= CLIENT_REPLY_CHUNK) {
+    if (!c->reply_head && c->opos + hl <= client_obuf_reserve(c, c->opos + hl)) {
         memmove(c->obuf + d.chunk_off + hl, c->obuf + d.chunk_off, tail);
         memcpy(c->obuf + d.chunk_off, hdr, hl);
         c->opos += hl;
@@ -328,7 +402,7 @@ static void set_deferred_header(Client *c, ReplyDeferred d, const char *hdr, siz
     b->size = mem_usable(b) - sizeof(ReplyBlock);
     b->used = hl + tail;
     memcpy(b->buf, hdr, hl);
-    memcpy(b->buf + hl, c->obuf + d.chunk_off, tail);
+    if (tail) memcpy(b->buf + hl, c->obuf + d.chunk_off, tail);
     b->next = c->reply_head;
     c->reply_head = b;
     if (!c->reply_tail) c->reply_tail = b;

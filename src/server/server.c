@@ -273,6 +273,8 @@ void server_init(void) {
     server_change_replid();
     server.unix_fd = -1;
     server.active_expire_enabled = 1;
+    server.reply_buffer_peak_reset_ms = REPLY_BUFFER_PEAK_RESET_MS;
+    server.reply_buffer_resizing = 1;
     server.pause_timer_id = -1;
     server_update_time();
     server.start_time_ms = server.now_ms;

@@ -63,14 +63,24 @@ typedef struct Stats {
     uint64_t total_writes;
     uint64_t qbuf_limit_disconnections;
     uint64_t obuf_limit_disconnections;
+    uint64_t reply_buffer_shrinks;
+    uint64_t reply_buffer_expands;
+    uint64_t acl_denied_auth;            /* failed AUTH / HELLO AUTH */
+    /* the event loop: one cycle is one awake period (wake-up to sleep) */
     uint64_t eventloop_cycles;
     uint64_t eventloop_duration_sum_us;
     uint64_t eventloop_duration_cmd_sum_us;
+    uint64_t eventloop_duration_aof_sum_us;  /* propagation sinks (AOF) */
+    uint64_t eventloop_duration_cron_sum_us; /* server_cron and before_sleep, less I/O and AOF */
+    uint64_t eventloop_duration_max_us;
+    uint64_t eventloop_cmd_per_cycle_max;
     /* instantaneous metrics: samples taken every 100ms */
     uint64_t inst_last_sample_ms;
     uint64_t inst_last_commands;
     uint64_t inst_last_in, inst_last_out;
+    uint64_t inst_last_cycles, inst_last_el_sum;
     uint64_t inst_ops[16], inst_in[16], inst_out[16];
+    uint64_t inst_el_cycles[16], inst_el_duration[16];
     int inst_idx;
 } Stats;
 
@@ -86,6 +96,8 @@ typedef struct CommandRenames {
 } CommandRenames;
 
 enum { PAUSE_NONE = 0, PAUSE_WRITE = 1, PAUSE_ALL = 2 };
+/* Default of reply_buffer_peak_reset_ms (DEBUG REPLYBUFFER PEAK-RESET-TIME RESET). */
+#define REPLY_BUFFER_PEAK_RESET_MS 5000
 /* SHUTDOWN flags (and what shutdown-on-sig* maps to). */
 enum { SHUTDOWN_NOFLAGS = 0, SHUTDOWN_SAVE = 1, SHUTDOWN_NOSAVE = 2, SHUTDOWN_NOW = 4, SHUTDOWN_FORCE = 8 };
 
@@ -110,6 +122,7 @@ typedef struct Server {
     command_doc_lookup_fn *doc_lookup;
     Htable *error_stats;
     Client *clients;         /* doubly linked, newest first */
+    Client *clients_cron_next; /* where clients_cron goes on (NULL: from the newest) */
     uint64_t client_count;
     Client *pending_writes;
     Client *clients_to_close;
@@ -127,6 +140,14 @@ typedef struct Server {
     uint32_t lru_clock;
     long long cron_timer_id;
     uint64_t cronloops;
+    int pause_cron;          /* DEBUG PAUSE-CRON: server_cron does nothing */
+    /* the current event loop cycle (see Stats) */
+    uint64_t el_start_us;    /* when the loop woke up; 0 before the first wake-up */
+    uint64_t el_cmds_start;  /* commands_processed then */
+    uint64_t el_io_us;       /* time spent writing replies this cycle */
+    /* reply chunks (DEBUG REPLYBUFFER) */
+    int64_t reply_buffer_peak_reset_ms; /* how often a chunk's peak restarts; -1 never */
+    int reply_buffer_resizing;          /* 0: chunks are allocated whole and never resized */
     /* active expiry (expire.c) */
     int active_expire_enabled;
     int expire_next_db;
