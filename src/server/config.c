@@ -116,14 +116,31 @@ static const ConfigEnum log_timestamp_enum[] = {
 
 /* Apply callbacks: CONFIG SET calls each distinct one once, after all the
  * values of the call are in place. */
+/* The listeners reopen with the new bind/port; the details of a failure
+ * go to the log and the reply carries Valkey's text for the directive. */
+static int apply_listeners_with(char **err, const char *msg) {
+    char *detail = NULL;
+    if (server_apply_listeners(&detail) == 0) return 0;
+    server_log(LL_WARNING, "%s", detail ? detail : "Failed to open the listening sockets");
+    mem_free(detail);
+    *err = mem_strdup(msg);
+    return -1;
+}
+
+static int apply_port(char **err) {
+    return apply_listeners_with(err, "Unable to listen on this port. Check server logs.");
+}
+
+static int apply_bind(char **err) {
+    return apply_listeners_with(err, "Failed to bind to specified addresses.");
+}
+
 static int apply_listeners(char **err) {
-    return server_apply_listeners(err) == 0 ? 0 : -1;
+    return apply_listeners_with(err, "Failed to open the listening sockets. Check server logs.");
 }
 
 static int apply_maxclients(char **err) {
-    (void)err;
-    server_apply_maxclients();
-    return 0;
+    return server_apply_maxclients(err);
 }
 
 /* Valkey accepts any non-negative hz and then clamps it to 1..500, so the
@@ -174,8 +191,8 @@ static const ConfigSpecial special_bind, special_save, special_obuf, special_dir
 
 const ConfigDef config_table[] = {
     /* ---- networking */
-    SPECIAL_ROW("bind", NULL, MULTI, FLD(bind), "* -::*", special_bind, apply_listeners),
-    NUM_ROW("port", NULL, CT_INT, 0, FLD(port), "6379", 0, 65535, apply_listeners),
+    SPECIAL_ROW("bind", NULL, MULTI, FLD(bind), "* -::*", special_bind, apply_bind),
+    NUM_ROW("port", NULL, CT_INT, 0, FLD(port), "6379", 0, 65535, apply_port),
     NUM_ROW("tcp-backlog", NULL, CT_INT, IMM, FLD(tcp_backlog), "511", 0, INT_MAX, NULL),
     NUM_ROW("tcp-keepalive", NULL, CT_INT, 0, FLD(tcp_keepalive), "300", 0, INT_MAX, NULL),
     NUM_ROW("timeout", NULL, CT_INT, 0, FLD(timeout), "0", 0, INT_MAX, NULL),
@@ -968,6 +985,8 @@ static int obuf_set(const ConfigDef *d, char **argv, int argc, const char **err)
     (void)d;
     ClientBufferLimit next[CLIENT_CLASS_COUNT];
     memcpy(next, server.cfg.obuf_limits, sizeof(next));
+    /* "" names no class: accepted, nothing changes (as in Valkey). */
+    if (empty_single_arg(argv, argc)) argc = 0;
     if (argc % 4) {
         *err = "Wrong number of arguments in buffer limit configuration.";
         return 0;

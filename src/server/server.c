@@ -184,24 +184,75 @@ void server_apply_hz(void) {
     if (server.cfg.hz > 500) server.cfg.hz = 500;
 }
 
-void server_apply_maxclients(void) {
-    /* The event loop must have a slot for every client plus listeners. */
-    int want = (int)server.cfg.maxclients + 128;
+/* Raises the open files limit to what maxclients needs (maxclients plus
+ * SERVER_RESERVED_FDS for listeners, logs and files), as far as the
+ * system allows: the soft limit up to the hard one, and the hard one too
+ * where the process may (CAP_SYS_RESOURCE).  When even that is not
+ * enough, maxclients is lowered to what fits.  Returns 0 when maxclients
+ * could be kept, -1 when it was lowered (or the limit is unknown). */
+static int adjust_open_files_limit(void) {
+    rlim_t want = (rlim_t)server.cfg.maxclients + SERVER_RESERVED_FDS;
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)want) {
-        rlim_t target = (rlim_t)want;
-        if (rl.rlim_max != RLIM_INFINITY && target > rl.rlim_max) target = rl.rlim_max;
-        rl.rlim_cur = target;
-        if (setrlimit(RLIMIT_NOFILE, &rl) == 0 && target < (rlim_t)want) {
-            unsigned int fit = target > 128 ? (unsigned int)(target - 128) : 1;
-            server_log(LL_WARNING, "You requested maxclients of %u requiring at least %d max file descriptors. "
-                       "Server can't set maximum open files to %d; maxclients lowered to %u.",
-                       server.cfg.maxclients, want, want, fit);
-            server.cfg.maxclients = fit;
-            want = (int)fit + 128;
-        }
+    if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+        server_log(LL_WARNING, "Unable to obtain the current NOFILE limit (%s), assuming 1024 and setting the max "
+                   "clients configuration accordingly.", strerror(errno));
+        server.cfg.maxclients = 1024 - SERVER_RESERVED_FDS;
+        return -1;
     }
-    if (server.loop && ev_setsize(server.loop) < want) ev_resize(server.loop, want);
+    rlim_t old = rl.rlim_cur;
+    if (old == RLIM_INFINITY || old >= want) return 0;
+    /* Ask for all of it, then less, 16 descriptors at a time, down to the
+     * current limit; the hard limit is never lowered. */
+    rlim_t best = want;
+    int err = 0;
+    while (best > old) {
+        struct rlimit next = {best, rl.rlim_max != RLIM_INFINITY && rl.rlim_max < best ? best : rl.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &next) == 0) break;
+        err = errno;
+        best = best - old > 16 ? best - 16 : old;
+    }
+    if (best >= want) {
+        server_log(LL_NOTICE, "Increased maximum number of open files to %llu (it was originally set to %llu).",
+                   (unsigned long long)want, (unsigned long long)old);
+        return 0;
+    }
+    unsigned int asked = server.cfg.maxclients;
+    if (best <= SERVER_RESERVED_FDS) {
+        server_log(LL_WARNING, "Your current 'ulimit -n' of %llu is not enough for the server to start. Please "
+                   "increase your open file limit to at least %llu. Exiting.", (unsigned long long)old,
+                   (unsigned long long)want);
+        exit(1);
+    }
+    server.cfg.maxclients = (unsigned int)(best - SERVER_RESERVED_FDS);
+    server_log(LL_WARNING, "You requested maxclients of %u requiring at least %llu max file descriptors.", asked,
+               (unsigned long long)want);
+    server_log(LL_WARNING, "Server can't set maximum open files to %llu because of OS error: %s.",
+               (unsigned long long)want, strerror(err));
+    server_log(LL_WARNING, "Current maximum open files is %llu. maxclients has been reduced to %u to compensate for "
+               "low ulimit. If you need higher maxclients increase 'ulimit -n'.", (unsigned long long)best,
+               server.cfg.maxclients);
+    return -1;
+}
+
+int server_apply_maxclients(char **err) {
+    unsigned int asked = server.cfg.maxclients;
+    if (adjust_open_files_limit() == -1 && server.cfg.maxclients != asked) {
+        if (err) {
+            char msg[128];
+            snprintf(msg, sizeof(msg),
+                     "The operating system is not able to handle the specified number of clients, try with %u",
+                     server.cfg.maxclients);
+            *err = mem_strdup(msg);
+        }
+        return -1;
+    }
+    /* The event loop must have a slot for every client plus listeners. */
+    int want = (int)server.cfg.maxclients + SERVER_EVENTS_EXTRA;
+    if (server.loop && ev_setsize(server.loop) < want && ev_resize(server.loop, want) == -1) {
+        if (err) *err = mem_strdup("The event loop API is not able to handle the specified number of clients");
+        return -1;
+    }
+    return 0;
 }
 
 static void before_sleep(EventLoop *loop) {
@@ -290,8 +341,8 @@ static int server_open(void) {
     server.pid = getpid();
     setup_signals();
     server_apply_hz();
-    server_apply_maxclients();
-    server.loop = ev_create((int)server.cfg.maxclients + 128);
+    server_apply_maxclients(NULL);
+    server.loop = ev_create((int)server.cfg.maxclients + SERVER_EVENTS_EXTRA);
     if (!server.loop) {
         server_log(LL_WARNING, "Failed creating the event loop. Error message: '%s'", strerror(errno));
         return -1;

@@ -96,6 +96,11 @@ typedef struct CommandRenames {
 } CommandRenames;
 
 enum { PAUSE_NONE = 0, PAUSE_WRITE = 1, PAUSE_ALL = 2 };
+/* Descriptors kept for other uses than clients (listeners, logs, files):
+ * maxclients + this is the open files limit the server asks for. */
+#define SERVER_RESERVED_FDS 32
+/* Event loop slots beyond maxclients. */
+#define SERVER_EVENTS_EXTRA 128
 /* Default of reply_buffer_peak_reset_ms (DEBUG REPLYBUFFER PEAK-RESET-TIME RESET). */
 #define REPLY_BUFFER_PEAK_RESET_MS 5000
 /* SHUTDOWN flags (and what shutdown-on-sig* maps to). */
@@ -205,7 +210,10 @@ Str *info_generate(const char *section);
 void bytes_to_human(char *buf, size_t len, unsigned long long n);
 /* Hooks for config setters that need the running server to act. */
 int server_apply_listeners(char **err);
-void server_apply_maxclients(void);
+/* Makes room for maxclients: raises the open files limit where it may,
+ * else lowers maxclients to what fits and returns -1 with *err (when err
+ * is not NULL) naming that number. */
+int server_apply_maxclients(char **err);
 void server_apply_hz(void);
 /* Frees every key (sanitizer builds do this at exit so leak checkers
  * report only real leaks). */

@@ -230,3 +230,40 @@ with_server -rawconf "dbfilename 'my dump.rdb'\nmasteruser \"\"\nlogfile ''\napp
         expect_eq [r config get appendfilename] {appendfilename aAb.aof}
     }
 }
+
+# ---- issue 8: values Valkey accepts or refuses with its own words ---------------
+with_server {
+    test "CONFIG SET client-output-buffer-limit \"\" is accepted and changes nothing" {
+        set before [r config get client-output-buffer-limit]
+        expect_eq [r config set client-output-buffer-limit ""] OK
+        expect_eq [r config get client-output-buffer-limit] $before
+        expect_eq [r config set client-output-buffer-limit "normal 1mb 512kb 10"] OK
+        expect_glob "*normal 1048576 524288 10*" [lindex [r config get client-output-buffer-limit] 1]
+        expect_err "*Wrong number of arguments in buffer limit configuration.*" {
+            r config set client-output-buffer-limit "normal 1mb"
+        }
+    }
+    test "CONFIG SET port to a port in use answers Valkey's error and keeps the old port" {
+        set busy [socket -server {apply {args {}}} -myaddr 127.0.0.1 0]
+        set busy_port [lindex [fconfigure $busy -sockname] 2]
+        expect_err "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs." {
+            r config set port $busy_port
+        }
+        close $busy
+        expect_eq [lindex [r config get port] 1] [srv port]
+        # Still listening where it was.
+        set c [new_client]
+        expect_eq [$c ping] PONG
+        $c .close
+        expect_glob "*$busy_port*" [server_log]
+    }
+    test "CONFIG SET bind to an address that cannot be bound answers Valkey's error" {
+        expect_err "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses." {
+            r config set bind 192.0.2.1
+        }
+        expect_eq [lindex [r config get bind] 1] 127.0.0.1
+        set c [new_client]
+        expect_eq [$c ping] PONG
+        $c .close
+    }
+}
