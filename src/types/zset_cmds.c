@@ -1,0 +1,764 @@
+/* zset_cmds.c - the sorted set commands on single elements: ZADD and
+ * ZINCRBY, ZREM, ZCARD, ZSCORE/ZMSCORE, ZRANK/ZREVRANK, the pops (ZPOPMIN,
+ * ZPOPMAX, ZMPOP and the blocking BZPOPMIN/BZPOPMAX/BZMPOP), ZRANDMEMBER
+ * and ZSCAN.
+ *
+ * Order of checks follows Valkey's: options and numbers are parsed before
+ * the key is looked up, so a syntax error wins over WRONGTYPE.  Pops are
+ * propagated in their deterministic form (BZPOPMIN -> ZPOPMIN key,
+ * ZMPOP/BZMPOP -> ZPOPMIN/ZPOPMAX key count); a blocking pop that finds
+ * nothing waits on its keys (blocked.c) and runs again from the start
+ * when one of them changes. */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ds/alloc.h"
+#include "../server/blocked.h"
+#include "../server/propagate.h"
+#include "../server/reply.h"
+#include "../server/server.h"
+#include "../../deps/glob/glob.h"
+#include "../../deps/numconv/numconv.h"
+#include "zset.h"
+
+#define ERR_NAN "resulting score is not a number (NaN)"
+
+/* An integer argument within [min, max]: parse errors answer msg (or the
+ * standard text), range errors msg (or Valkey's "must between"). */
+static int arg_range(Client *c, const Arg *a, long long min, long long max, const char *msg, long long *out) {
+    long long v;
+    if (!str_to_ll(a->p, a->len, &v)) {
+        reply_error(c, msg ? msg : ERR_NOT_INTEGER);
+        return 0;
+    }
+    if (v < min || v > max) {
+        if (msg) reply_error(c, msg);
+        else reply_errorf(c, "value is out of range, value must between %lld and %lld", min, max);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* --------------------------------------------------------- ZADD/ZINCRBY */
+
+static void zadd_generic(Client *c, int flags) {
+    int ch = 0, idx = 2;
+    for (; idx < c->argc; idx++) {
+        const Arg *a = &c->argv[idx];
+        if (arg_equals(a, "nx")) flags |= ZADD_IN_NX;
+        else if (arg_equals(a, "xx")) flags |= ZADD_IN_XX;
+        else if (arg_equals(a, "ch")) ch = 1;
+        else if (arg_equals(a, "incr")) flags |= ZADD_IN_INCR;
+        else if (arg_equals(a, "gt")) flags |= ZADD_IN_GT;
+        else if (arg_equals(a, "lt")) flags |= ZADD_IN_LT;
+        else break;
+    }
+    int incr = (flags & ZADD_IN_INCR) != 0, nx = (flags & ZADD_IN_NX) != 0, xx = (flags & ZADD_IN_XX) != 0;
+    int gt = (flags & ZADD_IN_GT) != 0, lt = (flags & ZADD_IN_LT) != 0;
+    int rest = c->argc - idx;
+    if (rest == 0 || rest % 2) {
+        reply_syntax_error(c);
+        return;
+    }
+    long long elements = rest / 2;
+    if (nx && xx) {
+        reply_error(c, "XX and NX options at the same time are not compatible");
+        return;
+    }
+    if ((gt && nx) || (lt && nx) || (gt && lt)) {
+        reply_error(c, "GT, LT, and/or NX options at the same time are not compatible");
+        return;
+    }
+    if (incr && elements > 1) {
+        reply_error(c, "INCR option supports a single increment-element pair");
+        return;
+    }
+    /* Every score is checked before anything changes. */
+    double one, *scores = elements == 1 ? &one : mem_alloc(sizeof(double) * (size_t)elements);
+    size_t maxlen = 0;
+    for (long long j = 0; j < elements; j++) {
+        if (!str_to_double(c->argv[idx + 2 * j].p, c->argv[idx + 2 * j].len, &scores[j])) {
+            reply_error(c, ERR_NOT_FLOAT);
+            goto done;
+        }
+        size_t len = c->argv[idx + 2 * j + 1].len;
+        if (len > maxlen) maxlen = len;
+    }
+    const Arg *key = &c->argv[1];
+    int err;
+    Kv *kv = zs_lookup(c, key, LOOKUP_WRITE, &err);
+    if (err) goto done;
+    long long added = 0, updated = 0, processed = 0;
+    double score = 0;
+    if (!kv && xx) goto reply;
+    ZVal z;
+    if (kv) {
+        z = zv_of(kv);
+        zv_maybe_grow(&z, (uint64_t)elements);
+    } else {
+        z = zv_new((uint64_t)elements, maxlen);
+    }
+    int nan = 0;
+    for (long long j = 0; j < elements; j++) {
+        const Arg *m = &c->argv[idx + 2 * j + 1];
+        int out;
+        double newscore = scores[j];
+        if (!zv_add(&z, scores[j], m->p, m->len, flags, &out, &newscore)) {
+            nan = 1;
+            break;
+        }
+        if (out & ZADD_OUT_ADDED) added++;
+        if (out & ZADD_OUT_UPDATED) updated++;
+        if (!(out & ZADD_OUT_NOP)) processed++;
+        score = newscore;
+    }
+    if (kv) {
+        zv_store_back(kv, &z);
+    } else if (zv_len(&z)) {
+        db_store(c->db, key, NULL, kv_new_ptr(key->p, key->len, OBJ_ZSET, z.enc, z.ptr), 0);
+    } else {
+        zv_free(&z);
+    }
+    if (added || updated) key_changed_n(c, c->db, key->p, key->len, NOTIFY_ZSET, incr ? "zincr" : "zadd", added + updated);
+    if (nan) {
+        reply_error(c, ERR_NAN);
+        goto done;
+    }
+reply:
+    if (incr) {
+        if (processed) zs_reply_score(c, score);
+        else reply_null(c);
+    } else {
+        reply_int(c, ch ? added + updated : added);
+    }
+done:
+    if (scores != &one) mem_free(scores);
+}
+
+void zadd_command(Client *c) {
+    zadd_generic(c, 0);
+}
+
+void zincrby_command(Client *c) {
+    zadd_generic(c, ZADD_IN_INCR);
+}
+
+/* ------------------------------------------------------- ZREM and reads */
+
+void zrem_command(Client *c) {
+    const Arg *key = &c->argv[1];
+    int err;
+    Kv *kv = zs_lookup(c, key, LOOKUP_WRITE, &err);
+    if (err) return;
+    if (!kv) {
+        reply_int(c, 0);
+        return;
+    }
+    ZVal z = zv_of(kv);
+    long long deleted = 0;
+    for (int j = 2; j < c->argc; j++) {
+        deleted += zv_del(&z, c->argv[j].p, c->argv[j].len);
+        if (zv_len(&z) == 0) break;
+    }
+    zv_store_back(kv, &z);
+    zs_removed(c, key, kv, "zrem", deleted);
+    reply_int(c, deleted);
+}
+
+void zcard_command(Client *c) {
+    int err;
+    Kv *kv = zs_lookup(c, &c->argv[1], LOOKUP_READ, &err);
+    if (err) return;
+    if (!kv) {
+        reply_int(c, 0);
+        return;
+    }
+    ZVal z = zv_of(kv);
+    reply_int(c, (long long)zv_len(&z));
+}
+
+void zscore_command(Client *c) {
+    int err;
+    Kv *kv = zs_lookup(c, &c->argv[1], LOOKUP_READ, &err);
+    if (err) return;
+    double score;
+    ZVal z;
+    if (kv) z = zv_of(kv);
+    if (!kv || !zv_score(&z, c->argv[2].p, c->argv[2].len, &score)) reply_null(c);
+    else zs_reply_score(c, score);
+}
+
+void zmscore_command(Client *c) {
+    int err;
+    Kv *kv = zs_lookup(c, &c->argv[1], LOOKUP_READ, &err);
+    if (err) return;
+    ZVal z;
+    if (kv) z = zv_of(kv);
+    reply_array_len(c, c->argc - 2);
+    for (int j = 2; j < c->argc; j++) {
+        double score;
+        if (!kv || !zv_score(&z, c->argv[j].p, c->argv[j].len, &score)) reply_null(c);
+        else zs_reply_score(c, score);
+    }
+}
+
+static void zrank_generic(Client *c, int rev) {
+    int withscore = 0;
+    if (c->argc > 4) {
+        reply_wrong_arity(c, rev ? "zrevrank" : "zrank");
+        return;
+    }
+    if (c->argc == 4) {
+        if (!arg_equals(&c->argv[3], "withscore")) {
+            reply_syntax_error(c);
+            return;
+        }
+        withscore = 1;
+    }
+    int err;
+    Kv *kv = zs_lookup(c, &c->argv[1], LOOKUP_READ, &err);
+    if (err) return;
+    double score;
+    long long rank = -1;
+    if (kv) {
+        ZVal z = zv_of(kv);
+        rank = zv_rank(&z, c->argv[2].p, c->argv[2].len, rev, &score);
+    }
+    if (rank < 0) {
+        if (withscore) reply_null_array(c);
+        else reply_null(c);
+        return;
+    }
+    if (withscore) reply_array_len(c, 2);
+    reply_int(c, rank);
+    if (withscore) zs_reply_score(c, score);
+}
+
+void zrank_command(Client *c) {
+    zrank_generic(c, 0);
+}
+
+void zrevrank_command(Client *c) {
+    zrank_generic(c, 1);
+}
+
+/* ---------------------------------------------------------------- pops */
+
+enum { ZPOP_MIN = 0, ZPOP_MAX = 1 };
+
+static void drop_cb(void *priv, SlNode *n) {
+    zb_drop_node(priv, n);
+}
+
+/* Pops up to count elements from the non-empty zset kv at key, replying
+ * each (nested [member, score] pairs when nested, else flat), and fires
+ * the events.  Returns how many. */
+static long long pop_elements(Client *c, const Arg *key, Kv *kv, int where, long long count, int nested) {
+    ZVal z = zv_of(kv);
+    uint64_t len = zv_len(&z);
+    uint64_t n = (uint64_t)count < len ? (uint64_t)count : len;
+    ZIter it;
+    ZElem e;
+    zi_init(&it, &z, 0, n - 1, where == ZPOP_MAX);
+    while (zi_next(&it, &e)) {
+        if (nested) reply_array_len(c, 2);
+        reply_bulk(c, e.m, e.len);
+        zs_reply_score(c, e.score);
+    }
+    if (z.enc == ENC_LISTPACK) {
+        long from = where == ZPOP_MIN ? 0 : -2 * (long)n;
+        z.ptr = lp_delete_range(z.ptr, from, 2 * n);
+    } else {
+        ZsetBig *zb = z.ptr;
+        uint64_t from = where == ZPOP_MIN ? 1 : len - n + 1;
+        sl_delete_ranks(zb->sl, from, from + n - 1, drop_cb, zb);
+    }
+    zv_store_back(kv, &z);
+    zs_removed(c, key, kv, where == ZPOP_MIN ? "zpopmin" : "zpopmax", (long long)n);
+    return (long long)n;
+}
+
+/* The number of elements a pop of count takes from kv. */
+static long long pop_size(Kv *kv, long long count) {
+    ZVal z = zv_of(kv);
+    uint64_t len = zv_len(&z);
+    return (uint64_t)count < len ? count : (long long)len;
+}
+
+static void propagate_pop(Client *c, const Arg *key, int where, long long count) {
+    char num[NUMCONV_LL_BUF];
+    Arg argv[3] = {{where == ZPOP_MIN ? "ZPOPMIN" : "ZPOPMAX", 7}, *key, {num, ll_to_str(num, count)}};
+    propagate_rewrite(c, count < 0 ? 2 : 3, argv);
+}
+
+static void zpop_command(Client *c, int where) {
+    if (c->argc > 3) {
+        reply_syntax_error(c);
+        return;
+    }
+    long long count = -1;
+    if (c->argc == 3 && !arg_range(c, &c->argv[2], 0, LLONG_MAX, "value is out of range, must be positive", &count))
+        return;
+    const Arg *key = &c->argv[1];
+    int err;
+    Kv *kv = zs_lookup(c, key, LOOKUP_WRITE, &err);
+    if (err) return;
+    if (!kv || count == 0) {
+        reply_array_len(c, 0);
+        return;
+    }
+    int nested = c->resp > 2 && count != -1;
+    if (count == -1) count = 1;
+    long long n = pop_size(kv, count);
+    reply_array_len(c, nested ? n : 2 * n);
+    pop_elements(c, key, kv, where, count, nested);
+}
+
+void zpopmin_command(Client *c) {
+    zpop_command(c, ZPOP_MIN);
+}
+
+void zpopmax_command(Client *c) {
+    zpop_command(c, ZPOP_MAX);
+}
+
+/* ZMPOP/BZMPOP over keys[0..nkeys): the first existing zset is popped,
+ * replying [key, [[member, score] ...]].  Returns 1 when served, 0 when
+ * every key is missing (nothing replied), -1 after WRONGTYPE. */
+static int mpop_keys(Client *c, const Arg *keys, long long nkeys, int where, long long count) {
+    for (long long j = 0; j < nkeys; j++) {
+        const Arg *key = &keys[j];
+        int err;
+        Kv *kv = zs_lookup(c, key, LOOKUP_WRITE, &err);
+        if (err) return -1;
+        if (!kv) continue;
+        reply_array_len(c, 2);
+        reply_bulk(c, key->p, key->len);
+        reply_array_len(c, pop_size(kv, count));
+        pop_elements(c, key, kv, where, count, 1);
+        propagate_pop(c, key, where, count);
+        return 1;
+    }
+    return 0;
+}
+
+/* [B]ZMPOP from numkeys_idx: numkeys, keys, MIN|MAX, [COUNT n]. */
+static int parse_mpop(Client *c, int numkeys_idx, long long *nkeys, int *where, long long *count) {
+    if (!arg_range(c, &c->argv[numkeys_idx], 1, LLONG_MAX, "numkeys should be greater than 0", nkeys)) return 0;
+    if (*nkeys > (long long)c->argc - numkeys_idx - 2) {
+        reply_syntax_error(c);
+        return 0;
+    }
+    int where_idx = numkeys_idx + (int)*nkeys + 1;
+    if (arg_equals(&c->argv[where_idx], "min")) *where = ZPOP_MIN;
+    else if (arg_equals(&c->argv[where_idx], "max")) *where = ZPOP_MAX;
+    else {
+        reply_syntax_error(c);
+        return 0;
+    }
+    *count = -1;
+    for (int j = where_idx + 1; j < c->argc; j++) {
+        if (*count == -1 && arg_equals(&c->argv[j], "count") && j + 1 < c->argc) {
+            j++;
+            if (!arg_range(c, &c->argv[j], 1, LLONG_MAX, "count should be greater than 0", count)) return 0;
+        } else {
+            reply_syntax_error(c);
+            return 0;
+        }
+    }
+    if (*count == -1) *count = 1;
+    return 1;
+}
+
+void zmpop_command(Client *c) {
+    long long nkeys, count;
+    int where;
+    if (!parse_mpop(c, 1, &nkeys, &where, &count)) return;
+    if (mpop_keys(c, &c->argv[2], nkeys, where, count) == 0) reply_null_array(c);
+}
+
+/* A blocking timeout in seconds (decimals allowed) as an absolute time in
+ * ms (rounded up), 0 for "forever", with Valkey's errors. */
+static int parse_timeout(Client *c, const Arg *a, int64_t *abs_ms) {
+    long double secs;
+    if (!str_to_ld(a->p, a->len, &secs)) {
+        reply_error(c, "timeout is not a float or out of range");
+        return 0;
+    }
+    long double ms = secs * 1000.0L;
+    if (ms > (long double)LLONG_MAX) {
+        reply_error(c, "timeout is out of range");
+        return 0;
+    }
+    long long t = ms < -(long double)LLONG_MAX ? -1 : (long long)ceill(ms);
+    if (t < 0) {
+        reply_error(c, "timeout is negative");
+        return 0;
+    }
+    if (t > 0) {
+        if (t > LLONG_MAX - server.now_ms) {
+            reply_error(c, "timeout is out of range");
+            return 0;
+        }
+        t += server.now_ms;
+    }
+    *abs_ms = t;
+    return 1;
+}
+
+static const BlockKeysSpec zset_block_spec = {
+    .value_type = OBJ_ZSET,
+    .unblock_on_nokey = 0,
+    .on_timeout = NULL, /* a null array */
+};
+
+/* BZPOPMIN/BZPOPMAX (count -1: [key, member, score]) and BZMPOP (count >=
+ * 1: [key, [[member, score] ...]]). */
+static void blocking_pop(Client *c, const Arg *keys, long long nkeys, int where, int timeout_idx, long long count) {
+    int64_t timeout;
+    if (!parse_timeout(c, &c->argv[timeout_idx], &timeout)) return;
+    if (count != -1) {
+        if (mpop_keys(c, keys, nkeys, where, count)) return;
+    } else {
+        for (long long j = 0; j < nkeys; j++) {
+            const Arg *key = &keys[j];
+            int err;
+            Kv *kv = zs_lookup(c, key, LOOKUP_WRITE, &err);
+            if (err) return;
+            if (!kv) continue;
+            reply_array_len(c, 3);
+            reply_bulk(c, key->p, key->len);
+            pop_elements(c, key, kv, where, 1, 0);
+            propagate_pop(c, key, where, -1);
+            return;
+        }
+    }
+    if (c->flags & ZSET_NO_BLOCKING) {
+        reply_null_array(c);
+        return;
+    }
+    block_for_keys(c, c->db, keys, (int)nkeys, timeout, &zset_block_spec);
+}
+
+void bzpopmin_command(Client *c) {
+    blocking_pop(c, &c->argv[1], c->argc - 2, ZPOP_MIN, c->argc - 1, -1);
+}
+
+void bzpopmax_command(Client *c) {
+    blocking_pop(c, &c->argv[1], c->argc - 2, ZPOP_MAX, c->argc - 1, -1);
+}
+
+void bzmpop_command(Client *c) {
+    long long nkeys, count;
+    int where;
+    if (!parse_mpop(c, 2, &nkeys, &where, &count)) return;
+    blocking_pop(c, &c->argv[3], nkeys, where, 1, count);
+}
+
+/* --------------------------------------------------------- ZRANDMEMBER */
+
+/* An element picked from a listpack (member, score entries). */
+static void reply_lp_pair(Client *c, const LpEntry *k, const LpEntry *v, int withscores) {
+    if (withscores && c->resp > 2) reply_array_len(c, 2);
+    if (k->sval) reply_bulk(c, k->sval, k->slen);
+    else reply_bulk_ll(c, k->lval);
+    if (!withscores) return;
+    if (!v->sval) {
+        zs_reply_score(c, (double)v->lval);
+        return;
+    }
+    char buf[128];
+    uint32_t n = v->slen < sizeof(buf) ? v->slen : (uint32_t)sizeof(buf) - 1;
+    memcpy(buf, v->sval, n);
+    buf[n] = '\0';
+    zs_reply_score(c, strtod(buf, NULL));
+}
+
+/* A uniformly chosen node: by rank, which (unlike a random bucket of the
+ * member table, whose chains differ in length) weighs every member the
+ * same. */
+static SlNode *random_node(const ZsetBig *zb) {
+    return sl_at_rank(zb->sl, 1 + server_rand64() % zb->sl->length);
+}
+
+static void reply_node(Client *c, const SlNode *n, int withscores) {
+    size_t len;
+    const char *m = sl_node_member(n, &len);
+    if (withscores && c->resp > 2) reply_array_len(c, 2);
+    reply_bulk(c, m, len);
+    if (withscores) zs_reply_score(c, n->score);
+}
+
+/* A small open-addressing set of node pointers (distinct picks). */
+typedef struct PtrSet {
+    const void **slots;
+    uint64_t mask;
+} PtrSet;
+
+static int ptrset_add(PtrSet *s, const void *p) {
+    uint64_t h = (uint64_t)(uintptr_t)p;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    for (uint64_t i = h & s->mask;; i = (i + 1) & s->mask) {
+        if (s->slots[i] == p) return 0;
+        if (!s->slots[i]) {
+            s->slots[i] = p;
+            return 1;
+        }
+    }
+}
+
+static void randmember_with_count(Client *c, long long l, int withscores) {
+    int err;
+    Kv *kv = zs_lookup(c, &c->argv[1], LOOKUP_READ, &err);
+    if (err) return;
+    if (!kv) {
+        reply_array_len(c, 0);
+        return;
+    }
+    ZVal z = zv_of(kv);
+    uint64_t size = zv_len(&z);
+    int uniq = l >= 0;
+    uint64_t count = l >= 0 ? (uint64_t)l : (uint64_t)(-l);
+    if (count == 0) {
+        reply_array_len(c, 0);
+        return;
+    }
+    int flat = withscores && c->resp == 2;
+    /* Repeats allowed (or a single pick): draw count times. */
+    if (!uniq || count == 1) {
+        reply_array_len(c, (long long)(flat ? count * 2 : count));
+        if (z.enc == ENC_SKIPLIST) {
+            ZsetBig *zb = z.ptr;
+            while (count--) {
+                reply_node(c, random_node(zb), withscores);
+                if (c->flags & CLIENT_CLOSE_ASAP) break;
+            }
+            return;
+        }
+        enum { BATCH = 1000 };
+        uint64_t batch = count < BATCH ? count : BATCH;
+        LpEntry *keys = mem_alloc(sizeof(LpEntry) * batch), *vals = mem_alloc(sizeof(LpEntry) * batch);
+        while (count) {
+            uint64_t n = count < batch ? count : batch;
+            count -= n;
+            lp_random_pairs(z.ptr, (uint32_t)n, server_rand64, keys, vals);
+            for (uint64_t i = 0; i < n; i++) reply_lp_pair(c, &keys[i], &vals[i], withscores);
+            if (c->flags & CLIENT_CLOSE_ASAP) break;
+        }
+        mem_free(keys);
+        mem_free(vals);
+        return;
+    }
+    uint64_t n = count < size ? count : size;
+    reply_array_len(c, (long long)(flat ? n * 2 : n));
+    /* All of them. */
+    if (count >= size) {
+        ZIter it;
+        ZElem e;
+        zi_init(&it, &z, 0, size - 1, 0);
+        while (zi_next(&it, &e)) {
+            if (withscores && c->resp > 2) reply_array_len(c, 2);
+            reply_bulk(c, e.m, e.len);
+            if (withscores) zs_reply_score(c, e.score);
+        }
+        return;
+    }
+    if (z.enc == ENC_LISTPACK) {
+        LpEntry *keys = mem_alloc(sizeof(LpEntry) * n), *vals = mem_alloc(sizeof(LpEntry) * n);
+        uint32_t got = lp_random_pairs_unique(z.ptr, (uint32_t)n, server_rand64, keys, vals);
+        for (uint32_t i = 0; i < got; i++) reply_lp_pair(c, &keys[i], &vals[i], withscores);
+        mem_free(keys);
+        mem_free(vals);
+        return;
+    }
+    ZsetBig *zb = z.ptr;
+    if (n * 3 > size) {
+        /* Most of the set: shuffle the first n of all nodes into place. */
+        SlNode **all = mem_alloc(sizeof(SlNode *) * size);
+        uint64_t i = 0;
+        for (SlNode *x = sl_first(zb->sl); x; x = x->next) all[i++] = x;
+        for (i = 0; i < n; i++) {
+            uint64_t j = i + server_rand64() % (size - i);
+            SlNode *t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+            reply_node(c, all[i], withscores);
+        }
+        mem_free(all);
+        return;
+    }
+    /* A few of many: random picks, skipping repeats. */
+    uint64_t cap = 16;
+    while (cap < n * 2) cap <<= 1;
+    PtrSet seen = {mem_calloc(sizeof(void *) * cap), cap - 1};
+    uint64_t given = 0;
+    while (given < n) {
+        SlNode *x = random_node(zb);
+        if (!ptrset_add(&seen, x)) continue;
+        reply_node(c, x, withscores);
+        given++;
+    }
+    mem_free(seen.slots);
+}
+
+void zrandmember_command(Client *c) {
+    if (c->argc >= 3) {
+        long long l;
+        if (!arg_range(c, &c->argv[2], -LLONG_MAX, LLONG_MAX, NULL, &l)) return;
+        int withscores = 0;
+        if (c->argc > 4 || (c->argc == 4 && !arg_equals(&c->argv[3], "withscores"))) {
+            reply_syntax_error(c);
+            return;
+        }
+        if (c->argc == 4) {
+            withscores = 1;
+            if (l < -LLONG_MAX / 2 || l > LLONG_MAX / 2) {
+                reply_error(c, "value is out of range");
+                return;
+            }
+        }
+        randmember_with_count(c, l, withscores);
+        return;
+    }
+    int err;
+    Kv *kv = zs_lookup(c, &c->argv[1], LOOKUP_READ, &err);
+    if (err) return;
+    if (!kv) {
+        reply_null(c);
+        return;
+    }
+    ZVal z = zv_of(kv);
+    if (z.enc == ENC_SKIPLIST) {
+        size_t len;
+        const char *m = sl_node_member(random_node(z.ptr), &len);
+        reply_bulk(c, m, len);
+        return;
+    }
+    LpEntry k;
+    lp_random_pair(z.ptr, (uint32_t)zv_len(&z), server_rand64, &k, NULL);
+    if (k.sval) reply_bulk(c, k.sval, k.slen);
+    else reply_bulk_ll(c, k.lval);
+}
+
+/* --------------------------------------------------------------- ZSCAN */
+
+typedef struct ScanAcc {
+    const Arg *pattern;
+    SlNode **items;
+    size_t n, cap;
+} ScanAcc;
+
+static void scan_node(void *priv, void *entry) {
+    ScanAcc *acc = priv;
+    SlNode *x = entry;
+    if (acc->pattern) {
+        size_t len;
+        const char *m = sl_node_member(x, &len);
+        if (!glob_match(acc->pattern->p, acc->pattern->len, m, len, 0)) return;
+    }
+    if (acc->n == acc->cap) {
+        acc->cap = acc->cap ? acc->cap * 2 : 16;
+        acc->items = mem_realloc(acc->items, acc->cap * sizeof(SlNode *));
+    }
+    acc->items[acc->n++] = x;
+}
+
+/* A skiplist score in ZSCAN: Valkey prints it as a long double ("%.17Lg"),
+ * not in its reply form; listpack scores go out as stored. */
+static void reply_scan_score(Client *c, double d) {
+    char buf[64];
+    int n;
+    if (isinf(d)) n = snprintf(buf, sizeof(buf), "%s", d > 0 ? "inf" : "-inf");
+    else n = snprintf(buf, sizeof(buf), "%.17Lg", (long double)d);
+    reply_bulk(c, buf, (size_t)n);
+}
+
+void zscan_command(Client *c) {
+    unsigned long long cursor;
+    if (!str_to_ull(c->argv[2].p, c->argv[2].len, &cursor)) {
+        reply_error(c, "invalid cursor");
+        return;
+    }
+    int err;
+    Kv *kv = zs_lookup(c, &c->argv[1], LOOKUP_READ, &err);
+    if (err) return;
+    if (!kv) {
+        reply_array_len(c, 2);
+        reply_bulk(c, "0", 1);
+        reply_array_len(c, 0);
+        return;
+    }
+    long long count = 10;
+    const Arg *pattern = NULL;
+    int noscores = 0;
+    for (int i = 3; i < c->argc;) {
+        int left = c->argc - i;
+        const Arg *a = &c->argv[i];
+        if (arg_equals(a, "count") && left >= 2) {
+            if (!arg_to_ll(c, &c->argv[i + 1], &count)) return;
+            if (count < 1) {
+                reply_syntax_error(c);
+                return;
+            }
+            i += 2;
+        } else if (arg_equals(a, "match") && left >= 2) {
+            const Arg *pat = &c->argv[i + 1];
+            pattern = pat->len == 1 && pat->p[0] == '*' ? NULL : pat;
+            i += 2;
+        } else if (arg_equals(a, "noscores")) {
+            noscores = 1;
+            i++;
+        } else if (arg_equals(a, "novalues")) {
+            reply_error(c, "NOVALUES option can only be used in HSCAN");
+            return;
+        } else {
+            reply_syntax_error(c);
+            return;
+        }
+    }
+    ZVal z = zv_of(kv);
+    reply_array_len(c, 2);
+    if (z.enc == ENC_LISTPACK) {
+        /* Small: the whole value in one reply, cursor 0. */
+        reply_bulk(c, "0", 1);
+        ReplyDeferred d = reply_deferred_len(c);
+        long long n = 0;
+        unsigned char *lp = z.ptr;
+        for (unsigned char *ep = lp_first(lp); ep; ep = zl_next(lp, ep)) {
+            char mb[LP_INTBUF_SIZE], sb[LP_INTBUF_SIZE];
+            uint32_t mlen, slen;
+            const char *m = lp_get_str(ep, mb, &mlen);
+            if (pattern && !glob_match(pattern->p, pattern->len, m, mlen, 0)) continue;
+            reply_bulk(c, m, mlen);
+            n++;
+            if (noscores) continue;
+            const char *s = lp_get_str(lp_next(lp, ep), sb, &slen);
+            reply_bulk(c, s, slen);
+            n++;
+        }
+        reply_set_deferred_array_len(c, d, n);
+        return;
+    }
+    ZsetBig *zb = z.ptr;
+    ScanAcc acc = {pattern, NULL, 0, 0};
+    long long max_iterations = count * 10;
+    do {
+        cursor = ht_scan(zb->ht, cursor, scan_node, &acc);
+    } while (cursor && max_iterations-- && acc.n < (size_t)count);
+    char cbuf[NUMCONV_LL_BUF];
+    reply_bulk(c, cbuf, ull_to_str(cbuf, cursor));
+    reply_array_len(c, (long long)(noscores ? acc.n : acc.n * 2));
+    for (size_t i = 0; i < acc.n; i++) {
+        size_t len;
+        const char *m = sl_node_member(acc.items[i], &len);
+        reply_bulk(c, m, len);
+        if (!noscores) reply_scan_score(c, acc.items[i]->score);
+    }
+    mem_free(acc.items);
+}
