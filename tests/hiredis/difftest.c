@@ -266,8 +266,24 @@ static int m_zrank_withscore(const Cmd *c, const RVal *o, const RVal *r, Server 
 {
     (void)o;
     (void)rs;
-    return c->argc == 4 && !strcasecmp(c->argv[3], "WITHSCORE") &&
-           is_error(r, "ERR wrong number of arguments");
+    /* Valkey 8's ZRANK takes a 4th argument: WITHSCORE, anything else is
+     * a syntax error; Redis 7.0 refuses any 4th argument by arity. */
+    return c->argc == 4 && is_error(r, "ERR wrong number of arguments") &&
+           (!strcasecmp(c->argv[3], "WITHSCORE") || is_error(o, "ERR syntax error"));
+}
+
+/* A negative LIMIT offset on a skiplist-encoded sorted set: Valkey 8 (Redis
+ * PR 12450, zslNthInRange) counts it from the other end of the range;
+ * Redis 7.0 walks off the end and answers nothing (as both do for a
+ * listpack; Redis 8 made the skiplist answer nothing again, PR 14043). */
+static int m_negative_limit(const Cmd *c, const RVal *o, const RVal *r, Server *rs)
+{
+    (void)o;
+    (void)rs;
+    for (int i = 1; i + 2 < c->argc; i++)
+        if (!strcasecmp(c->argv[i], "LIMIT") && c->argv[i + 1][0] == '-')
+            return r->type == '*' && r->n == 0;
+    return 0;
 }
 
 /* A whole string that strtod reads completely. */
@@ -359,13 +375,27 @@ static int m_lpos_rank_min(const Cmd *c, const RVal *o, const RVal *r, Server *r
     return 0;
 }
 
+/* OBJECT ENCODING of a sorted set: since 7.2 (so in Valkey 8) a ZADD of
+ * more pairs than zset-max-listpack-entries makes the set a skiplist up
+ * front, even when the pairs repeat members or XX skips them; Redis 7.0
+ * converts only when the set really outgrows the listpack.  Nothing
+ * converts back, so the key keeps answering differently. */
+static int m_zset_encoding(const Cmd *c, const RVal *o, const RVal *r, Server *rs)
+{
+    (void)rs;
+    return c->argc == 3 && !strcasecmp(c->argv[1], "ENCODING") && o->type == '$' && r->type == '$' &&
+           o->len == 8 && !memcmp(o->str, "skiplist", 8) && r->len == 8 && !memcmp(r->str, "listpack", 8);
+}
+
 static Accepted accepted[] = {
     /* Valkey vs Redis 7.0, checked against Valkey's own t_string.c. */
     {"GETEX", m_getex_validate_first, 0, "Valkey validates GETEX's time before the key lookup", 0},
-    {"ZRANK", m_zrank_withscore, 0, "WITHSCORE is Redis 7.2+/Valkey; 7.0 answers an arity error", 0},
-    {"ZREVRANK", m_zrank_withscore, 0, "WITHSCORE is Redis 7.2+/Valkey; 7.0 answers an arity error", 0},
+    {"ZRANK", m_zrank_withscore, 0, "WITHSCORE is Redis 7.2+/Valkey (other 4th arguments: syntax error); 7.0 answers an arity error", 0},
+    {"ZREVRANK", m_zrank_withscore, 0, "WITHSCORE is Redis 7.2+/Valkey (other 4th arguments: syntax error); 7.0 answers an arity error", 0},
     {"Z*", m_double_format, 0, "Redis 7.0 prints scores with %.17g, Valkey the shortest form (and -0 vs 0)", 0},
+    {"Z*", m_negative_limit, 0, "a negative LIMIT offset on a skiplist counts from the range's end in Valkey 8 (zslNthInRange), gives nothing in 7.0", 0},
     {"OBJECT", m_object_encoding, 0, "Valkey 8 encodings: listpack lists/sets, embstr only if key+value fit 39 bytes", 0},
+    {"OBJECT", m_zset_encoding, 0, "Valkey 8 (7.2+) makes a zset a skiplist when one ZADD brings more pairs than the listpack limit", 0},
     {"LPOS", m_lpos_rank_min, 0, "Redis 7.0 overflows negating RANK LLONG_MIN; Valkey rejects it", 0},
 };
 #define NACCEPTED (int)(sizeof accepted / sizeof *accepted)
