@@ -62,8 +62,8 @@ typedef struct SetMember {
     int64_t v;
 } SetMember;
 
-/* Room for the decimal text of any int64. */
-#define SET_INTBUF 24
+/* Room for the decimal text of any int64 and its NUL (NUMCONV_LL_BUF). */
+#define SET_INTBUF 21
 
 static inline SetMember set_member_str(const char *p, size_t len) {
     SetMember m = {p, len, 0};
