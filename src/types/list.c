@@ -17,7 +17,6 @@
  * propagated as the plain command (BLPOP -> LPOP key, BLMPOP/LMPOP ->
  * LPOP/RPOP key count, BLMOVE -> LMOVE, BRPOPLPUSH -> RPOPLPUSH). */
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +24,7 @@
 #include "../ds/quicklist.h"
 #include "../server/reply.h"
 #include "../server/server.h"
+#include "../server/timeout.h"
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
 #include "list.h"
@@ -807,34 +807,10 @@ void lmpop_command(Client *c) {
 
 /* ----------------------------------------------------------- blocking */
 
-/* A blocking timeout in seconds (decimals allowed) as an absolute time in
- * ms, 0 for "forever", with Valkey's errors.  The ms are rounded up, so
- * 0.0001 waits 1 ms. */
+/* A blocking timeout in seconds (decimals allowed, rounded up to whole
+ * ms) as an absolute time, 0 for "forever", with Valkey's errors. */
 static int parse_timeout(Client *c, const Arg *a, int64_t *abs_ms) {
-    long double secs;
-    if (!str_to_ld(a->p, a->len, &secs)) {
-        reply_error(c, "timeout is not a float or out of range");
-        return 0;
-    }
-    long double ms = secs * 1000.0L;
-    if (ms > (long double)LLONG_MAX) {
-        reply_error(c, "timeout is out of range");
-        return 0;
-    }
-    long long t = ms < -(long double)LLONG_MAX ? -1 : (long long)ceill(ms);
-    if (t < 0) {
-        reply_error(c, "timeout is negative");
-        return 0;
-    }
-    if (t > 0) {
-        if (t > LLONG_MAX - server.now_ms) {
-            reply_error(c, "timeout is out of range");
-            return 0;
-        }
-        t += server.now_ms;
-    }
-    *abs_ms = t;
-    return 1;
+    return timeout_arg_to_abs_ms(c, a, TIMEOUT_UNIT_SECONDS, abs_ms);
 }
 
 static const BlockKeysSpec list_block_spec = {
