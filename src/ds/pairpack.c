@@ -53,10 +53,11 @@ static size_t common_prefix(const char *a, size_t alen, const char *b, size_t bl
     return i;
 }
 
-/* How cur is coded after prev: the cheaper of the one-byte header (shared
- * capped at 14, suffix at most 15) and the varint header. */
-static size_t code_plan(const char *prev, size_t plen, const char *cur, size_t len, size_t *shared, int *esc) {
-    size_t lcp = common_prefix(prev, plen, cur, len);
+/* How a string of len bytes sharing lcp leading bytes with the previous
+ * string of its column is coded: the cheaper of the one-byte header
+ * (shared capped at 14, suffix at most 15) and the varint header.  lcp
+ * may be less than the longest common prefix (still a valid coding). */
+static size_t code_plan(size_t lcp, size_t len, size_t *shared, int *esc) {
     size_t s1 = lcp < SHORT_MAX_SHARED ? lcp : SHORT_MAX_SHARED;
     size_t l2 = len - lcp;
     size_t cost2 = 1 + varint_len(lcp) + varint_len(l2) + l2;
@@ -70,11 +71,11 @@ static size_t code_plan(const char *prev, size_t plen, const char *cur, size_t l
     return cost2;
 }
 
-/* Writes cur coded after prev; returns the bytes written. */
-static size_t put_str(unsigned char *out, const char *prev, size_t plen, const char *cur, size_t len) {
+/* Writes cur coded with lcp shared bytes; returns the bytes written. */
+static size_t put_str_lcp(unsigned char *out, size_t lcp, const char *cur, size_t len) {
     size_t shared;
     int esc;
-    size_t n = code_plan(prev, plen, cur, len, &shared, &esc);
+    size_t n = code_plan(lcp, len, &shared, &esc);
     unsigned char *p = out;
     if (!esc) {
         *p++ = (unsigned char)((shared << 4) | (len - shared));
@@ -85,6 +86,11 @@ static size_t put_str(unsigned char *out, const char *prev, size_t plen, const c
     }
     memcpy(p, cur + shared, len - shared);
     return n;
+}
+
+/* Writes cur coded after prev. */
+static size_t put_str(unsigned char *out, const char *prev, size_t plen, const char *cur, size_t len) {
+    return put_str_lcp(out, common_prefix(prev, plen, cur, len), cur, len);
 }
 
 /* ------------------------------------------------------------- PpStr */
@@ -100,8 +106,7 @@ void pp_str_free(PpStr *s) {
     pp_str_init(s);
 }
 
-static void str_reserve(PpStr *s, size_t n) {
-    if (n <= s->cap) return;
+static void str_grow(PpStr *s, size_t n) {
     size_t cap = s->cap * 2 > n ? s->cap * 2 : n;
     char *np = mem_alloc(cap);
     memcpy(np, s->p, s->len);
@@ -110,12 +115,34 @@ static void str_reserve(PpStr *s, size_t n) {
     s->cap = cap;
 }
 
+static inline void str_reserve(PpStr *s, size_t n) {
+    if (n > s->cap) str_grow(s, n);
+}
+
 /* s held the previous string of the column; make it the one coded as
  * (shared, suffix). */
 static inline void str_apply(PpStr *s, size_t shared, const unsigned char *suffix, size_t l) {
     str_reserve(s, shared + l);
     memcpy(s->p + shared, suffix, l);
     s->len = shared + l;
+}
+
+/* The same for a suffix inside a pack ending at `end`, on the walks' hot
+ * path: a suffix of up to 16 bytes moves as two fixed 8-byte copies when
+ * the pack and the buffer both have 16 bytes of room (what lands past the
+ * string's end is scratch), instead of a call to memcpy. */
+static inline void str_apply_in(PpStr *s, size_t shared, const unsigned char *suffix, size_t l,
+                                const unsigned char *end) {
+    size_t n = shared + l;
+    str_reserve(s, n + 16);
+    char *d = s->p + shared;
+    if (l <= 16 && end - suffix >= 16) {
+        memcpy(d, suffix, 8);
+        memcpy(d + 8, suffix + 8, 8);
+    } else {
+        memcpy(d, suffix, l);
+    }
+    s->len = n;
 }
 
 static void str_set(PpStr *s, const char *p, size_t len) {
@@ -205,7 +232,7 @@ long pp_find(const unsigned char *pp, const char *f, size_t flen, PpStr *val, si
             match = m == flen && l == room;
         }
         p = str_hdr(p, &vs, &vl);
-        if (val) str_apply(val, vs, p, vl);
+        if (val) str_apply_in(val, vs, p, vl, end);
         p += vl;
         if (match) {
             if (vlen) *vlen = vs + vl;
@@ -216,19 +243,22 @@ long pp_find(const unsigned char *pp, const char *f, size_t flen, PpStr *val, si
     return -1;
 }
 
-/* Where a write lands: the matched pair (or the end), with the strings of
- * the pair before it (or of the last pair) rebuilt in f and v. */
+/* Where a write lands: the matched pair (or the end).  Only the value
+ * column is rebuilt (v: the value of the pair before the match, or of the
+ * last pair); for fields the walk's match length is enough: m is how many
+ * leading bytes the field before the match (or the last field) shares
+ * with the key. */
 typedef struct Seek {
     long idx;
     size_t pair_off, val_off, end_off;
-    PpStr f, v;
+    size_t m;
+    PpStr v;
 } Seek;
 
 static void seek(const unsigned char *pp, const char *f, size_t flen, Seek *sk) {
     const unsigned char *p = pp + PP_HEADER_SIZE, *end = pp + pp_bytes(pp);
     size_t m = 0;
     long idx = 0;
-    pp_str_init(&sk->f);
     pp_str_init(&sk->v);
     while (p < end) {
         const unsigned char *pair = p;
@@ -237,6 +267,7 @@ static void seek(const unsigned char *pp, const char *f, size_t flen, Seek *sk) 
         const unsigned char *suf = p;
         p += l;
         const unsigned char *vhdr = p;
+        size_t m_before = m;
         int match = 0;
         if (s <= m) {
             size_t room = flen - s;
@@ -251,19 +282,19 @@ static void seek(const unsigned char *pp, const char *f, size_t flen, Seek *sk) 
             sk->pair_off = (size_t)(pair - pp);
             sk->val_off = (size_t)(vhdr - pp);
             sk->end_off = (size_t)(p + vl - pp);
+            sk->m = m_before;
             return;
         }
-        str_apply(&sk->f, s, suf, l);
-        str_apply(&sk->v, vs, p, vl);
+        str_apply_in(&sk->v, vs, p, vl, end);
         p += vl;
         idx++;
     }
     sk->idx = -1;
     sk->pair_off = sk->val_off = sk->end_off = (size_t)(end - pp);
+    sk->m = m;
 }
 
 static void seek_done(Seek *sk) {
-    pp_str_free(&sk->f);
     pp_str_free(&sk->v);
 }
 
@@ -290,7 +321,7 @@ unsigned char *pp_set(unsigned char *pp, const char *f, size_t flen, const char 
     Scratch sc;
     if (sk.idx < 0) {
         unsigned char *nb = scratch_get(&sc, 2 * HDR_MAX + flen + vlen);
-        size_t n = put_str(nb, sk.f.p, sk.f.len, f, flen);
+        size_t n = put_str_lcp(nb, sk.m, f, flen);
         n += put_str(nb + n, sk.v.p, sk.v.len, v, vlen);
         pp = splice(pp, sk.end_off, 0, nb, n);
         count_adjust(pp, 1);
@@ -355,7 +386,9 @@ unsigned char *pp_delete(unsigned char *pp, const char *f, size_t flen, int *del
         pp = splice(pp, sk.pair_off, total - sk.pair_off, NULL, 0);
     } else {
         /* Pair i+1 is re-coded against pair i-1.  Its field starts with f's
-         * first bytes (field i is f); its value with the old value i's. */
+         * first bytes (field i is f), and so does field i-1 up to sk.m:
+         * what they share is known without rebuilding field i-1.  Its
+         * value starts with the old value i's bytes. */
         PpStr old, nf, nv;
         pp_str_init(&old);
         pp_str_init(&nf);
@@ -365,6 +398,12 @@ unsigned char *pp_delete(unsigned char *pp, const char *f, size_t flen, int *del
         const unsigned char *suf = str_hdr(pp + sk.val_off, &s, &l);
         str_apply(&old, s, suf, l);
         suf = str_hdr(pp + sk.end_off, &s, &l);
+        size_t lcp = sk.m;
+        if (s <= sk.m) {
+            size_t k = 0, lim = l < sk.m - s ? l : sk.m - s;
+            while (k < lim && suf[k] == (unsigned char)f[s + k]) k++;
+            lcp = s + k;
+        }
         str_set(&nf, f, s);
         str_apply(&nf, s, suf, l);
         suf = str_hdr(suf + l, &s, &l);
@@ -373,7 +412,7 @@ unsigned char *pp_delete(unsigned char *pp, const char *f, size_t flen, int *del
         size_t stop = (size_t)(suf + l - pp);
         Scratch sc;
         unsigned char *nb = scratch_get(&sc, 2 * HDR_MAX + nf.len + nv.len);
-        size_t n = put_str(nb, sk.f.p, sk.f.len, nf.p, nf.len);
+        size_t n = put_str_lcp(nb, lcp, nf.p, nf.len);
         n += put_str(nb + n, sk.v.p, sk.v.len, nv.p, nv.len);
         pp = splice(pp, sk.pair_off, stop - sk.pair_off, nb, n);
         scratch_done(&sc);
@@ -399,8 +438,8 @@ void pp_builder_add(PpBuilder *b, const char *f, size_t flen, const char *v, siz
     /* Size first, then write in place. */
     size_t fs, vs;
     int fe, ve;
-    size_t fn = code_plan(b->f.p, b->f.len, f, flen, &fs, &fe);
-    size_t vn = code_plan(b->v.p, b->v.len, v, vlen, &vs, &ve);
+    size_t fn = code_plan(common_prefix(b->f.p, b->f.len, f, flen), flen, &fs, &fe);
+    size_t vn = code_plan(common_prefix(b->v.p, b->v.len, v, vlen), vlen, &vs, &ve);
     b->pp = mem_realloc(b->pp, total + fn + vn);
     size_t n = put_str(b->pp + total, b->f.p, b->f.len, f, flen);
     n += put_str(b->pp + total + n, b->v.p, b->v.len, v, vlen);
@@ -431,9 +470,9 @@ int pp_iter_next(PpIter *it) {
     if (it->p >= it->end) return 0;
     size_t s, l;
     const unsigned char *p = str_hdr(it->p, &s, &l);
-    str_apply(&it->f, s, p, l);
+    str_apply_in(&it->f, s, p, l, it->end);
     p = str_hdr(p + l, &s, &l);
-    str_apply(&it->v, s, p, l);
+    str_apply_in(&it->v, s, p, l, it->end);
     it->p = p + l;
     return 1;
 }
