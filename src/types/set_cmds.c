@@ -11,7 +11,6 @@
 
 #include "../server/server.h"
 #include "../server/reply.h"
-#include "../ds/intset.h"
 #include "../ds/listpack.h"
 #include "../ds/packset.h"
 #include "../../deps/glob/glob.h"
@@ -29,8 +28,6 @@ static Kv *store_new_set(Client *c, const Arg *key, SetVal *s) {
     Kv *kv = kv_new_ptr(key->p, key->len, OBJ_SET, s->enc, s->ptr);
     return db_store(c->db, key, NULL, kv, 0);
 }
-
-static Arg arg_of(const Arg *a) { return *a; }
 
 /* ---------------------------------------------------------------- SADD */
 
@@ -298,7 +295,7 @@ static void batch_flush(SremBatch *b) {
     if (!b->n) return;
     Arg *argv = mem_alloc(sizeof(Arg) * (size_t)(b->n + 2));
     argv[0] = (Arg){"SREM", 4};
-    argv[1] = arg_of(b->key);
+    argv[1] = *b->key;
     size_t off = 0;
     for (int i = 0; i < b->n; i++) {
         argv[i + 2] = (Arg){b->bytes->buf + off, b->lens[i]};
