@@ -1,6 +1,7 @@
 /*
- * difftest_hash.h - difftest's hash row: HSET/HMSET (sometimes past 128
- * fields or with values past 64 bytes, so listpacks convert), HSETNX, the
+ * difftest_hash.h - difftest's hash row: HSET/HMSET (big ones at four
+ * offsets, so a key can gather more than hash-max-listpack-entries (512)
+ * fields, and values past 64 bytes, so listpacks convert), HSETNX, the
  * reads, HDEL, HINCRBY/HINCRBYFLOAT on numeric and non-numeric fields,
  * HRANDFIELD.  Keys "df:h0".."df:h7".
  * HGETALL/HKEYS/HVALS are compared order-insensitively (a hashtable's
@@ -16,19 +17,25 @@
 
 static void hash_key(Cmd *c) { add_key_of(c, HASH_KEYS); }
 
-/* A field: a small space so commands collide, some numeric, long, binary. */
+/* A field: a small space so commands collide, some numeric, long, binary,
+ * and some sharing a prefix longer than 14 bytes (our small hashes code
+ * each field against the previous one: both header forms get used). */
 static void hash_field(Cmd *c)
 {
     int k = rnd(100);
-    if (k < 70) addf(c, "f%d", rnd(10));
+    if (k < 60) addf(c, "f%d", rnd(10));
+    else if (k < 70) addf(c, "user:session:id:%d", rnd(12));
     else if (k < 80) addf(c, "%d", rnd(5));
     else add_elem(c);
 }
 
-/* A value: elements, and counters HINCRBY/HINCRBYFLOAT can work on. */
+/* A value: elements, counters HINCRBY/HINCRBYFLOAT can work on, and
+ * values sharing long prefixes. */
 static void hash_value(Cmd *c)
 {
-    if (chance(30)) addf(c, "%d", rnd(41) - 20);
+    int k = rnd(100);
+    if (k < 30) addf(c, "%d", rnd(41) - 20);
+    else if (k < 40) addf(c, "value:%d", 1000000 + rnd(30));
     else add_elem(c);
 }
 
@@ -41,8 +48,11 @@ static void hash_gen(Cmd *c)
         add_word(c, chance(80) ? "HSET" : "HMSET");
         hash_key(c);
         int n = bulk_count();
+        /* Big HSETs start at one of four offsets, so a key can gather
+         * more than 512 fields over a few of them and become a table. */
+        int base = 150 * rnd(4);
         for (int i = 0; i < n; i++) {
-            if (n > 100) { addf(c, "bf%d", i); addf(c, "%d", i); }
+            if (n > 100) { addf(c, "bf%d", base + i); addf(c, "%d", i); }
             else { hash_field(c); hash_value(c); }
         }
         return;
