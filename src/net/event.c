@@ -42,6 +42,9 @@ struct EventLoop {
     TimerEvent *timers;
     ev_hook_proc *before_sleep;
     ev_sleep_bound_proc *sleep_bound;
+    ev_cycle_proc *cycle_hook;
+    uint64_t now_us;   /* latest monotonic reading */
+    uint64_t wake_us;  /* when the current cycle began; 0 before the first */
     void *backend;
 };
 
@@ -196,17 +199,25 @@ void ev_set_sleep_bound(EventLoop *loop, ev_sleep_bound_proc *proc) {
     loop->sleep_bound = proc;
 }
 
+void ev_set_cycle_hook(EventLoop *loop, ev_cycle_proc *proc) {
+    loop->cycle_hook = proc;
+}
+
+uint64_t ev_now_us(EventLoop *loop) {
+    return loop->now_us;
+}
+
 void ev_stop(EventLoop *loop) {
     loop->stop = 1;
 }
 
-/* Milliseconds until the nearest timer, or -1 when there is none. */
-static int nearest_timer_ms(EventLoop *loop) {
+/* Milliseconds until the nearest timer (-1 when there is none), measured
+ * from now, which is taken here: the moment the loop goes to sleep. */
+static int nearest_timer_ms(EventLoop *loop, uint64_t now) {
     uint64_t best = UINT64_MAX;
     for (TimerEvent *t = loop->timers; t; t = t->next)
         if (!t->deleted && t->when_us < best) best = t->when_us;
     if (best == UINT64_MAX) return -1;
-    uint64_t now = ev_monotonic_us();
     if (best <= now) return 0;
     /* Round up so we never wake just before the timer is due. */
     return (int)((best - now + 999) / 1000);
@@ -215,7 +226,7 @@ static int nearest_timer_ms(EventLoop *loop) {
 static int process_timers(EventLoop *loop) {
     int processed = 0;
     long long max_id = loop->next_timer_id - 1;
-    uint64_t now = ev_monotonic_us();
+    uint64_t now = loop->now_us = ev_monotonic_us();
     TimerEvent *prev = NULL, *t = loop->timers;
     while (t) {
         if (t->deleted) {
@@ -230,7 +241,7 @@ static int process_timers(EventLoop *loop) {
         if (t->id <= max_id && t->when_us <= now) {
             long long again = t->proc(loop, t->id, t->data);
             processed++;
-            now = ev_monotonic_us();
+            now = loop->now_us = ev_monotonic_us();
             if (again == EV_NOMORE) t->deleted = 1;
             else t->when_us = now + (uint64_t)again * 1000u;
         }
@@ -241,12 +252,16 @@ static int process_timers(EventLoop *loop) {
 }
 
 int ev_process(EventLoop *loop, int dont_wait) {
-    int timeout = dont_wait ? 0 : nearest_timer_ms(loop);
+    /* The cycle ends here: one reading serves the timer wait and it. */
+    uint64_t now = loop->now_us = ev_monotonic_us();
+    if (loop->cycle_hook && loop->wake_us) loop->cycle_hook(loop, now - loop->wake_us);
+    int timeout = dont_wait ? 0 : nearest_timer_ms(loop, now);
     if (!dont_wait && loop->sleep_bound) {
         long long bound = loop->sleep_bound(loop);
         if (bound >= 0 && (timeout < 0 || bound < timeout)) timeout = bound > 1000000 ? 1000000 : (int)bound;
     }
     int n = backend_poll(loop, timeout);
+    loop->wake_us = loop->now_us = ev_monotonic_us();
     int processed = 0;
     for (int i = 0; i < n; i++) {
         int fd = loop->fired[i].fd;

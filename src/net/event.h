@@ -6,7 +6,13 @@
  * within one iteration its read handler runs before its write handler,
  * unless the write handler was registered with EV_BARRIER;
  * the loop never sleeps longer than the nearest timer; with no timer due
- * and no file ready it blocks in the kernel (no busy wake-ups). */
+ * and no file ready it blocks in the kernel (no busy wake-ups).
+ *
+ * A cycle is one awake period: from the moment the kernel wait returns
+ * to the moment the loop is about to wait again (the before-sleep hook
+ * included).  The loop reads the monotonic clock there anyway, so timing
+ * cycles costs one clock reading per iteration (at wake-up), and
+ * ev_now_us() hands out the latest reading for free. */
 #ifndef NET_EVENT_H
 #define NET_EVENT_H
 
@@ -44,6 +50,13 @@ void ev_set_before_sleep(EventLoop *loop, ev_hook_proc *proc);
  * milliseconds until something outside the timers is due, or -1. */
 typedef long long ev_sleep_bound_proc(EventLoop *loop);
 void ev_set_sleep_bound(EventLoop *loop, ev_sleep_bound_proc *proc);
+/* Called as each cycle ends (just before the loop waits again) with how
+ * long the loop was awake, in microseconds. */
+typedef void ev_cycle_proc(EventLoop *loop, uint64_t awake_us);
+void ev_set_cycle_hook(EventLoop *loop, ev_cycle_proc *proc);
+/* The loop's latest monotonic clock reading (after the timers of this
+ * iteration ran, it is at most as old as the last timer). */
+uint64_t ev_now_us(EventLoop *loop);
 /* Runs until ev_stop. */
 void ev_main(EventLoop *loop);
 void ev_stop(EventLoop *loop);

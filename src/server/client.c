@@ -139,6 +139,22 @@ void clients_close_pending(void) {
     }
 }
 
+/* requirepass changed.  Without a password the default user needs none,
+ * so (as in Valkey) a connection that never authenticated gets through:
+ * it is marked CLIENT_AUTH_NOPASS, and loses that again once a password
+ * is set.  Connections that authenticated, or that connected while no
+ * password was set, stay in either way. */
+void clients_password_changed(void) {
+    int nopass = server.cfg.requirepass == NULL;
+    for (Client *c = server.clients; c; c = c->next) {
+        if (nopass) {
+            if (!(c->flags & CLIENT_AUTHENTICATED)) c->flags |= CLIENT_AUTHENTICATED | CLIENT_AUTH_NOPASS;
+        } else if (c->flags & CLIENT_AUTH_NOPASS) {
+            c->flags &= ~(CLIENT_AUTHENTICATED | CLIENT_AUTH_NOPASS);
+        }
+    }
+}
+
 void client_select_db(Client *c, int id) {
     c->db = &server.dbs[id];
 }

@@ -153,6 +153,8 @@ void client_mark_pending_write(Client *c);
 /* After a blocked client's command completed (blocked.c): go on with what
  * is left in its query buffer. */
 void client_resume_input(Client *c);
+/* CONFIG SET requirepass: updates who may run commands (see client.c). */
+void clients_password_changed(void);
 /* Bytes of input buffer the client owns (0 while it uses the shared one). */
 size_t client_qbuf_owned(const Client *c);
 /* reply.c: makes the reply chunk hold at least need bytes (capped at
@@ -160,6 +162,26 @@ size_t client_qbuf_owned(const Client *c);
 size_t client_obuf_reserve(Client *c, size_t need);
 /* reply.c: the cron's resize of an idle or oversized reply chunk. */
 void client_obuf_cron(Client *c);
+
+/* conn_cmds.c: the log of denied accesses (what ACL LOG shows), newest
+ * first, at most acllog-max-len entries; similar entries within a minute
+ * are grouped (count, updated_ms). */
+enum { ACL_DENIED_CMD = 1, ACL_DENIED_KEY, ACL_DENIED_AUTH, ACL_DENIED_CHANNEL };
+enum { ACL_LOG_CTX_TOPLEVEL = 0, ACL_LOG_CTX_MULTI, ACL_LOG_CTX_LUA, ACL_LOG_CTX_MODULE };
+typedef struct AclLogEntry {
+    struct AclLogEntry *next;
+    uint64_t id;              /* entry-id */
+    uint64_t count;
+    int reason;               /* ACL_DENIED_* */
+    int context;              /* ACL_LOG_CTX_* */
+    Str *object;              /* "AUTH", or the command, key or channel */
+    Str *username;
+    Str *client_info;         /* the client's CLIENT LIST line, last time */
+    int64_t created_ms, updated_ms;
+} AclLogEntry;
+void acl_log_add(Client *c, int reason, const char *object, size_t olen, const char *user, size_t ulen);
+const AclLogEntry *acl_log_entries(void);
+void acl_log_reset(void);
 
 /* client_cmds.c: client names (also set by HELLO). */
 int client_name_valid(Client *c, const Arg *name);

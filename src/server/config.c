@@ -60,6 +60,8 @@ struct ConfigEnum {
 struct ConfigSpecial {
     /* Returns 0 (and *err), 1 when the value changed, 2 when it did not. */
     int (*set)(const ConfigDef *d, char **argv, int argc, const char **err);
+    /* Binary-safe rows: the same from one value of len bytes (or NULL). */
+    int (*set_bin)(const ConfigDef *d, const char *p, size_t len, const char **err);
     Str *(*get)(const ConfigDef *d);
     /* Adds the full lines ("name args...") that restore the value. */
     void (*rewrite)(const ConfigDef *d, RewriteLines *out);
@@ -143,6 +145,13 @@ static int apply_maxclients(char **err) {
     return server_apply_maxclients(err);
 }
 
+/* The default user's password changed: clients see its new state. */
+static int apply_requirepass(char **err) {
+    (void)err;
+    clients_password_changed();
+    return 0;
+}
+
 /* Valkey accepts any non-negative hz and then clamps it to 1..500, so the
  * clamped value is what CONFIG GET shows afterwards. */
 void config_clamp_hz(void) {
@@ -173,7 +182,7 @@ static int apply_proc_title(char **err) {
 }
 
 static const ConfigSpecial special_bind, special_save, special_obuf, special_dir,
-    special_events, special_oom_values, special_percentiles, special_replicaof;
+    special_events, special_oom_values, special_percentiles, special_replicaof, special_password;
 
 /* Row builders: keep each row on one line. */
 #define BOOL_ROW(n, a, fl, off, def) {n, a, CT_BOOL, fl, def, 0, 1, NULL, NULL, off, NULL}
@@ -205,7 +214,7 @@ const ConfigDef config_table[] = {
     NUM_ROW("client-query-buffer-limit", NULL, CT_ULL, MEM, FLD(client_query_buffer_limit), "1073741824", 1024 * 1024, LONG_MAX, NULL),
     SPECIAL_ROW("client-output-buffer-limit", NULL, MULTI, FLD(obuf_limits),
                 "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", special_obuf, NULL),
-    STR_ROW("requirepass", NULL, NUL | CF_SENSITIVE, FLD(requirepass), ""),
+    SPECIAL_ROW("requirepass", NULL, CF_SENSITIVE, FLD(requirepass), "", special_password, apply_requirepass),
     STR_ROW("bind-source-addr", NULL, NUL, NOF, ""),
     NUM_ROW("socket-mark-id", NULL, CT_UINT, IMM, NOF, "0", 0, UINT_MAX, NULL),
     NUM_ROW("max-new-connections-per-cycle", NULL, CT_UINT, 0, NOF, "10", 1, 1000, NULL),
@@ -274,7 +283,7 @@ const ConfigDef config_table[] = {
     ENUM_ROW("sanitize-dump-payload", NULL, 0, NOF, "no", sanitize_dump_enum),
     /* ---- security (ACL) */
     STR_ROW("aclfile", NULL, IMM, NOF, ""),
-    NUM_ROW("acllog-max-len", NULL, CT_ULONG, 0, NOF, "128", 0, LONG_MAX, NULL),
+    NUM_ROW("acllog-max-len", NULL, CT_ULONG, 0, FLD(acllog_max_len), "128", 0, LONG_MAX, NULL),
     ENUM_ROW("acl-pubsub-default", NULL, 0, NOF, "resetchannels", acl_pubsub_enum),
     /* ---- memory */
     NUM_ROW("maxmemory", NULL, CT_ULL, MEM, FLD(maxmemory), "0", 0, ULLONG_MAX, NULL),
@@ -471,7 +480,9 @@ void config_ignored_note(const char *name) {
 void config_args_free(ArgList *a) {
     for (int i = 0; i < a->n; i++) mem_free(a->v[i]);
     mem_free(a->v);
+    mem_free(a->lens);
     a->v = NULL;
+    a->lens = NULL;
     a->n = 0;
 }
 
@@ -483,6 +494,7 @@ int config_args_split(const char *text, size_t len, ArgList *a) {
     size_t cap = 0;
     long n = resp_split_args(copy, len, &refs, &cap);
     a->v = NULL;
+    a->lens = NULL;
     a->n = 0;
     if (n < 0) {
         mem_free(refs);
@@ -490,8 +502,13 @@ int config_args_split(const char *text, size_t len, ArgList *a) {
         return -1;
     }
     a->v = mem_alloc(sizeof(char *) * (size_t)(n + 1));
-    for (long i = 0; i < n; i++) a->v[i] = mem_strndup(copy + refs[i].off, refs[i].len);
+    a->lens = mem_alloc(sizeof(size_t) * (size_t)(n + 1));
+    for (long i = 0; i < n; i++) {
+        a->v[i] = mem_strndup(copy + refs[i].off, refs[i].len);
+        a->lens[i] = refs[i].len;
+    }
     a->v[n] = NULL;
+    a->lens[n] = 0;
     a->n = (int)n;
     mem_free(refs);
     mem_free(copy);
@@ -843,10 +860,19 @@ int config_row_set_text(const ConfigDef *d, const char *text, const char **err) 
     return r;
 }
 
+int config_row_set_value(const ConfigDef *d, const char *p, size_t len, const char **err) {
+    if (d->type == CT_SPECIAL && d->special->set_bin) return d->special->set_bin(d, p, len, err);
+    /* Everything else is text: what follows a NUL is not part of it. */
+    char *text = mem_strndup(p, len);
+    int r = config_row_set_text(d, text, err);
+    mem_free(text);
+    return r;
+}
+
 int config_row_is_default(const ConfigDef *d) {
     const char *def = config_slots[config_row_index(d)].def_text;
     Str *cur = config_row_get(d);
-    int same = def && strcmp(cur->buf, def) == 0;
+    int same = def && strlen(def) == cur->len && memcmp(cur->buf, def, cur->len) == 0;
     str_free(cur);
     return same;
 }
@@ -915,7 +941,7 @@ static void rewrite_quoted(const ConfigDef *d, RewriteLines *out) {
     str_free(v);
 }
 
-static const ConfigSpecial special_bind = {bind_set, bind_get, rewrite_words};
+static const ConfigSpecial special_bind = {bind_set, NULL, bind_get, rewrite_words};
 
 /* save: pairs of <seconds> <changes>.  In a config file the first "save"
  * line replaces the built-in default and later ones add to it, so several
@@ -969,7 +995,7 @@ static void save_rewrite(const ConfigDef *d, RewriteLines *out) {
                                   server.cfg.save_params[i + 1]));
 }
 
-static const ConfigSpecial special_save = {save_set, save_get, save_rewrite};
+static const ConfigSpecial special_save = {save_set, NULL, save_get, save_rewrite};
 
 /* client-output-buffer-limit: groups of <class> <hard> <soft> <seconds>. */
 static const char *const obuf_class_names[CLIENT_CLASS_COUNT] = {"normal", "slave", "pubsub"};
@@ -1036,7 +1062,7 @@ static void obuf_rewrite(const ConfigDef *d, RewriteLines *out) {
     }
 }
 
-static const ConfigSpecial special_obuf = {obuf_set, obuf_get, obuf_rewrite};
+static const ConfigSpecial special_obuf = {obuf_set, NULL, obuf_get, obuf_rewrite};
 
 /* dir: changes the working directory; CONFIG GET shows the absolute one. */
 static int dir_set(const ConfigDef *d, char **argv, int argc, const char **err) {
@@ -1063,7 +1089,7 @@ static Str *dir_get(const ConfigDef *d) {
 }
 
 /* dir is a single-word row: a path may hold spaces, so it is never split. */
-static const ConfigSpecial special_dir = {dir_set, dir_get, rewrite_quoted};
+static const ConfigSpecial special_dir = {dir_set, NULL, dir_get, rewrite_quoted};
 
 /* notify-keyspace-events */
 static int events_set(const ConfigDef *d, char **argv, int argc, const char **err) {
@@ -1089,7 +1115,7 @@ static Str *events_get(const ConfigDef *d) {
     return str_from_cstr(buf);
 }
 
-static const ConfigSpecial special_events = {events_set, events_get, rewrite_quoted};
+static const ConfigSpecial special_events = {events_set, NULL, events_get, rewrite_quoted};
 
 /* oom-score-adj-values: three adjustments (primary, replica, background
  * child); kept as text until OOM score handling exists. */
@@ -1138,7 +1164,7 @@ static void text_slot_rewrite(const ConfigDef *d, RewriteLines *out) {
     lines_add(out, str_catfmt(str_new("", 0), "%s %s", d->name, t));
 }
 
-static const ConfigSpecial special_oom_values = {oom_values_set, text_slot_get, text_slot_rewrite};
+static const ConfigSpecial special_oom_values = {oom_values_set, NULL, text_slot_get, text_slot_rewrite};
 
 /* latency-tracking-info-percentiles */
 static int percentiles_set(const ConfigDef *d, char **argv, int argc, const char **err) {
@@ -1183,7 +1209,7 @@ static Str *percentiles_get(const ConfigDef *d) {
     return s;
 }
 
-static const ConfigSpecial special_percentiles = {percentiles_set, percentiles_get, rewrite_words};
+static const ConfigSpecial special_percentiles = {percentiles_set, NULL, percentiles_get, rewrite_words};
 
 /* replicaof <host> <port> | no one (kept as text until replication). */
 static int replicaof_set(const ConfigDef *d, char **argv, int argc, const char **err) {
@@ -1211,7 +1237,46 @@ static int replicaof_set(const ConfigDef *d, char **argv, int argc, const char *
     return 1;
 }
 
-static const ConfigSpecial special_replicaof = {replicaof_set, text_slot_get, text_slot_rewrite};
+static const ConfigSpecial special_replicaof = {replicaof_set, NULL, text_slot_get, text_slot_rewrite};
+
+/* requirepass: binary-safe, so a password may hold any byte ("abc\0def"
+ * set with CONFIG SET, or as "abc\x00def" in the config file); "" unsets
+ * it (the default user then needs no password). */
+static int password_set_bin(const ConfigDef *d, const char *p, size_t len, const char **err) {
+    (void)err;
+    Str **slot = row_field(d);
+    if (len == 0) {
+        if (!*slot) return 2;
+        str_free(*slot);
+        *slot = NULL;
+        return 1;
+    }
+    if (*slot && (*slot)->len == len && memcmp((*slot)->buf, p, len) == 0) return 2;
+    if (*slot) str_free(*slot);
+    *slot = str_new(p, len);
+    return 1;
+}
+
+static int password_set(const ConfigDef *d, char **argv, int argc, const char **err) {
+    if (argc != 1) {
+        *err = "wrong number of arguments";
+        return 0;
+    }
+    return password_set_bin(d, argv[0], strlen(argv[0]), err);
+}
+
+static Str *password_get(const ConfigDef *d) {
+    Str *const *slot = row_field(d);
+    return *slot ? str_new((*slot)->buf, (*slot)->len) : str_new("", 0);
+}
+
+static void password_rewrite(const ConfigDef *d, RewriteLines *out) {
+    Str *const *slot = row_field(d);
+    if (!*slot) return; /* unset: the directive goes away */
+    lines_add(out, str_cat_repr(str_catfmt(str_with_capacity(64), "%s ", d->name), (*slot)->buf, (*slot)->len));
+}
+
+static const ConfigSpecial special_password = {password_set, password_set_bin, password_get, password_rewrite};
 
 /* ---------------------------------------------------------------- init */
 

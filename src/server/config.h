@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../ds/str.h"
+
 #define CONFIG_MAX_BIND 16
 /* Most entries latency-tracking-info-percentiles may hold. */
 #define CONFIG_MAX_PERCENTILES 16
@@ -74,7 +76,8 @@ typedef struct ServerConfig {
     long long proto_max_bulk_len;
     unsigned long long client_query_buffer_limit;
     ClientBufferLimit obuf_limits[CLIENT_CLASS_COUNT];
-    char *requirepass;         /* NULL when unset */
+    Str *requirepass;          /* NULL when unset; binary-safe ("abc\0def") */
+    unsigned long acllog_max_len;
     /* general */
     int databases;
     int hz;
@@ -187,6 +190,10 @@ void config_format_keyspace_events(char *buf, size_t len, int flags);
  * enable-module-command (PROTECTED_*) lets client c proceed: "local" means
  * a Unix socket or a loopback peer. */
 int config_allows_protected(int setting, const struct Client *c);
+
+/* DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE that writes every
+ * directive, defaults included.  Returns 0, or -1 with errno set. */
+int config_rewrite_force_all(const char *path);
 
 /* ------------------------------------------- hooks the server provides */
 /* CONFIG RESETSTAT: zero the statistics INFO reports. */

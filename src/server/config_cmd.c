@@ -85,8 +85,8 @@ static void config_set_command(Client *c) {
     }
     int count = (c->argc - 2) / 2;
     const ConfigDef **defs = mem_calloc(sizeof(*defs) * (size_t)count);
-    char **values = mem_calloc(sizeof(*values) * (size_t)count);
-    char **backup = mem_calloc(sizeof(*backup) * (size_t)count);
+    const Arg **values = mem_calloc(sizeof(*values) * (size_t)count);
+    Str **backup = mem_calloc(sizeof(*backup) * (size_t)count);
     config_apply_fn **applies = mem_calloc(sizeof(*applies) * (size_t)count);
     int *apply_owner = mem_calloc(sizeof(int) * (size_t)count);
     int napplies = 0, nset = 0, ran = 0;
@@ -119,17 +119,15 @@ static void config_set_command(Client *c) {
             }
         }
         defs[i] = d;
-        const Arg *val = &c->argv[3 + i * 2];
-        values[i] = mem_strndup(val->p, val->len);
+        values[i] = &c->argv[3 + i * 2];
     }
     if (bad_name) goto done;
 
-    /* 2. Set them one by one, keeping the old text to roll back to. */
+    /* 2. Set them one by one, keeping the old value to roll back to (as
+     * bytes: a binary-safe row's value may hold NULs). */
     for (int i = 0; i < count; i++) {
-        Str *old = config_row_get(defs[i]);
-        backup[i] = mem_strdup(old->buf);
-        str_free(old);
-        int r = config_row_set_text(defs[i], values[i], &errstr);
+        backup[i] = config_row_get(defs[i]);
+        int r = config_row_set_value(defs[i], values[i]->p, values[i]->len, &errstr);
         if (r == 0) {
             err_name = defs[i]->name;
             nset = i; /* rows before i changed; row i did not */
@@ -169,9 +167,8 @@ static void config_set_command(Client *c) {
 rollback:
     for (int i = nset - 1; i >= 0; i--) {
         const char *ignored = NULL;
-        if (backup[i] && config_row_set_text(defs[i], backup[i], &ignored) == 0)
-            server_log(LL_WARNING, "Could not restore '%s' to '%s': %s", defs[i]->name, backup[i],
-                       ignored ? ignored : "?");
+        if (backup[i] && config_row_set_value(defs[i], backup[i]->buf, backup[i]->len, &ignored) == 0)
+            server_log(LL_WARNING, "Could not restore '%s': %s", defs[i]->name, ignored ? ignored : "?");
     }
     /* The hooks that already ran saw the new values: run them again. */
     for (int j = 0; j < ran; j++) {
@@ -189,10 +186,8 @@ done:
         else reply_errorf(c, "CONFIG SET failed (possibly related to argument '%s')", who);
     }
 cleanup:
-    for (int i = 0; i < count; i++) {
-        mem_free(values[i]);
-        mem_free(backup[i]);
-    }
+    for (int i = 0; i < count; i++)
+        if (backup[i]) str_free(backup[i]);
     mem_free(apply_err);
     mem_free(bad_name);
     mem_free(defs);

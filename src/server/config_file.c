@@ -128,7 +128,10 @@ static const char *load_directive(ArgList *a, int depth) {
     const ConfigDef *d = config_lookup(name);
     if (d) {
         if (!(d->flags & CF_MULTI_ARG) && a->n != 2) return "wrong number of arguments";
-        if ((d->flags & CF_MULTI_ARG) && a->n == 2 && a->v[1][0]) {
+        if (!(d->flags & CF_MULTI_ARG)) {
+            /* One value, whole (a quoted "\x00" included). */
+            if (config_row_set_value(d, a->v[1], a->lens[1], &err) == 0) return err ? err : "wrong number of arguments";
+        } else if (a->n == 2 && a->v[1][0]) {
             /* "--save '900 1 300 10'" arrives as one argument: split it. */
             if (config_row_set_text(d, a->v[1], &err) == 0) return err;
         } else if (config_row_set(d, a->v + 1, a->n - 1, &err) == 0) {
@@ -276,7 +279,13 @@ static int same_setting(const char *a, const char *b) {
     }
     if (x.n == y.n && x.n > 0) {
         same = 1;
-        for (int i = 1; i < x.n && same; i++) same = same_word(x.v[i], y.v[i]);
+        for (int i = 1; i < x.n && same; i++) {
+            /* Words holding a NUL are compared byte for byte. */
+            if (strlen(x.v[i]) != x.lens[i] || strlen(y.v[i]) != y.lens[i])
+                same = x.lens[i] == y.lens[i] && memcmp(x.v[i], y.v[i], x.lens[i]) == 0;
+            else
+                same = same_word(x.v[i], y.v[i]);
+        }
     }
     config_args_free(&x);
     config_args_free(&y);
@@ -362,8 +371,9 @@ static void rewrite_file_free(RewriteFile *rf) {
  * replaced in place (kept verbatim when they set the same value), extra
  * old lines are dropped, extra new lines follow the last old one; a row
  * absent from the file is appended at the end only when it differs from
- * its default. */
-static Str *rewrite_build(RewriteFile *rf) {
+ * its default, or with force_all (DEBUG CONFIG-REWRITE-FORCE-ALL) always,
+ * hidden test knobs excepted. */
+static Str *rewrite_build(RewriteFile *rf, int force_all) {
     Str *tail = str_new("", 0);
     int *where = mem_alloc(sizeof(int) * (size_t)(rf->n + 1));
     for (int r = 0; r < config_count; r++) {
@@ -371,7 +381,8 @@ static Str *rewrite_build(RewriteFile *rf) {
         int m = 0;
         for (int i = 0; i < rf->n; i++)
             if (rf->owner[i] == r) where[m++] = i;
-        int force = (d->flags & CF_ALWAYS_REWRITE) || !config_row_is_default(d);
+        int force = (d->flags & CF_ALWAYS_REWRITE) || (force_all && !(d->flags & CF_HIDDEN)) ||
+                    !config_row_is_default(d);
         if (m == 0 && !force) continue;
         RewriteLines nl = {NULL, 0, 0};
         config_row_rewrite_lines(d, &nl);
@@ -486,15 +497,23 @@ static int write_file_atomic(const char *path, const Str *content) {
 }
 
 /* Returns 0, or -1 with errno set. */
-int config_rewrite(const char *path) {
+static int rewrite_to(const char *path, int force_all) {
     Str *text = read_file(path);
     if (!text && errno != ENOENT) return -1;
     RewriteFile rf;
     rewrite_file_parse(&rf, text);
     if (text) str_free(text);
-    Str *content = rewrite_build(&rf);
+    Str *content = rewrite_build(&rf, force_all);
     rewrite_file_free(&rf);
     int r = write_file_atomic(path, content);
     str_free(content);
     return r;
+}
+
+int config_rewrite(const char *path) {
+    return rewrite_to(path, 0);
+}
+
+int config_rewrite_force_all(const char *path) {
+    return rewrite_to(path, 1);
 }

@@ -60,9 +60,11 @@ struct ConfigDef {
     config_apply_fn *apply;  /* run after CONFIG SET changed the value */
 };
 
-/* An argument vector of NUL-ended copies. */
+/* An argument vector of NUL-ended copies; lens[i] is v[i]'s length,
+ * which may be past an embedded NUL ("\x00" in a quoted value). */
 typedef struct ArgList {
     char **v;
+    size_t *lens;
     int n;
 } ArgList;
 
@@ -83,6 +85,9 @@ int config_row_supported(const ConfigDef *d);
 int config_row_set(const ConfigDef *d, char **argv, int argc, const char **err);
 /* Same, from one text value, splitting it for multi-word rows. */
 int config_row_set_text(const ConfigDef *d, const char *text, const char **err);
+/* Same, from one value of len bytes that may hold NULs: binary-safe rows
+ * (requirepass) keep all of it; others see it up to a NUL. */
+int config_row_set_value(const ConfigDef *d, const char *p, size_t len, const char **err);
 /* The value as CONFIG GET prints it. */
 Str *config_row_get(const ConfigDef *d);
 int config_row_is_default(const ConfigDef *d);

@@ -1,9 +1,17 @@
 /* conn_cmds.c - connection commands: PING, ECHO, QUIT, RESET, HELLO and
- * AUTH (the CLIENT container is in client_cmds.c).
+ * AUTH (the CLIENT container is in client_cmds.c), and the log of denied
+ * accesses that ACL LOG shows.
  *
  * Only the default user exists (no ACLs yet): with requirepass unset it
  * needs no password; with it set, AUTH/HELLO AUTH must name it (or no
- * user) and give that password. */
+ * user) and give that password, compared byte for byte (a password may
+ * hold NULs).  Each failure counts in INFO's acl_access_denied_auth and
+ * leaves an entry in the log.
+ *
+ * The log: newest first, at most acllog-max-len entries; a failure like
+ * one logged less than a minute ago (same reason, context, object and
+ * user) updates that entry (count, time, client) instead of adding one,
+ * as Valkey groups them. */
 #include <string.h>
 
 #include "server.h"
@@ -29,32 +37,117 @@ void quit_command(Client *c) {
     c->flags |= CLIENT_CLOSE_AFTER_REPLY;
 }
 
+/* --------------------------------------------------------- denied log */
+
+#define ACL_LOG_GROUP_MS 60000
+
+static AclLogEntry *acl_log_head;
+static uint64_t acl_log_len;
+static uint64_t acl_log_next_id;
+
+static void acl_log_entry_free(AclLogEntry *e) {
+    str_free(e->object);
+    str_free(e->username);
+    str_free(e->client_info);
+    mem_free(e);
+}
+
+static void acl_log_trim(uint64_t max) {
+    AclLogEntry **pp = &acl_log_head;
+    for (uint64_t i = 0; *pp && i < max; i++) pp = &(*pp)->next;
+    while (*pp) {
+        AclLogEntry *e = *pp;
+        *pp = e->next;
+        acl_log_entry_free(e);
+        acl_log_len--;
+    }
+}
+
+void acl_log_add(Client *c, int reason, const char *object, size_t olen, const char *user, size_t ulen) {
+    int context = (c->flags & CLIENT_MULTI) ? ACL_LOG_CTX_MULTI : ACL_LOG_CTX_TOPLEVEL;
+    Str *info = str_with_capacity(256);
+    client_format_info(c, &info);
+    /* A recent entry for the same thing is updated and moved to the front. */
+    AclLogEntry **pp = &acl_log_head;
+    for (AclLogEntry *e = acl_log_head; e; pp = &e->next, e = e->next) {
+        if (e->reason == reason && e->context == context && e->object->len == olen &&
+            memcmp(e->object->buf, object, olen) == 0 && e->username->len == ulen &&
+            memcmp(e->username->buf, user, ulen) == 0 && server.now_ms - e->updated_ms < ACL_LOG_GROUP_MS) {
+            e->count++;
+            e->updated_ms = server.now_ms;
+            str_free(e->client_info);
+            e->client_info = info;
+            *pp = e->next;
+            e->next = acl_log_head;
+            acl_log_head = e;
+            return;
+        }
+    }
+    AclLogEntry *e = mem_calloc(sizeof(*e));
+    e->id = acl_log_next_id++;
+    e->count = 1;
+    e->reason = reason;
+    e->context = context;
+    e->object = str_new(object, olen);
+    e->username = str_new(user, ulen);
+    e->client_info = info;
+    e->created_ms = e->updated_ms = server.now_ms;
+    e->next = acl_log_head;
+    acl_log_head = e;
+    acl_log_len++;
+    acl_log_trim(server.cfg.acllog_max_len);
+}
+
+const AclLogEntry *acl_log_entries(void) {
+    acl_log_trim(server.cfg.acllog_max_len); /* acllog-max-len may have shrunk */
+    return acl_log_head;
+}
+
+void acl_log_reset(void) {
+    acl_log_trim(0);
+}
+
+/* ------------------------------------------------------ authentication */
+
 /* Constant-time comparison, so the reply time says nothing about how much
  * of a password was right. */
 static int password_matches(const Arg *given) {
-    const char *want = server.cfg.requirepass;
-    size_t wlen = strlen(want);
+    const Str *want = server.cfg.requirepass;
+    size_t wlen = want->len;
     unsigned diff = (unsigned)(wlen ^ given->len);
-    for (size_t i = 0; i < given->len; i++) diff |= (unsigned)(given->p[i] ^ want[i % (wlen ? wlen : 1)]);
+    for (size_t i = 0; i < given->len; i++)
+        diff |= (unsigned)((unsigned char)given->p[i] ^ (unsigned char)want->buf[i % (wlen ? wlen : 1)]);
     return diff == 0 && wlen == given->len;
+}
+
+/* A failed AUTH / HELLO AUTH: counted and logged under the user tried. */
+static void auth_failed(Client *c, const Arg *user) {
+    server.stat.acl_denied_auth++;
+    const char *u = user ? user->p : "default";
+    size_t ulen = user ? user->len : 7;
+    acl_log_add(c, ACL_DENIED_AUTH, "AUTH", 4, u, ulen);
+}
+
+static int is_default_user(const Arg *user) {
+    /* User names are case-sensitive. */
+    return !user || (user->len == 7 && memcmp(user->p, "default", 7) == 0);
 }
 
 /* Returns 1 when user/password are right; replies with the error if not. */
 static int check_credentials(Client *c, const Arg *user, const Arg *pass) {
     if (!server.cfg.requirepass) {
-        if (!user || arg_equals(user, "default")) {
+        if (!user) {
             /* Without a password the default user accepts anything... but
              * AUTH with only a password is refused as Valkey does. */
-            if (!user) {
-                reply_error(c, "AUTH <password> called without any password configured for the default user. "
-                               "Are you sure your configuration is correct?");
-                return 0;
-            }
-            return 1;
+            reply_error(c, "AUTH <password> called without any password configured for the default user. "
+                           "Are you sure your configuration is correct?");
+            return 0;
         }
-    } else if ((!user || arg_equals(user, "default")) && password_matches(pass)) {
+        if (is_default_user(user)) return 1;
+    } else if (is_default_user(user) && password_matches(pass)) {
         return 1;
     }
+    auth_failed(c, user);
     reply_error(c, "-WRONGPASS invalid username-password pair or user is disabled.");
     return 0;
 }
@@ -67,7 +160,7 @@ void auth_command(Client *c) {
     const Arg *user = c->argc == 3 ? &c->argv[1] : NULL;
     const Arg *pass = &c->argv[c->argc - 1];
     if (!check_credentials(c, user, pass)) return;
-    c->flags |= CLIENT_AUTHENTICATED;
+    c->flags = (c->flags | CLIENT_AUTHENTICATED) & ~CLIENT_AUTH_NOPASS;
     reply_ok(c);
 }
 
@@ -103,7 +196,7 @@ void hello_command(Client *c) {
     }
     if (user) {
         if (!check_credentials(c, user, pass)) return;
-        c->flags |= CLIENT_AUTHENTICATED;
+        c->flags = (c->flags | CLIENT_AUTHENTICATED) & ~CLIENT_AUTH_NOPASS;
     }
     if (!(c->flags & CLIENT_AUTHENTICATED)) {
         reply_error(c, "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
@@ -148,6 +241,8 @@ void reset_command(Client *c) {
         c->name = NULL;
     }
     c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH | CLIENT_NO_EVICT);
-    if (server.cfg.requirepass) c->flags &= ~CLIENT_AUTHENTICATED;
+    /* Back to the default user as a new connection finds it. */
+    c->flags &= ~(CLIENT_AUTHENTICATED | CLIENT_AUTH_NOPASS);
+    if (!server.cfg.requirepass) c->flags |= CLIENT_AUTHENTICATED;
     reply_simple(c, "RESET");
 }

@@ -7,8 +7,15 @@
  *
  * DEBUG DIGEST is order-independent: each key's fingerprint (key, type,
  * value, TTL) is XORed into its database's, so two servers with the same
- * data print the same digest whatever their hash table layout. */
+ * data print the same digest whatever their hash table layout.
+ *
+ * The tooling subcommands (POPULATE, PAUSE-CRON, REPLYBUFFER,
+ * CONFIG-REWRITE-FORCE-ALL, MALLCTL/MALLCTL-STR) follow Valkey's
+ * semantics and errors, since benchmark tools and client test suites
+ * drive servers with them; switches take any text the way atoi() reads
+ * it, as Valkey's do. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -25,6 +32,9 @@
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
 #include "../../deps/glob/glob.h"
+#ifdef USE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 
 /* Fingerprint of a value (and its TTL when with_ttl): the type, then the
  * type's own content digest (TypeOps.digest), independent of encoding. */
@@ -151,6 +161,8 @@ static const char *debug_help[] = {
     "CHANGE-REPL-ID",
     "    Change the replication IDs of the instance.",
     "    Dangerous: should be used only for testing the replication subsystem.",
+    "CONFIG-REWRITE-FORCE-ALL",
+    "    CONFIG REWRITE writing every directive, those at their default too.",
     "DIGEST",
     "    Output a hex signature representing the current DB content.",
     "DIGEST-VALUE <key> [<key> ...]",
@@ -164,8 +176,20 @@ static const char *debug_help[] = {
     "    unit tests to simulate Valkey errors.",
     "LOG <message>",
     "    Write <message> to the server log.",
+#ifdef USE_JEMALLOC
+    "MALLCTL <key> [<val>]",
+    "    Read (or set, then show the old value of) an integer jemalloc option.",
+    "MALLCTL-STR <key> [<val>]",
+    "    The same for a string option.",
+#endif
     "PANIC",
     "    Crash the server simulating a panic.",
+    "PAUSE-CRON <0|1>",
+    "    Stop (1) or resume (0) the periodic cron work.",
+    "POPULATE <count> [<prefix>] [<size>]",
+    "    Create <count> string keys <prefix>:<n> (prefix 'key') holding 'value:<n>',",
+    "    or, with <size>, that text zero-padded or cut to <size> bytes. Existing",
+    "    keys are left alone.",
     "OBJECT <key>",
     "    Show low level info about the <key> and associated value.",
     "PROTOCOL <type>",
@@ -186,13 +210,19 @@ static const char *debug_help[] = {
     "    Record the key events (what keyspace notifications carry); GET returns them.",
     "KEYSPACE-CHECK",
     "    Check the invariants of every database's key tables.",
+    "REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|time>",
+    "    How often (ms) a client reply buffer's peak restarts: NEVER keeps the peak,",
+    "    RESET restores the default (5000).",
+    "REPLYBUFFER RESIZING <0|1>",
+    "    Turn the resizing of client reply buffers off (0) or on (1).",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the server does it as it should).",
     "SLEEP <seconds>",
     "    Stop the server for <seconds>. Decimals allowed.",
     "STRINGMATCH-LEN",
-    "    Run a fuzz tester against the glob-style pattern matcher.",
+    "    Run a fuzz tester against the glob-style pattern matcher (also",
+    "    STRINGMATCH-TEST).",
     "HELP",
     "    Print this help.",
     NULL,
@@ -368,6 +398,233 @@ static void debug_sleep(Client *c, const Arg *a) {
     reply_ok(c);
 }
 
+/* An argument read as atoi() reads it (Valkey's switches take any text:
+ * leading spaces, a sign, digits, then anything; no digits is 0). */
+static long long arg_atoi(const Arg *a) {
+    size_t i = 0;
+    while (i < a->len && (a->p[i] == ' ' || (a->p[i] >= '\t' && a->p[i] <= '\r'))) i++;
+    int neg = 0;
+    if (i < a->len && (a->p[i] == '-' || a->p[i] == '+')) neg = a->p[i++] == '-';
+    long long v = 0;
+    for (; i < a->len && a->p[i] >= '0' && a->p[i] <= '9'; i++) {
+        if (v > (LLONG_MAX - 9) / 10) break;
+        v = v * 10 + (a->p[i] - '0');
+    }
+    return neg ? -v : v;
+}
+
+/* A non-negative count, with Valkey's errors for other values. */
+static int arg_positive(Client *c, const Arg *a, long long *out) {
+    if (!arg_to_ll(c, a, out)) return 0;
+    if (*out < 0) {
+        reply_error(c, "value is out of range, must be positive");
+        return 0;
+    }
+    return 1;
+}
+
+/* DEBUG POPULATE <count> [<prefix>] [<size>]: keys <prefix>:0 .. :count-1
+ * holding "value:<n>" (or, with size, that text cut or zero-padded to
+ * size bytes); keys that exist are skipped.  Like Valkey: a plain add,
+ * not a write command's (no dirty count, not propagated), but watchers
+ * see the keys change. */
+static void debug_populate(Client *c) {
+    long long count, size = 0;
+    if (!arg_positive(c, &c->argv[2], &count)) return;
+    if (c->argc == 5 && !arg_positive(c, &c->argv[4], &size)) return;
+    const char *prefix = "key";
+    size_t plen = 3;
+    if (c->argc >= 4) {
+        prefix = c->argv[3].p;
+        plen = c->argv[3].len;
+    }
+    Str *key = str_with_capacity(plen + 24);
+    char num[NUMCONV_LL_BUF];
+    char *padded = size ? mem_calloc((size_t)size) : NULL;
+    for (long long i = 0; i < count; i++) {
+        size_t nlen = ll_to_str(num, i);
+        str_clear(key);
+        key = str_cat(key, prefix, plen);
+        key = str_cat(key, ":", 1);
+        key = str_cat(key, num, nlen);
+        Arg karg = {key->buf, key->len};
+        if (db_lookup_write(c, c->db, &karg)) continue;
+        char val[8 + NUMCONV_LL_BUF];
+        memcpy(val, "value:", 6);
+        memcpy(val + 6, num, nlen);
+        size_t vlen = 6 + nlen;
+        Kv *kv;
+        if (size) {
+            memset(padded, 0, (size_t)size);
+            memcpy(padded, val, (size_t)size < vlen ? (size_t)size : vlen);
+            kv = kv_new_string(key->buf, key->len, padded, (size_t)size, 0);
+        } else {
+            kv = kv_new_string(key->buf, key->len, val, vlen, 0);
+        }
+        db_add(c->db, kv);
+        key_touched(c, c->db, key->buf, key->len);
+    }
+    mem_free(padded);
+    str_free(key);
+    reply_ok(c);
+}
+
+/* DEBUG REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|ms> | RESIZING <0|1> */
+static void debug_replybuffer(Client *c) {
+    const Arg *what = &c->argv[2], *val = &c->argv[3];
+    if (arg_equals(what, "peak-reset-time")) {
+        if (arg_equals(val, "never")) {
+            server.reply_buffer_peak_reset_ms = -1;
+        } else if (arg_equals(val, "reset")) {
+            server.reply_buffer_peak_reset_ms = REPLY_BUFFER_PEAK_RESET_MS;
+        } else {
+            long long ms;
+            if (!arg_to_ll(c, val, &ms)) return;
+            server.reply_buffer_peak_reset_ms = ms;
+        }
+    } else if (arg_equals(what, "resizing")) {
+        server.reply_buffer_resizing = arg_atoi(val) != 0;
+    } else {
+        reply_unknown_subcommand(c);
+        return;
+    }
+    reply_ok(c);
+}
+
+static void debug_config_rewrite_force_all(Client *c) {
+    if (!server.config_file) {
+        reply_error(c, "The server is running without a config file");
+        return;
+    }
+    if (config_rewrite_force_all(server.config_file) == -1) {
+        reply_errorf(c, "CONFIG-REWRITE-FORCE-ALL failed: %s", strerror(errno));
+        return;
+    }
+    reply_ok(c);
+}
+
+#ifdef USE_JEMALLOC
+/* A NUL-terminated copy of an argument (mallctl names and values). */
+static char *arg_cstr(const Arg *a) {
+    char *s = mem_alloc(a->len + 1);
+    memcpy(s, a->p, a->len);
+    s[a->len] = '\0';
+    return s;
+}
+
+/* DEBUG MALLCTL <key> [<val>]: an integer option of any width.  The
+ * widest is tried first and halved while jemalloc answers EINVAL (a size
+ * mismatch); a write-only option (EPERM on read) is written alone. */
+static void debug_mallctl_int(Client *c) {
+    long long newval = 0;
+    int write = c->argc > 3;
+    if (write && !arg_to_ll(c, &c->argv[3], &newval)) return;
+    char *name = arg_cstr(&c->argv[2]);
+    int ret = EINVAL;
+    for (size_t width = sizeof(int64_t); width > 0; width /= 2) {
+        unsigned char oldbuf[8] = {0}, newbuf[8] = {0};
+        /* The low-order bytes of the value, in the machine's own order. */
+        int64_t nv = (int64_t)newval;
+        int32_t n32 = (int32_t)nv;
+        int16_t n16 = (int16_t)nv;
+        int8_t n8 = (int8_t)nv;
+        if (width == 8) memcpy(newbuf, &nv, 8);
+        else if (width == 4) memcpy(newbuf, &n32, 4);
+        else if (width == 2) memcpy(newbuf, &n16, 2);
+        else memcpy(newbuf, &n8, 1);
+        size_t oldlen = width;
+        ret = mallctl(name, oldbuf, &oldlen, write ? newbuf : NULL, write ? width : 0);
+        if (ret == EPERM && write) {
+            ret = mallctl(name, NULL, NULL, newbuf, width);
+            if (ret == 0) {
+                reply_ok(c);
+                mem_free(name);
+                return;
+            }
+        }
+        if (ret == EINVAL) continue;
+        if (ret != 0) break;
+        long long old;
+        if (width == 8) {
+            int64_t v;
+            memcpy(&v, oldbuf, 8);
+            old = v;
+        } else if (width == 4) {
+            int32_t v;
+            memcpy(&v, oldbuf, 4);
+            old = v;
+        } else if (width == 2) {
+            int16_t v;
+            memcpy(&v, oldbuf, 2);
+            old = v;
+        } else {
+            old = (unsigned char)oldbuf[0];
+        }
+        reply_int(c, old);
+        mem_free(name);
+        return;
+    }
+    reply_errorf(c, "%s", strerror(ret));
+    mem_free(name);
+}
+
+/* DEBUG MALLCTL-STR <key> [<val>]: a string option; "VOID" as the value
+ * runs an option that takes no value (arena.<i>.purge...). */
+static void debug_mallctl_str(Client *c) {
+    char *name = arg_cstr(&c->argv[2]);
+    const char *old = NULL;
+    size_t sz = sizeof(old);
+    int rret = mallctl(name, &old, &sz, NULL, 0);
+    int write = c->argc > 3;
+    if (rret && !(rret == EPERM && write)) {
+        reply_errorf(c, "%s", strerror(rret));
+        mem_free(name);
+        return;
+    }
+    if (write) {
+        char *val = arg_cstr(&c->argv[3]);
+        int wret;
+        if (strcmp(val, "VOID") == 0) wret = mallctl(name, NULL, NULL, NULL, 0);
+        else wret = mallctl(name, NULL, NULL, &val, sizeof(val));
+        mem_free(val);
+        if (wret) {
+            reply_errorf(c, "%s", strerror(wret));
+            mem_free(name);
+            return;
+        }
+    }
+    if (!rret) reply_bulk_cstr(c, old ? old : "");
+    else reply_ok(c);
+    mem_free(name);
+}
+#endif
+
+/* The subcommands tools and test suites drive the server with; returns
+ * 1 when it handled the subcommand. */
+static int debug_tooling(Client *c, const Arg *sub) {
+    if (arg_equals(sub, "populate") && c->argc >= 3 && c->argc <= 5) {
+        debug_populate(c);
+    } else if (arg_equals(sub, "pause-cron") && c->argc == 3) {
+        server.pause_cron = arg_atoi(&c->argv[2]) != 0;
+        reply_ok(c);
+    } else if (arg_equals(sub, "replybuffer") && c->argc == 4) {
+        debug_replybuffer(c);
+    } else if (arg_equals(sub, "config-rewrite-force-all") && c->argc == 2) {
+        debug_config_rewrite_force_all(c);
+    } else if ((arg_equals(sub, "mallctl") || arg_equals(sub, "mallctl-str")) && c->argc >= 3) {
+#ifdef USE_JEMALLOC
+        if (arg_equals(sub, "mallctl")) debug_mallctl_int(c);
+        else debug_mallctl_str(c);
+#else
+        reply_errorf(c, "DEBUG %s needs a jemalloc build; this server uses %s", arg_equals(sub, "mallctl") ?
+                     "MALLCTL" : "MALLCTL-STR", mem_allocator_name());
+#endif
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* Returns 1 when it handled the subcommand. */
 static int debug_lifecycle(Client *c, const Arg *sub) {
     if (arg_equals(sub, "segfault")) {
@@ -404,7 +661,7 @@ static int debug_lifecycle(Client *c, const Arg *sub) {
         else if (kv_encoding(kv) != ENC_LISTPACK)
             reply_error(c, "The value stored at the specified key is not represented using an listpack");
         else reply_simple(c, "Listpack structure printed on stdout");
-    } else if (arg_equals(sub, "stringmatch-len") && c->argc == 2) {
+    } else if ((arg_equals(sub, "stringmatch-len") || arg_equals(sub, "stringmatch-test")) && c->argc == 2) {
         debug_stringmatch_fuzz();
         reply_simple(c, "Apparently Valkey did not crash: test passed");
     } else if (arg_equals(sub, "reload")) {
@@ -436,6 +693,7 @@ static int debug_lifecycle(Client *c, const Arg *sub) {
 void debug_command(Client *c) {
     const Arg *sub = &c->argv[1];
     if (debug_lifecycle(c, sub)) return;
+    if (debug_tooling(c, sub)) return;
     if (arg_equals(sub, "help") && c->argc == 2) {
         reply_help(c, debug_help);
     } else if (arg_equals(sub, "sleep") && c->argc == 3) {
@@ -464,9 +722,13 @@ void debug_command(Client *c) {
             kv_string_view(kv, &v);
             serialized = v.len + 1;
         }
-        char buf[256];
-        snprintf(buf, sizeof(buf), "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%u",
-                 (void *)kv, kv_encoding_name(kv_encoding(kv)), serialized, then, idle);
+        char buf[512];
+        int n = snprintf(buf, sizeof(buf),
+                         "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%u",
+                         (void *)kv, kv_encoding_name(kv_encoding(kv)), serialized, then, idle);
+        const TypeOps *ops = kv_type_ops(kv_type(kv));
+        if (n > 0 && (size_t)n < sizeof(buf) && kv_value_is_ptr(kv) && ops && ops->debug_info)
+            ops->debug_info(kv_get_ptr(kv), kv_encoding(kv), buf + n, sizeof(buf) - (size_t)n);
         reply_simple(c, buf);
     } else if (arg_equals(sub, "protocol") && c->argc == 3) {
         debug_protocol(c, &c->argv[2]);

@@ -30,6 +30,20 @@ static int section_wanted(const char *list, const char *name, int is_default) {
     return 0;
 }
 
+/* Whether the list names this section itself (for sections that "all"
+ * and "everything" leave out). */
+static int section_named(const char *list, const char *name) {
+    if (!list) return 0;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        while (*p == ' ') p++;
+        size_t len = strcspn(p, " ");
+        if (len == n && strncasecmp(p, name, n) == 0) return 1;
+        p += len;
+    }
+    return 0;
+}
+
 static Str *section_header(Str *s, const char *title) {
     if (s->len) s = str_cat(s, "\r\n", 2);
     return str_catfmt(s, "# %s\r\n", title);
@@ -296,14 +310,14 @@ static Str *info_stats(Str *s) {
         "io_threaded_total_prefetch_entries:0\r\n"
         "client_query_buffer_limit_disconnections:%llu\r\n"
         "client_output_buffer_limit_disconnections:%llu\r\n"
-        "reply_buffer_shrinks:0\r\n"
-        "reply_buffer_expands:0\r\n"
+        "reply_buffer_shrinks:%llu\r\n"
+        "reply_buffer_expands:%llu\r\n"
         "eventloop_cycles:%llu\r\n"
         "eventloop_duration_sum:%llu\r\n"
         "eventloop_duration_cmd_sum:%llu\r\n"
-        "instantaneous_eventloop_cycles_per_sec:0\r\n"
-        "instantaneous_eventloop_duration_usec:0\r\n"
-        "acl_access_denied_auth:0\r\n"
+        "instantaneous_eventloop_cycles_per_sec:%llu\r\n"
+        "instantaneous_eventloop_duration_usec:%llu\r\n"
+        "acl_access_denied_auth:%llu\r\n"
         "acl_access_denied_cmd:0\r\n"
         "acl_access_denied_key:0\r\n"
         "acl_access_denied_channel:0\r\n",
@@ -317,8 +331,26 @@ static Str *info_stats(Str *s) {
         (unsigned long long)st->keyspace_misses, (unsigned long long)st->unexpected_error_replies,
         (unsigned long long)st->total_error_replies, (unsigned long long)st->total_reads,
         (unsigned long long)st->total_writes, (unsigned long long)st->qbuf_limit_disconnections,
-        (unsigned long long)st->obuf_limit_disconnections, (unsigned long long)st->eventloop_cycles,
-        (unsigned long long)st->eventloop_duration_sum_us, (unsigned long long)st->eventloop_duration_cmd_sum_us);
+        (unsigned long long)st->obuf_limit_disconnections, (unsigned long long)st->reply_buffer_shrinks,
+        (unsigned long long)st->reply_buffer_expands, (unsigned long long)st->eventloop_cycles,
+        (unsigned long long)st->eventloop_duration_sum_us, (unsigned long long)st->eventloop_duration_cmd_sum_us,
+        (unsigned long long)inst_avg(st->inst_el_cycles), (unsigned long long)inst_avg(st->inst_el_duration),
+        (unsigned long long)st->acl_denied_auth);
+}
+
+/* INFO DEBUG: Valkey's experimental loop metrics; only shown when asked
+ * for by name (not by "all" or "everything"), as in Valkey. */
+static Str *info_debug(Str *s) {
+    Stats *st = &server.stat;
+    return str_catfmt(s,
+                      "eventloop_duration_aof_sum:%llu\r\n"
+                      "eventloop_duration_cron_sum:%llu\r\n"
+                      "eventloop_duration_max:%llu\r\n"
+                      "eventloop_cmd_per_cycle_max:%llu\r\n",
+                      (unsigned long long)st->eventloop_duration_aof_sum_us,
+                      (unsigned long long)st->eventloop_duration_cron_sum_us,
+                      (unsigned long long)st->eventloop_duration_max_us,
+                      (unsigned long long)st->eventloop_cmd_per_cycle_max);
 }
 
 static Str *info_replication(Str *s) {
@@ -423,6 +455,7 @@ Str *info_generate(const char *sections) {
     if (section_wanted(sections, "latencystats", 0)) s = info_latencystats(section_header(s, "Latencystats"));
     if (section_wanted(sections, "cluster", 1)) s = str_cat_cstr(section_header(s, "Cluster"), "cluster_enabled:0\r\n");
     if (section_wanted(sections, "keyspace", 1)) s = info_keyspace(section_header(s, "Keyspace"));
+    if (section_named(sections, "debug")) s = info_debug(section_header(s, "Debug"));
     return s;
 }
 

@@ -59,20 +59,22 @@ static void fill_random(void *buf, size_t len) {
     }
 }
 
-/* The wall clock is read once per cron tick and loop iteration; in
- * between, commands derive it from the monotonic clock they read anyway
- * for their timing, which saves a system clock call per command. */
+/* The wall clock is read once per cron tick; in between, the loop and
+ * the commands derive it from the monotonic clock they read anyway for
+ * their timing, which saves a system clock call per iteration. */
 void server_update_time(void) {
     struct timeval tv;
     gettimeofday(&tv, NULL);
     server.mono_base_us = ev_monotonic_us();
-    server.wall_base_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-    server.now_ms = server.wall_base_ms;
+    server.wall_base_us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+    server.now_ms = server.wall_base_us / 1000;
     server.lru_clock = (uint32_t)(server.now_ms / 1000) & LRU_CLOCK_MAX;
 }
 
 void server_update_time_mono(uint64_t mono_us) {
-    server.now_ms = server.wall_base_ms + (int64_t)((mono_us - server.mono_base_us) / 1000);
+    /* One rounding, at the end: the derived time never lags the wall
+     * clock by a whole millisecond. */
+    server.now_ms = (server.wall_base_us + (int64_t)(mono_us - server.mono_base_us)) / 1000;
     server.lru_clock = (uint32_t)(server.now_ms / 1000) & LRU_CLOCK_MAX;
 }
 
@@ -87,6 +89,7 @@ void bytes_to_human(char *buf, size_t len, unsigned long long n) {
 
 void server_reset_stats(void) {
     memset(&server.stat, 0, sizeof(server.stat));
+    server.el_cmds_start = 0;
     server.stat.inst_last_sample_ms = (uint64_t)server.now_ms;
     command_stats_reset();
     latency_tracking_reset();
@@ -132,6 +135,12 @@ static void sample_instantaneous(void) {
     st->inst_ops[i] = (st->commands_processed - st->inst_last_commands) * 1000 / dt;
     st->inst_in[i] = (st->net_input_bytes - st->inst_last_in) * 1000 / dt;
     st->inst_out[i] = (st->net_output_bytes - st->inst_last_out) * 1000 / dt;
+    /* Cycles per second, and the mean length of a cycle in the period. */
+    uint64_t cycles = st->eventloop_cycles - st->inst_last_cycles;
+    st->inst_el_cycles[i] = cycles * 1000 / dt;
+    st->inst_el_duration[i] = cycles ? (st->eventloop_duration_sum_us - st->inst_last_el_sum) / cycles : 0;
+    st->inst_last_cycles = st->eventloop_cycles;
+    st->inst_last_el_sum = st->eventloop_duration_sum_us;
     st->inst_idx = (i + 1) % 16;
     st->inst_last_commands = st->commands_processed;
     st->inst_last_in = st->net_input_bytes;
@@ -148,6 +157,9 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
     (void)id;
     (void)data;
     server_update_time();
+    /* DEBUG PAUSE-CRON: tests freeze what the cron would change. */
+    if (server.pause_cron) return 1000 / server.cfg.hz;
+    uint64_t cron_start = server.mono_base_us;
     server.cronloops++;
     sample_instantaneous();
     size_t used = mem_used();
@@ -176,6 +188,7 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
         }
     }
 #endif
+    server.stat.eventloop_duration_cron_sum_us += ev_monotonic_us() - cron_start;
     return 1000 / server.cfg.hz;
 }
 
@@ -255,21 +268,47 @@ int server_apply_maxclients(char **err) {
     return 0;
 }
 
+/* Timing, with the readings the loop takes anyway: start is the loop's
+ * reading after this iteration's timers (nothing ran since); one more
+ * reading splits the housekeeping (cron time) from the writes (I/O); the
+ * loop's next reading, as it goes to sleep, ends the cycle (on_cycle). */
 static void before_sleep(EventLoop *loop) {
-    (void)loop;
     if (server.shutdown_asap) {
         server_shutdown();
         return;
     }
-    server_update_time();
-    server.stat.eventloop_cycles++;
+    uint64_t start = ev_now_us(loop);
+    if (!start) start = ev_monotonic_us();
+    server_update_time_mono(start);
     pause_check_timeout();
     if (blocked_work_pending()) blocked_before_sleep();
     if (!pause_blocks_expire()) expire_cycle_fast();
     /* Durability before replies: the sinks get every write first. */
-    propagate_flush();
+    uint64_t aof_us = 0;
+    if (server.prop.active) {
+        uint64_t t = ev_monotonic_us();
+        propagate_flush();
+        aof_us = ev_monotonic_us() - t;
+        server.stat.eventloop_duration_aof_sum_us += aof_us;
+    } else {
+        propagate_flush();
+    }
+    uint64_t io_start = ev_monotonic_us();
+    server.stat.eventloop_duration_cron_sum_us += io_start - start - aof_us;
     clients_write_pending();
     clients_close_pending();
+}
+
+/* A loop cycle ended (see before_sleep). */
+static void on_cycle(EventLoop *loop, uint64_t awake_us) {
+    (void)loop;
+    Stats *st = &server.stat;
+    st->eventloop_cycles++;
+    st->eventloop_duration_sum_us += awake_us;
+    if (awake_us > st->eventloop_duration_max_us) st->eventloop_duration_max_us = awake_us;
+    uint64_t cmds = st->commands_processed - server.el_cmds_start;
+    if (cmds > st->eventloop_cmd_per_cycle_max) st->eventloop_cmd_per_cycle_max = cmds;
+    server.el_cmds_start = st->commands_processed;
 }
 
 /* The loop must wake for the earliest blocked-client timeout. */
@@ -354,6 +393,7 @@ static int server_open(void) {
     if (server.cfg.daemonize || server.cfg.pidfile) write_pidfile();
     server.cron_timer_id = ev_add_timer(server.loop, 1, server_cron, NULL);
     ev_set_before_sleep(server.loop, before_sleep);
+    ev_set_cycle_hook(server.loop, on_cycle);
     ev_set_sleep_bound(server.loop, sleep_bound);
     server.used_memory_startup = mem_used();
     server.used_memory_peak = server.used_memory_startup;

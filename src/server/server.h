@@ -138,7 +138,7 @@ typedef struct Server {
     BlockedState blocked;    /* held-back clients (blocked.c) */
     /* time */
     int64_t now_ms;          /* cached wall clock, fixed during a command */
-    int64_t wall_base_ms;    /* wall clock at mono_base_us: now = base + elapsed */
+    int64_t wall_base_us;    /* wall clock at mono_base_us: now = base + elapsed */
     uint64_t mono_base_us;
     int64_t start_time_ms;
     uint64_t start_mono_us;
@@ -146,10 +146,7 @@ typedef struct Server {
     long long cron_timer_id;
     uint64_t cronloops;
     int pause_cron;          /* DEBUG PAUSE-CRON: server_cron does nothing */
-    /* the current event loop cycle (see Stats) */
-    uint64_t el_start_us;    /* when the loop woke up; 0 before the first wake-up */
-    uint64_t el_cmds_start;  /* commands_processed then */
-    uint64_t el_io_us;       /* time spent writing replies this cycle */
+    uint64_t el_cmds_start;  /* commands_processed when the current loop cycle began */
     /* reply chunks (DEBUG REPLYBUFFER) */
     int64_t reply_buffer_peak_reset_ms; /* how often a chunk's peak restarts; -1 never */
     int reply_buffer_resizing;          /* 0: chunks are allocated whole and never resized */

@@ -267,3 +267,36 @@ with_server {
         $c .close
     }
 }
+
+with_server {
+    test "DEBUG CONFIG-REWRITE-FORCE-ALL writes every directive and the server starts from it unchanged" {
+        r config set maxmemory 3mb
+        set before [r config get *]
+        expect_eq [r debug config-rewrite-force-all] OK
+        set text [read_text [srv conf]]
+        # Defaults are written too, not just what differs.
+        foreach d {hash-max-listpack-entries lfu-decay-time tcp-keepalive maxmemory} {
+            expect_true {[regexp "(?n)^$d " $text]} "$d written"
+        }
+        # Hidden test knobs are not.
+        expect_true {![regexp "(?n)^key-load-delay " $text]} "hidden knobs left out"
+        restart_server -keepconf 1
+        set after [r config get *]
+        dict for {k v} $before {
+            expect_eq [dict get $after $k] $v "$k after restart"
+        }
+    }
+}
+
+test "DEBUG CONFIG-REWRITE-FORCE-ALL without a config file is refused" {
+    set port [srvh::free_port]
+    set dir [srvh::new_dir]
+    set pid [exec $srvh::binary --port $port --bind 127.0.0.1 --save "" --dir $dir --enable-debug-command yes \
+                 > [file join $dir stdout] 2>@1 &]
+    set h [dict create pid $pid port $port host 127.0.0.1 dir $dir]
+    expect_eq [srvh::wait_ready $h 10000] ok
+    set c [resp::connect 127.0.0.1 $port]
+    expect_err "ERR The server is running without a config file" {$c debug config-rewrite-force-all}
+    $c .close
+    srvh::stop $h
+}

@@ -108,6 +108,87 @@ with_server {
         expect_lt [expr {[clock milliseconds] - $t0}] 2000
         expect_eq [r ping] PONG
     }
+    test "DEBUG POPULATE creates key:<n> = value:<n>, skips existing keys" {
+        r flushall
+        r set key:1 mine
+        expect_eq [r debug populate 5] OK
+        expect_eq [r dbsize] 5
+        expect_eq [r get key:0] value:0
+        expect_eq [r get key:1] mine
+        expect_eq [r get key:4] value:4
+        expect_eq [r exists key:5] 0
+        expect_eq [r debug populate 3 pfx] OK
+        expect_eq [r get pfx:2] value:2
+        # A size cuts the text or pads it with zero bytes.
+        expect_eq [r debug populate 2 small 3] OK
+        expect_eq [r get small:1] val
+        expect_eq [r debug populate 1 big 10] OK
+        expect_eq [r get big:0] "value:0\x00\x00\x00"
+        expect_eq [r debug populate 0] OK
+        expect_err "ERR value is out of range, must be positive" {r debug populate -1}
+        expect_err "ERR value is not an integer or out of range" {r debug populate abc}
+        expect_err "ERR value is out of range, must be positive" {r debug populate 1 k -5}
+        expect_err "ERR unknown subcommand 'populate'. Try DEBUG HELP." {r debug populate 1 a 2 3}
+        r flushall
+    }
+    test "DEBUG POPULATE keys are plain adds: a WATCHer sees them, the dirty count does not" {
+        r flushall
+        set before [info_field [r info persistence] rdb_changes_since_last_save]
+        r debug populate 10
+        expect_eq [info_field [r info persistence] rdb_changes_since_last_save] $before
+        expect_eq [r dbsize] 10
+        r flushall
+    }
+    test "DEBUG PAUSE-CRON stops the cron (no active expiry, no samples) until resumed" {
+        r flushall
+        expect_eq [r debug pause-cron 1] OK
+        r set short v px 50
+        r set other v
+        after 400
+        # Only the cron would have deleted it: it is still counted.
+        expect_eq [r dbsize] 2
+        set loops [info_field [r info stats] expired_keys]
+        expect_eq $loops 0
+        expect_eq [r debug pause-cron 0] OK
+        wait_for {[r dbsize] == 1}
+        expect_eq [info_field [r info stats] expired_keys] 1
+        # Any text reads as atoi does.
+        expect_eq [r debug pause-cron x] OK
+        expect_eq [r debug pause-cron 0] OK
+    }
+    test "DEBUG REPLYBUFFER PEAK-RESET-TIME and RESIZING" {
+        expect_eq [r debug replybuffer peak-reset-time 100] OK
+        expect_eq [r debug replybuffer peak-reset-time never] OK
+        expect_eq [r debug replybuffer peak-reset-time reset] OK
+        expect_eq [r debug replybuffer resizing 0] OK
+        expect_eq [r debug replybuffer resizing 1] OK
+        expect_err "ERR value is not an integer or out of range" {r debug replybuffer peak-reset-time soon}
+        expect_err "ERR unknown subcommand 'replybuffer'. Try DEBUG HELP." {r debug replybuffer foo 1}
+        expect_err "ERR unknown subcommand 'replybuffer'. Try DEBUG HELP." {r debug replybuffer resizing}
+    }
+    test "DEBUG STRINGMATCH-LEN (and STRINGMATCH-TEST) run the matcher fuzzer" {
+        expect_eq [r debug stringmatch-len] "Apparently Valkey did not crash: test passed"
+        expect_eq [r debug stringmatch-test] "Apparently Valkey did not crash: test passed"
+    }
+    test "DEBUG MALLCTL / MALLCTL-STR on jemalloc builds, a clear error otherwise" {
+        set alloc [info_field [r info memory] mem_allocator]
+        if {[string match jemalloc* $alloc]} {
+            expect_gt [r debug mallctl arenas.narenas] 0
+            expect_eq [r debug mallctl opt.abort] 0
+            expect_glob "5.*" [r debug mallctl-str version]
+            # Write-only option, given a value: just written.
+            expect_eq [r debug mallctl-str arena.0.purge VOID] OK
+            # Setting an integer answers the old value.
+            set dirty [r debug mallctl arenas.dirty_decay_ms]
+            expect_eq [r debug mallctl arenas.dirty_decay_ms 12345] $dirty
+            expect_eq [r debug mallctl arenas.dirty_decay_ms $dirty] 12345
+            expect_err "ERR *" {r debug mallctl no.such.option}
+            expect_err "ERR value is not an integer or out of range" {r debug mallctl opt.abort x}
+        } else {
+            expect_err "ERR DEBUG MALLCTL needs a jemalloc build*" {r debug mallctl arenas.narenas}
+            expect_err "ERR DEBUG MALLCTL-STR needs a jemalloc build*" {r debug mallctl-str version}
+        }
+    }
     test "DEBUG errors: unknown subcommand, wrong argument counts" {
         expect_err "ERR unknown subcommand 'nosuch'. Try DEBUG HELP." {r debug nosuch}
         expect_err "ERR unknown subcommand 'jmap'. Try DEBUG HELP." {r debug jmap extra}
