@@ -46,6 +46,7 @@ run_once() { # binary test n
     # (the fill cancels out in the difference).
     case "$t" in
         get) "$BENCH" -p "$port" -c "$CLIENTS" -n 100000 -r 100000 -t set -q >/dev/null 2>&1 ;;
+        lpop | rpop) "$BENCH" -p "$port" -c "$CLIENTS" -n 100000 -t rpush -q >/dev/null 2>&1 ;;
     esac
     "$BENCH" -p "$port" -c "$CLIENTS" -n "$n" -r 100000 -t "$t" -q >/dev/null 2>&1
     "$BENCH" -p "$port" -n 1 shutdown nosave >/dev/null 2>&1 || true

@@ -186,6 +186,8 @@ static void restore_command(Client *c) {
     c->argc = argc;
 }
 
+static void queue_resume(Client *c);
+
 /* ------------------------------------------- client FIFOs (bstate.next) */
 
 static void fifo_push(Client **head, Client **tail, Client *c) {
@@ -225,13 +227,16 @@ static void rerun(Client *c) {
     /* The owned bytes must outlive the command: keep them until it ends. */
     Arg *owned = c->bstate.argv;
     c->bstate.argv = NULL;
+    Client *was_current = server.current_client;
     server.current_client = c;
     /* Blocking again takes a fresh copy of the (borrowed) arguments. */
     process_command(c);
-    server.current_client = NULL;
+    server.current_client = was_current;
     c->argc = 0;
     mem_free(owned);
-    if (!(c->flags & CLIENT_BLOCKED)) client_resume_input(c);
+    /* The rest of its input runs from before_sleep: this may be inside
+     * another client's command. */
+    if (!(c->flags & CLIENT_BLOCKED)) queue_resume(c);
 }
 
 static void resume_paused(void) {
@@ -389,7 +394,11 @@ static void serve_key(ReadyKey *rk) {
     }
 }
 
+static int serving;
+
 static void serve_ready_keys(void) {
+    if (serving) return;
+    serving = 1;
     while (BS.ready_keys) {
         ReadyKey *list = BS.ready_keys;
         BS.ready_keys = BS.ready_keys_tail = NULL;
@@ -400,6 +409,15 @@ static void serve_ready_keys(void) {
             mem_free(rk);
         }
     }
+    serving = 0;
+}
+
+void blocked_serve_after_command(void) {
+    /* As Valkey does after every top-level command: a client blocked on a
+     * key a command just filled is served before the next command runs
+     * (LPUSH k x; BLPOP k pipelined by one client gives x to the client
+     * already waiting). */
+    if (BS.ready_keys && server.pause_type == PAUSE_NONE) serve_ready_keys();
 }
 
 /* ---------------------------------------------------------- unblocking */

@@ -71,6 +71,9 @@ void blocked_signal_key(Db *db, const char *key, size_t klen);
  * clients of ready keys, answer the timed-out ones.  Loops until no key
  * becomes ready (a served LMOVE can feed another blocked client). */
 void blocked_before_sleep(void);
+/* After each top-level command (dispatch.c): serve the waiters of keys
+ * that command made ready, before anything else runs. */
+void blocked_serve_after_command(void);
 /* Milliseconds until the earliest timeout (-1: none), for the loop. */
 long long blocked_ms_until_timeout(void);
 /* Whether anything is due in blocked_before_sleep. */

@@ -27,6 +27,7 @@
 
 #include "server.h"
 #include "../net/resp_parser.h"
+#include "../ds/quicklist.h"
 #include "reply.h"
 #include "cmds.h"
 #include "../../deps/numconv/numconv.h"
@@ -230,11 +231,6 @@ static const char *debug_help[] = {
 
 /* ---- connection/lifecycle work: crashes, RELOAD, replication ids,
  * matcher fuzzing and encoding introspection. */
-
-/* Size given to DEBUG QUICKLIST-PACKED-THRESHOLD; the list type reads it
- * when it exists.  1GB is Valkey's default. */
-#define PACKED_THRESHOLD_DEFAULT (1ULL << 30)
-unsigned long long debug_quicklist_packed_threshold = PACKED_THRESHOLD_DEFAULT;
 
 static void debug_segfault(void) {
     /* A real invalid write: a read-only page, so the fault is genuine and
@@ -649,11 +645,12 @@ static int debug_lifecycle(Client *c, const Arg *sub) {
         size_t n = c->argv[2].len < sizeof(buf) - 1 ? c->argv[2].len : sizeof(buf) - 1;
         memcpy(buf, c->argv[2].p, n);
         buf[n] = '\0';
-        if (n != c->argv[2].len || !config_parse_memory(buf, &v) || v > (4ULL << 30)) {
+        /* Elements from this size on get a node of their own (0: back to
+         * Valkey's default of 1 GB). */
+        if (n != c->argv[2].len || !config_parse_memory(buf, &v) || !ql_set_packed_threshold(v)) {
             reply_error(c, "argument must be a memory value bigger than 1 and smaller than 4gb");
             return 1;
         }
-        debug_quicklist_packed_threshold = v ? v : PACKED_THRESHOLD_DEFAULT;
         reply_ok(c);
     } else if (arg_equals(sub, "listpack") && c->argc == 3) {
         Kv *kv = db_find(c->db, c->argv[2].p, c->argv[2].len);

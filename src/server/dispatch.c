@@ -365,5 +365,7 @@ int process_command(Client *c) {
     c->last_cmd = cmd;
     call(c);
     update_reply_skip(c);
-    return (c->flags & CLIENT_BLOCKED) ? PROCESS_BLOCKED : 1;
+    int blocked = (c->flags & CLIENT_BLOCKED) != 0;
+    if (server.exec.nesting == 0 && server.blocked.ready_keys) blocked_serve_after_command();
+    return blocked ? PROCESS_BLOCKED : 1;
 }

@@ -72,6 +72,10 @@ typedef struct TypeOps {
     /* A 20-byte fingerprint of the content, independent of encoding and
      * of the order of unordered members: DEBUG DIGEST / DIGEST-VALUE. */
     void (*digest)(const void *ptr, int encoding, uint8_t out[20]);
+    /* Extra " name:value" fields DEBUG OBJECT prints for the value (Valkey's
+     * ql_nodes:... for quicklists); writes at most cap bytes, returns the
+     * length.  May be NULL. */
+    size_t (*debug_info)(const void *ptr, int encoding, char *buf, size_t cap);
     /* Persistence slots (filled by the RDB and AOF issues): write the
      * value in RDB form / read it back / emit commands that rebuild it. */
     int (*rdb_save)(struct RdbWriter *w, const void *ptr, int encoding);

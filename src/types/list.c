@@ -37,16 +37,6 @@
  * command that finds nothing answers as if it had timed out. */
 #define LIST_NO_BLOCKING (CLIENT_MULTI | CLIENT_SCRIPT)
 
-/* Until DEBUG QUICKLIST-PACKED-THRESHOLD (debug.c) calls
- * ql_set_packed_threshold itself, the value it stores is copied over
- * before list writes; 1 GB there means "not set". */
-extern unsigned long long debug_quicklist_packed_threshold;
-static void sync_packed_threshold(void) {
-    unsigned long long v = debug_quicklist_packed_threshold;
-    uint64_t want = v == (1ULL << 30) ? 0 : (uint64_t)v;
-    if (ql_packed_threshold() != want) ql_set_packed_threshold(want);
-}
-
 /* ------------------------------------------------------------ values */
 
 static uint64_t list_length(const Kv *kv) {
@@ -355,7 +345,6 @@ static void push_generic(Client *c, int where, int only_existing) {
         }
         kv = list_create(c, key);
     }
-    sync_packed_threshold();
     int n = c->argc - 2;
     list_grow_check(kv, &c->argv[2], n);
     for (int i = 2; i < c->argc; i++) list_push(kv, where, c->argv[i].p, c->argv[i].len);
@@ -540,7 +529,6 @@ void linsert_command(Client *c) {
         reply_int(c, 0);
         return;
     }
-    sync_packed_threshold();
     /* As in Valkey: converted before looking for the pivot, so even an
      * insert that does not happen can leave a quicklist. */
     list_grow_check(kv, &c->argv[4], 1);
@@ -577,7 +565,6 @@ void lset_command(Client *c) {
     }
     long long index;
     if (!arg_to_ll(c, &c->argv[2], &index)) return;
-    sync_packed_threshold();
     const Arg *val = &c->argv[3];
     list_grow_check(kv, val, 1);
     int done = 0;
@@ -718,7 +705,6 @@ static int lmove_generic(Client *c, int wherefrom, int whereto) {
     }
     Kv *dkv = lookup_list_write(c, dst, &err);
     if (err) return 0;
-    sync_packed_threshold();
     ListEntry e;
     ValueCopy vc;
     list_peek(skv, wherefrom, &e);
@@ -987,6 +973,7 @@ static const TypeOps list_type_ops = {
     .mem_usage = list_mem_usage,
     .free_effort = list_free_effort,
     .digest = list_digest,
+    .debug_info = list_debug_object_fields,
 };
 
 void list_type_init(void) {

@@ -352,6 +352,12 @@ static const struct { const char *command, *aspect, *reason; } accepted_command[
      * tokens (as Redis 7.2 does); Redis 7.0 has ip:port and
      * normal_master_slave_pubsub with upper-case tokens. */
     {"client|kill", "docs arguments", "Valkey 8 added primary and MAXAGE, renamed arguments"},
+    /* Redis 7.0 marks the blocking list pops noscript; Valkey 8 lets
+     * scripts call them (they then do not block): commands.tsv. */
+    {"blpop", "flags", "Valkey 8 dropped noscript from the blocking list pops"},
+    {"brpop", "flags", "Valkey 8 dropped noscript from the blocking list pops"},
+    {"blmove", "flags", "Valkey 8 dropped noscript from the blocking list pops"},
+    {"brpoplpush", "flags", "Valkey 8 dropped noscript from the blocking list pops"},
 };
 
 /* Subcommands only our server has (Valkey 8 / Redis 7.2 additions). */

@@ -416,6 +416,33 @@ with_server {
         $c1 .close
         $c2 .close
     }
+    btest "A waiter is served right after the command that fills its key (pipelining)" {
+        # Valkey serves ready keys after every top-level command: the
+        # client already waiting gets the element, not the pipelining
+        # client's own BLPOP that follows its LPUSH.
+        r del fair
+        set a [blocked_client blpop fair 0]
+        set b [new_client]
+        $b .rawsend "*3\r\n\$5\r\nLPUSH\r\n\$4\r\nfair\r\n\$1\r\nx\r\n*3\r\n\$5\r\nBLPOP\r\n\$4\r\nfair\r\n\$3\r\n0.2\r\n"
+        expect_eq [$b .read] 1
+        expect_eq [$a .read] {fair x}
+        expect_eq [$b .read] {}
+        $a .close
+        $b .close
+    }
+    btest "Served in the order the pushes made keys ready, each waiter once" {
+        r del ka kb
+        set c1 [blocked_client blpop ka 0]
+        set c2 [blocked_client blpop kb 0]
+        set c3 [blocked_client blpop ka kb 0]
+        r rpush kb 1
+        r rpush ka 2
+        expect_eq [$c2 .read] {kb 1}
+        expect_eq [$c1 .read] {ka 2}
+        r rpush ka 3
+        expect_eq [$c3 .read] {ka 3}
+        foreach c [list $c1 $c2 $c3] { $c .close }
+    }
     btest "DEBUG KEYSPACE-CHECK passes after the blocking tests" {
         expect_eq [blocked_count] 0
         expect_eq [r debug keyspace-check] OK
