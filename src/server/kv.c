@@ -321,6 +321,8 @@ const char *kv_check(const Kv *kv) {
     if (mem_usable(kv) < need) return "allocation smaller than its layout";
     if (type == OBJ_STRING && enc == ENC_EMBSTR && klen + load_u32(B(kv) + inline_value_off(kv)) > EMBSTR_MAX_COMBINED)
         return "embedded string too long";
+    const TypeOps *ops = server.type_ops[type];
+    if (kv_value_is_ptr(kv) && ops->check) return ops->check(kv_get_ptr(kv), enc);
     return NULL;
 }
 

@@ -76,6 +76,10 @@ typedef struct TypeOps {
      * ql_nodes:... for quicklists); writes at most cap bytes, returns the
      * length.  May be NULL. */
     size_t (*debug_info)(const void *ptr, int encoding, char *buf, size_t cap);
+    /* The value's structural invariants (kv_check, DEBUG KEYSPACE-CHECK,
+     * the sanitizer builds' cron check): NULL or what is wrong.  May be
+     * NULL. */
+    const char *(*check)(const void *ptr, int encoding);
     /* Persistence slots (filled by the RDB and AOF issues): write the
      * value in RDB form / read it back / emit commands that rebuild it. */
     int (*rdb_save)(struct RdbWriter *w, const void *ptr, int encoding);

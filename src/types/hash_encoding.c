@@ -284,6 +284,13 @@ static void hash_digest(const void *ptr, int enc, uint8_t out[20]) {
     fvt_iter_done(&it);
 }
 
+/* The encoding's own invariants (DEBUG KEYSPACE-CHECK, sanitizer cron). */
+static const char *hash_check(const void *ptr, int encoding) {
+    if (encoding == ENC_LISTPACK) return pp_validate(ptr, pp_bytes(ptr));
+    if (encoding == ENC_HASHTABLE) return fvt_check((FvTable *)ptr);
+    return "unknown hash encoding";
+}
+
 static const TypeOps hash_type_ops = {
     .type = OBJ_HASH,
     .name = "hash",
@@ -292,6 +299,7 @@ static const TypeOps hash_type_ops = {
     .mem_usage = hash_mem_usage,
     .free_effort = hash_free_effort,
     .digest = hash_digest,
+    .check = hash_check,
 };
 
 void hash_type_init(void) {

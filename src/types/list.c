@@ -965,6 +965,13 @@ size_t list_debug_object_fields(const void *ptr, int encoding, char *buf, size_t
     return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
+/* The encoding's own invariants (DEBUG KEYSPACE-CHECK, sanitizer cron). */
+static const char *list_check(const void *ptr, int encoding) {
+    if (encoding == ENC_QUICKLIST) return ql_check(ptr, 0);
+    unsigned char *lp = (unsigned char *)ptr;
+    return lp_validate_integrity(lp, lp_bytes(lp), 1, NULL, NULL) ? NULL : "listpack fails validation";
+}
+
 static const TypeOps list_type_ops = {
     .type = OBJ_LIST,
     .name = "list",
@@ -974,6 +981,7 @@ static const TypeOps list_type_ops = {
     .free_effort = list_free_effort,
     .digest = list_digest,
     .debug_info = list_debug_object_fields,
+    .check = list_check,
 };
 
 void list_type_init(void) {

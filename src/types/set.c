@@ -374,6 +374,20 @@ static void set_type_digest(const void *ptr, int encoding, uint8_t out[20]) {
     }
 }
 
+/* The encoding's own invariants (DEBUG KEYSPACE-CHECK, sanitizer cron). */
+static const char *set_type_check(const void *ptr, int encoding) {
+    switch (encoding) {
+    case ENC_INTSET:
+        return intset_validate(ptr, intset_bytes(ptr), 1) ? NULL : "intset fails validation";
+    case ENC_LISTPACK: {
+        unsigned char *lp = (unsigned char *)ptr;
+        return lp_validate_integrity(lp, lp_bytes(lp), 1, NULL, NULL) ? NULL : "listpack fails validation";
+    }
+    case ENC_HASHTABLE: return packset_check(ptr);
+    default: return "unknown set encoding";
+    }
+}
+
 static const TypeOps set_type_ops = {
     .type = OBJ_SET,
     .name = "set",
@@ -382,6 +396,7 @@ static const TypeOps set_type_ops = {
     .mem_usage = set_type_mem_usage,
     .free_effort = set_type_free_effort,
     .digest = set_type_digest,
+    .check = set_type_check,
 };
 
 void set_type_init(void) {

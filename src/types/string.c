@@ -496,6 +496,13 @@ void getrange_command(Client *c) {
 /* --------------------------------------------------------------- LCS */
 
 void lcs_command(Client *c) {
+    StrView va, vb;
+    Kv *ka = db_lookup_read(c, c->db, &c->argv[1]);
+    Kv *kb = db_lookup_read(c, c->db, &c->argv[2]);
+    if ((ka && kv_type(ka) != OBJ_STRING) || (kb && kv_type(kb) != OBJ_STRING)) {
+        reply_error(c, "The specified keys must contain string values");
+        return;
+    }
     int want_len = 0, want_idx = 0, with_match_len = 0;
     long long min_match_len = 0;
     for (int i = 3; i < c->argc; i++) {
@@ -510,13 +517,6 @@ void lcs_command(Client *c) {
             reply_syntax_error(c);
             return;
         }
-    }
-    StrView va, vb;
-    Kv *ka = db_lookup_read(c, c->db, &c->argv[1]);
-    Kv *kb = db_lookup_read(c, c->db, &c->argv[2]);
-    if ((ka && kv_type(ka) != OBJ_STRING) || (kb && kv_type(kb) != OBJ_STRING)) {
-        reply_error(c, "The specified keys must contain string values");
-        return;
     }
     if (want_len && want_idx) {
         reply_error(c, "If you want both the length and indexes, please just use IDX.");

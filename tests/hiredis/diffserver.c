@@ -358,6 +358,10 @@ static const struct { const char *command, *aspect, *reason; } accepted_command[
     {"brpop", "flags", "Valkey 8 dropped noscript from the blocking list pops"},
     {"blmove", "flags", "Valkey 8 dropped noscript from the blocking list pops"},
     {"brpoplpush", "flags", "Valkey 8 dropped noscript from the blocking list pops"},
+    {"hscan", "docs arguments", "Valkey 8 added NOVALUES"},
+    /* Valkey 8 (commands.tsv) marks the destination OW|UPDATE; Redis 7.0
+     * says RW|UPDATE. */
+    {"sinterstore", "key specs", "Valkey 8 marks the destination OW"},
 };
 
 /* Subcommands only our server has (Valkey 8 / Redis 7.2 additions). */
