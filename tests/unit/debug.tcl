@@ -29,12 +29,13 @@ with_server {
         # The run id is not the replication id.
         expect_ne [info_field [r info server] run_id] $after
     }
-    test "DEBUG QUICKLIST-PACKED-THRESHOLD accepts sizes up to 4gb" {
+    test "DEBUG QUICKLIST-PACKED-THRESHOLD accepts sizes below 4gb - 1mb" {
         expect_eq [r debug quicklist-packed-threshold 100] OK
         expect_eq [r debug quicklist-packed-threshold 1mb] OK
-        expect_eq [r debug quicklist-packed-threshold 4gb] OK
+        expect_eq [r debug quicklist-packed-threshold 4293918720] OK
         expect_eq [r debug quicklist-packed-threshold 0] OK
-        foreach bad {abc 5gb -1 1xb} {
+        # Valkey's limit: at most 4 GB minus 1 MB.
+        foreach bad {abc 4gb 4293918721 5gb -1 1xb} {
             expect_err "ERR argument must be a memory value bigger than 1 and smaller than 4gb" \
                 {r debug quicklist-packed-threshold $bad}
         }
