@@ -12,6 +12,7 @@
 #include "types/list.h"
 #include "types/set.h"
 #include "types/string.h"
+#include "types/zset.h"
 
 #define KEY1 1, 1, 1
 #define NOKEYS 0, 0, 0
@@ -192,6 +193,41 @@ Command command_table[] = {
     {"sunion", -2, "readonly", 1, ALLKEYS, 1, sunion_command, "set", "1.0.0", NULL},
     {"sunionstore", -3, "write denyoom", 1, ALLKEYS, 1, sunionstore_command, "set", "1.0.0", NULL},
     /* sorted sets (types/zset.c) */
+    {"bzmpop", -5, "write blocking", NOKEYS, bzmpop_command, "sorted-set", "7.0.0", NULL},
+    {"bzpopmax", -3, "write fast blocking", 1, -2, 1, bzpopmax_command, "sorted-set", "5.0.0", NULL},
+    {"bzpopmin", -3, "write fast blocking", 1, -2, 1, bzpopmin_command, "sorted-set", "5.0.0", NULL},
+    {"zadd", -4, "write denyoom fast", KEY1, zadd_command, "sorted-set", "1.2.0", NULL},
+    {"zcard", 2, "readonly fast", KEY1, zcard_command, "sorted-set", "1.2.0", NULL},
+    {"zcount", 4, "readonly fast", KEY1, zcount_command, "sorted-set", "2.0.0", NULL},
+    {"zdiff", -3, "readonly", NOKEYS, zdiff_command, "sorted-set", "6.2.0", NULL},
+    {"zdiffstore", -4, "write denyoom", KEY1, zdiffstore_command, "sorted-set", "6.2.0", NULL},
+    {"zincrby", 4, "write denyoom fast", KEY1, zincrby_command, "sorted-set", "1.2.0", NULL},
+    {"zinter", -3, "readonly", NOKEYS, zinter_command, "sorted-set", "6.2.0", NULL},
+    {"zintercard", -3, "readonly", NOKEYS, zintercard_command, "sorted-set", "7.0.0", NULL},
+    {"zinterstore", -4, "write denyoom", KEY1, zinterstore_command, "sorted-set", "2.0.0", NULL},
+    {"zlexcount", 4, "readonly fast", KEY1, zlexcount_command, "sorted-set", "2.8.9", NULL},
+    {"zmpop", -4, "write", NOKEYS, zmpop_command, "sorted-set", "7.0.0", NULL},
+    {"zmscore", -3, "readonly fast", KEY1, zmscore_command, "sorted-set", "6.2.0", NULL},
+    {"zpopmax", -2, "write fast", KEY1, zpopmax_command, "sorted-set", "5.0.0", NULL},
+    {"zpopmin", -2, "write fast", KEY1, zpopmin_command, "sorted-set", "5.0.0", NULL},
+    {"zrandmember", -2, "readonly", KEY1, zrandmember_command, "sorted-set", "6.2.0", NULL},
+    {"zrange", -4, "readonly", KEY1, zrange_command, "sorted-set", "1.2.0", NULL},
+    {"zrangebylex", -4, "readonly", KEY1, zrangebylex_command, "sorted-set", "2.8.9", NULL},
+    {"zrangebyscore", -4, "readonly", KEY1, zrangebyscore_command, "sorted-set", "1.0.5", NULL},
+    {"zrangestore", -5, "write denyoom", 1, 2, 1, zrangestore_command, "sorted-set", "6.2.0", NULL},
+    {"zrank", -3, "readonly fast", KEY1, zrank_command, "sorted-set", "2.0.0", NULL},
+    {"zrem", -3, "write fast", KEY1, zrem_command, "sorted-set", "1.2.0", NULL},
+    {"zremrangebylex", 4, "write", KEY1, zremrangebylex_command, "sorted-set", "2.8.9", NULL},
+    {"zremrangebyrank", 4, "write", KEY1, zremrangebyrank_command, "sorted-set", "2.0.0", NULL},
+    {"zremrangebyscore", 4, "write", KEY1, zremrangebyscore_command, "sorted-set", "1.2.0", NULL},
+    {"zrevrange", -4, "readonly", KEY1, zrevrange_command, "sorted-set", "1.2.0", NULL},
+    {"zrevrangebylex", -4, "readonly", KEY1, zrevrangebylex_command, "sorted-set", "2.8.9", NULL},
+    {"zrevrangebyscore", -4, "readonly", KEY1, zrevrangebyscore_command, "sorted-set", "2.2.0", NULL},
+    {"zrevrank", -3, "readonly fast", KEY1, zrevrank_command, "sorted-set", "2.0.0", NULL},
+    {"zscan", -3, "readonly", KEY1, zscan_command, "sorted-set", "2.8.0", NULL},
+    {"zscore", 3, "readonly fast", KEY1, zscore_command, "sorted-set", "1.2.0", NULL},
+    {"zunion", -3, "readonly", NOKEYS, zunion_command, "sorted-set", "6.2.0", NULL},
+    {"zunionstore", -4, "write denyoom", KEY1, zunionstore_command, "sorted-set", "2.0.0", NULL},
     /* keys */
     {"copy", -3, "write denyoom", 1, 2, 1, copy_command, "generic", "6.2.0", NULL},
     {"del", -2, "write", 1, ALLKEYS, 1, del_command, "generic", "1.0.0", NULL},

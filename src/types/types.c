@@ -7,4 +7,5 @@ void types_init(void) {
     hash_type_init();
     list_type_init();
     set_type_init();
+    zset_type_init();
 }

@@ -11,5 +11,6 @@ void string_type_init(void);
 void hash_type_init(void);
 void list_type_init(void);
 void set_type_init(void);
+void zset_type_init(void);
 
 #endif
