@@ -747,7 +747,7 @@ void zscan_command(Client *c) {
     }
     ZsetBig *zb = z.ptr;
     ScanAcc acc = {pattern, NULL, 0, 0};
-    long long max_iterations = count * 10;
+    long long max_iterations = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
         cursor = ht_scan(zb->ht, cursor, scan_node, &acc);
     } while (cursor && max_iterations-- && acc.n < (size_t)count);

@@ -307,11 +307,11 @@ static void range_by_score(RangeOut *o, const ZVal *z, const ZRange *r, long lon
     if (z->enc == ENC_LISTPACK) {
         unsigned char *lp = z->ptr;
         unsigned char *ep = rev ? lp_last_in_range(lp, r) : lp_first_in_range(lp, r);
-        /* A negative offset walks off the end, as in Valkey. */
-        while (ep && offset != 0) {
-            offset--;
-            ep = rev ? zl_prev(lp, ep) : zl_next(lp, ep);
-        }
+        /* Valkey's walk skips while the offset counts down to 0: a
+         * negative one walks off the end, so nothing. */
+        if (offset < 0) ep = NULL;
+        while (ep && offset-- > 0) ep = rev ? zl_prev(lp, ep) : zl_next(lp, ep);
+        if (limit < 0) limit = -1;
         for (; ep && limit != 0; limit--) {
             ZElem e;
             zl_elem(ep, lp_next(lp, ep), &e, 1);
@@ -332,10 +332,9 @@ static void range_by_lex(RangeOut *o, const ZVal *z, const ZLexRange *r, long lo
     if (z->enc == ENC_LISTPACK) {
         unsigned char *lp = z->ptr;
         unsigned char *ep = rev ? lp_last_in_lex(lp, r) : lp_first_in_lex(lp, r);
-        while (ep && offset != 0) {
-            offset--;
-            ep = rev ? zl_prev(lp, ep) : zl_next(lp, ep);
-        }
+        if (offset < 0) ep = NULL;
+        while (ep && offset-- > 0) ep = rev ? zl_prev(lp, ep) : zl_next(lp, ep);
+        if (limit < 0) limit = -1;
         for (; ep && limit != 0; limit--) {
             if (rev ? !lp_lex_gte_min(ep, r) : !lp_lex_lte_max(ep, r)) break;
             ZElem e;

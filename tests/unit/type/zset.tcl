@@ -924,6 +924,38 @@ with_server {
         expect_err "ERR NOVALUES option can only be used in HSCAN" {r zscan z 0 novalues}
     }
 
+    test "Huge counts, offsets and indexes" {
+        set max 9223372036854775807
+        set min -9223372036854775808
+        foreach enc {listpack skiplist} {
+            make_zset z $enc {1 a 2 b 3 c 0 x 0 y}
+            expect_eq [r zrange z $min $max] {x y a b c}
+            expect_eq [r zrange z 0 $max rev] {c b a y x}
+            expect_eq [r zrange z $max $max] {}
+            expect_eq [r zrangebyscore z -inf +inf limit 0 $max] {x y a b c}
+            expect_eq [r zrangebyscore z -inf +inf limit 0 $min] {x y a b c}
+            expect_eq [r zrangebyscore z -inf +inf limit $max 1] {}
+            expect_eq [r zrevrangebyscore z +inf -inf limit $max $max] {}
+            expect_eq [r zrangebylex z - + limit $max $min] {}
+            expect_eq [r zrangebylex z - + limit 0 $min] {x y a b c}
+            expect_eq [r zrevrangebylex z + - limit 1 $max] {b a y x}
+            expect_eq [llength [r zrandmember z $max]] 5
+            expect_eq [r zcount z -inf +inf] 5
+            lassign [r zscan z 0 count $max noscores] cursor items
+            expect_eq $cursor 0
+            expect_eq [lsort $items] {a b c x y}
+            expect_eq [r zremrangebyrank z $min $max] 5
+            make_zset z $enc {1 a 2 b 3 c}
+            expect_eq [r zmpop 1 z max count $max] {z {{c 3} {b 2} {a 1}}}
+            make_zset z $enc {1 a 2 b 3 c}
+            expect_eq [r zpopmin z $max] {a 1 b 2 c 3}
+            expect_eq [r exists z] 0
+        }
+        # a negative LIMIT offset of LLONG_MIN on a listpack: nothing, no overflow
+        make_zset z listpack {1 a}
+        expect_eq [r zrangebyscore z -inf +inf limit $min 1] {}
+        expect_eq [r zrevrangebyscore z +inf -inf limit $min 1] {}
+    }
     # ---- WRONGTYPE ---------------------------------------------------------------------------------
     test "Every sorted set command on a key of another type: WRONGTYPE" {
         r del str
