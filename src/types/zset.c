@@ -403,6 +403,49 @@ int zi_next(ZIter *it, ZElem *e) {
     return 1;
 }
 
+/* ---------------------------------------------------------------- check */
+
+const char *zv_check(const ZVal *z) {
+    if (z->enc == ENC_LISTPACK) {
+        unsigned char *lp = z->ptr;
+        if (!lp_validate_integrity(lp, lp_bytes(lp), 1, NULL, NULL)) return "listpack fails validation";
+        if (lp_length(lp) % 2) return "listpack holds an odd number of entries";
+        unsigned char *prev = NULL;
+        double prev_score = 0;
+        for (unsigned char *ep = lp_first(lp); ep; ep = zl_next(lp, ep)) {
+            double s = zl_score(lp_next(lp, ep));
+            if (isnan(s)) return "listpack score is NaN";
+            if (prev) {
+                char buf[LP_INTBUF_SIZE];
+                uint32_t len;
+                const char *m = lp_get_str(ep, buf, &len);
+                if (prev_score > s || (prev_score == s && zl_member_cmp(prev, m, len) >= 0))
+                    return "listpack pairs out of order";
+            }
+            /* a member appears once (n^2, but listpacks are small) */
+            for (unsigned char *o = lp_first(lp); o != ep; o = zl_next(lp, o)) {
+                char buf[LP_INTBUF_SIZE];
+                uint32_t len;
+                const char *m = lp_get_str(ep, buf, &len);
+                if (zl_member_cmp(o, m, len) == 0) return "listpack member repeated";
+            }
+            prev = ep;
+            prev_score = s;
+        }
+        return NULL;
+    }
+    const ZsetBig *zb = z->ptr;
+    const char *err = sl_check(zb->sl);
+    if (err) return err;
+    if (ht_count(zb->ht) != zb->sl->length) return "member table and skiplist differ in size";
+    for (SlNode *n = sl_first(zb->sl); n; n = n->next) {
+        size_t len;
+        const char *m = sl_node_member(n, &len);
+        if (zb_find(zb, m, len) != n) return "a skiplist node is not its member's table entry";
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------- helpers */
 
 Kv *zs_lookup(Client *c, const Arg *key, int flags, int *err) {

@@ -164,6 +164,11 @@ SlNode *zb_find(const ZsetBig *zb, const char *m, size_t len);
  * skiplist let go of it). */
 void zb_drop_node(ZsetBig *zb, SlNode *n);
 
+/* Every invariant of a value (order, distinct members, listpack bytes,
+ * skiplist spans, the member table agreeing with the skiplist); NULL or
+ * what is wrong.  O(n log n) (O(n^2) for listpacks): tests and checks. */
+const char *zv_check(const ZVal *z);
+
 /* ------------------------------------------------------------- helpers */
 
 /* Looks a key up (db_lookup flags): NULL when absent (*err = 0) or after

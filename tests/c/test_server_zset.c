@@ -1,0 +1,284 @@
+/* test_server_zset.c - unit tests of the sorted set's encoding layer
+ * (src/types/zset.c) linked directly with the server objects.
+ *
+ * A randomized model test drives one ZVal through seeded rounds of
+ * zv_add with every flag mix (NX, XX, GT, LT, INCR, NaN refusals), zv_del,
+ * zv_score, zv_rank both ways, rank-range iteration both ways (the
+ * skiplist's descending walk fetches runs by rank), zv_maybe_grow,
+ * zv_convert both ways and zv_fit, against a sorted array; zv_check (order,
+ * distinct members, listpack bytes, skiplist spans, the member table
+ * agreeing with the skiplist) runs after every step.  Small listpack
+ * limits make conversions frequent; Valkey's encoding rules are checked
+ * as they apply (a listpack never passes the limits; adding past them
+ * converts; nothing converts back by itself).  The digest must not depend
+ * on the encoding, and TypeOps.dup must copy exactly.  The score bytes a
+ * listpack stores are pinned for a few values. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "server/server.h"
+#include "types/types.h"
+#include "types/zset.h"
+#include "unit.h"
+
+static void setup(void) {
+    server_init();
+    config_init();
+    types_init();
+}
+
+#define MAXM 80
+
+typedef struct Ref {
+    double score;
+    size_t len;
+    char m[MAXM];
+} Ref;
+
+static Ref ref[4096];
+static size_t ref_n;
+
+static int ref_cmp(const Ref *a, double score, const char *m, size_t len) {
+    if (a->score < score) return -1;
+    if (a->score > score) return 1;
+    size_t n = a->len < len ? a->len : len;
+    int c = n ? memcmp(a->m, m, n) : 0;
+    if (c) return c;
+    return a->len < len ? -1 : a->len > len;
+}
+
+static long ref_find(const char *m, size_t len) {
+    for (size_t i = 0; i < ref_n; i++)
+        if (ref[i].len == len && (!len || !memcmp(ref[i].m, m, len))) return (long)i;
+    return -1;
+}
+
+static void ref_remove(size_t at) {
+    memmove(&ref[at], &ref[at + 1], (ref_n - at - 1) * sizeof(Ref));
+    ref_n--;
+}
+
+static void ref_insert(double score, const char *m, size_t len) {
+    size_t at = 0;
+    while (at < ref_n && ref_cmp(&ref[at], score, m, len) < 0) at++;
+    memmove(&ref[at + 1], &ref[at], (ref_n - at) * sizeof(Ref));
+    ref[at].score = score;
+    ref[at].len = len;
+    memcpy(ref[at].m, m, len);
+    ref_n++;
+}
+
+static double rnd_score(void) {
+    switch (unit_rand_below(8)) {
+    case 0: return INFINITY;
+    case 1: return -INFINITY;
+    case 2: return (double)(int)unit_rand_below(7) - 3 + 0.5;
+    case 3: return unit_rand_below(2) ? 0.1 : -0.0;
+    case 4: return 1e20;
+    default: return (double)((int)unit_rand_below(9) - 4);
+    }
+}
+
+static size_t rnd_member(char *m) {
+    switch (unit_rand_below(10)) {
+    case 0: return (size_t)snprintf(m, MAXM, "%d", (int)unit_rand_below(50) - 10); /* integer entries */
+    case 1: { /* longer than the value limit used below */
+        size_t len = 20 + unit_rand_below(40);
+        memset(m, 'L', len);
+        m[len - 1] = (char)('a' + unit_rand_below(3));
+        return len;
+    }
+    case 2: m[0] = 0; m[1] = (char)unit_rand_below(3); return 2;
+    default: return (size_t)snprintf(m, MAXM, "m%u", (unsigned)unit_rand_below(60));
+    }
+}
+
+static void check_value(const ZVal *z) {
+    const char *err = zv_check(z);
+    if (!CHECK(err == NULL)) printf("    zv_check: %s\n", err);
+    if (!CHECK_EQ_UINT(ref_n, zv_len(z))) return;
+    if (z->enc == ENC_LISTPACK) {
+        CHECK(ref_n <= server.cfg.zset_max_listpack_entries);
+        for (size_t i = 0; i < ref_n; i++) CHECK(ref[i].len <= server.cfg.zset_max_listpack_value);
+    }
+}
+
+/* Whole ascending and descending walks, and a random rank window. */
+static void check_walks(const ZVal *z) {
+    if (!ref_n) return;
+    ZIter it;
+    ZElem e;
+    uint64_t a = unit_rand_below(ref_n), b = a + unit_rand_below(ref_n - a);
+    for (int rev = 0; rev < 2; rev++) {
+        zi_init(&it, z, a, b, rev);
+        uint64_t k = a;
+        while (zi_next(&it, &e)) {
+            const Ref *r = &ref[rev ? ref_n - 1 - k : k];
+            if (!CHECK(ref_cmp(r, e.score, e.m, e.len) == 0)) {
+                printf("    %s walk [%llu, %llu] wrong at %llu\n", rev ? "descending" : "ascending",
+                       (unsigned long long)a, (unsigned long long)b, (unsigned long long)k);
+                return;
+            }
+            k++;
+        }
+        CHECK_EQ_UINT(b + 1, k);
+    }
+}
+
+static void digest_of(const ZVal *z, uint8_t out[20]) {
+    kv_type_ops(OBJ_ZSET)->digest(z->ptr, z->enc, out);
+}
+
+static void one_op(ZVal *z) {
+    char m[MAXM];
+    size_t len = rnd_member(m);
+    int op = (int)unit_rand_below(100);
+    if (op < 45) {
+        static const int mixes[] = {0, ZADD_IN_NX, ZADD_IN_XX, ZADD_IN_GT, ZADD_IN_LT, ZADD_IN_INCR,
+                                    ZADD_IN_INCR | ZADD_IN_XX, ZADD_IN_INCR | ZADD_IN_GT, ZADD_IN_XX | ZADD_IN_LT};
+        int in = mixes[unit_rand_below(sizeof(mixes) / sizeof(mixes[0]))];
+        double s = rnd_score(), got = 12345;
+        long at = ref_find(m, len);
+        double want = s;
+        int want_ok = 1, want_out = 0;
+        if (at >= 0) {
+            double cur = ref[at].score;
+            if (in & ZADD_IN_NX) want_out = ZADD_OUT_NOP;
+            else {
+                if (in & ZADD_IN_INCR) want = cur + s;
+                if (isnan(want)) want_ok = 0, want_out = ZADD_OUT_NAN;
+                else if (((in & ZADD_IN_LT) && want >= cur) || ((in & ZADD_IN_GT) && want <= cur)) want_out = ZADD_OUT_NOP;
+                else if (want != cur) want_out = ZADD_OUT_UPDATED;
+            }
+        } else if (in & ZADD_IN_XX) {
+            want_out = ZADD_OUT_NOP;
+        } else {
+            want_out = ZADD_OUT_ADDED;
+        }
+        int out;
+        int ok = zv_add(z, s, m, len, in, &out, &got);
+        CHECK_EQ_INT(want_ok, ok);
+        CHECK_EQ_INT(want_out, out);
+        if (want_out == ZADD_OUT_UPDATED) {
+            ref_remove((size_t)at);
+            ref_insert(want, m, len);
+        } else if (want_out == ZADD_OUT_ADDED) {
+            ref_insert(want, m, len);
+        }
+        if (want_out & (ZADD_OUT_UPDATED | ZADD_OUT_ADDED)) CHECK(got == want);
+        /* past the limits, a listpack has become a skiplist */
+        if (ref_n > server.cfg.zset_max_listpack_entries || len > server.cfg.zset_max_listpack_value)
+            if (want_out == ZADD_OUT_ADDED) CHECK_EQ_INT(ENC_SKIPLIST, z->enc);
+    } else if (op < 60) {
+        long at = ref_find(m, len);
+        CHECK_EQ_INT(at >= 0, zv_del(z, m, len));
+        if (at >= 0) ref_remove((size_t)at);
+    } else if (op < 75) {
+        long at = ref_find(m, len);
+        double s = 777;
+        int rev = (int)unit_rand_below(2);
+        long long r = zv_rank(z, m, len, rev, &s);
+        if (at < 0) {
+            CHECK_EQ_INT(-1, r);
+            CHECK_EQ_INT(0, zv_score(z, m, len, &s));
+        } else {
+            CHECK_EQ_INT(rev ? (long long)ref_n - 1 - at : at, r);
+            CHECK(s == ref[at].score);
+            double s2;
+            CHECK(zv_score(z, m, len, &s2) && s2 == ref[at].score);
+        }
+    } else if (op < 85) {
+        check_walks(z);
+    } else if (op < 90) {
+        uint8_t d1[20], d2[20];
+        digest_of(z, d1);
+        int enc = z->enc;
+        zv_convert(z, ENC_SKIPLIST);
+        digest_of(z, d2);
+        CHECK_MEM((char *)d1, 20, (char *)d2, 20);
+        check_walks(z);
+        /* back where the rules allow it: a listpack within the limits */
+        size_t maxlen = 0, total = 0;
+        for (size_t i = 0; i < ref_n; i++) {
+            total += ref[i].len;
+            if (ref[i].len > maxlen) maxlen = ref[i].len;
+        }
+        zv_fit(z, maxlen, total);
+        int fits = ref_n <= server.cfg.zset_max_listpack_entries && maxlen <= server.cfg.zset_max_listpack_value;
+        CHECK_EQ_INT(fits ? ENC_LISTPACK : ENC_SKIPLIST, z->enc);
+        if (!fits) CHECK_EQ_INT(enc, ENC_SKIPLIST);
+        digest_of(z, d2);
+        CHECK_MEM((char *)d1, 20, (char *)d2, 20);
+    } else if (op < 95) {
+        int enc = z->enc;
+        uint64_t hint = unit_rand_below(40);
+        zv_maybe_grow(z, hint);
+        CHECK_EQ_INT(enc == ENC_LISTPACK && hint > server.cfg.zset_max_listpack_entries ? ENC_SKIPLIST : enc, z->enc);
+    } else {
+        void *copy = kv_type_ops(OBJ_ZSET)->dup(z->ptr, z->enc);
+        ZVal c = {z->enc, copy};
+        uint8_t d1[20], d2[20];
+        digest_of(z, d1);
+        digest_of(&c, d2);
+        CHECK_MEM((char *)d1, 20, (char *)d2, 20);
+        CHECK(zv_check(&c) == NULL);
+        zv_free(&c);
+    }
+    check_value(z);
+}
+
+static void test_model(void) {
+    server.cfg.zset_max_listpack_entries = 16;
+    server.cfg.zset_max_listpack_value = 24;
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        unit_srand(seed * 31337);
+        ref_n = 0;
+        ZVal z = zv_new(0, 0);
+        for (int i = 0; i < 1500 && unit_failed < 20; i++) one_op(&z);
+        check_walks(&z);
+        zv_free(&z);
+    }
+    server.cfg.zset_max_listpack_entries = 128;
+    server.cfg.zset_max_listpack_value = 64;
+}
+
+/* The creation rule (zsetTypeCreate) and the listpack's score bytes. */
+static void test_create_and_bytes(void) {
+    ZVal z = zv_new(128, 64);
+    CHECK_EQ_INT(ENC_LISTPACK, z.enc);
+    zv_free(&z);
+    z = zv_new(129, 1);
+    CHECK_EQ_INT(ENC_SKIPLIST, z.enc);
+    zv_free(&z);
+    z = zv_new(1, 65);
+    CHECK_EQ_INT(ENC_SKIPLIST, z.enc);
+    zv_free(&z);
+    z = zv_new(1, 1);
+    int out;
+    zv_add(&z, 3, "a", 1, 0, &out, NULL);
+    zv_add(&z, 1.5, "b", 1, 0, &out, NULL);
+    zv_add(&z, -INFINITY, "c", 1, 0, &out, NULL);
+    /* c "-inf" b "1.5" a 3 (an integer entry) */
+    unsigned char *lp = z.ptr;
+    const char *want[] = {"c", "-inf", "b", "1.5", "a"};
+    unsigned char *p = lp_first(lp);
+    for (int i = 0; i < 5; i++, p = lp_next(lp, p)) {
+        int64_t iv;
+        uint32_t slen;
+        const char *s = lp_get(p, &iv, &slen);
+        if (CHECK(s != NULL)) CHECK_MEM(want[i], strlen(want[i]), s, slen);
+    }
+    int64_t iv;
+    CHECK(lp_get(p, &iv, NULL) == NULL && iv == 3);
+    CHECK(zv_check(&z) == NULL);
+    zv_free(&z);
+}
+
+int main(void) {
+    setup();
+    UNIT_RUN(test_create_and_bytes);
+    UNIT_RUN(test_model);
+    return unit_finish();
+}
