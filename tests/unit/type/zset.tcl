@@ -1000,11 +1000,14 @@ with_server {
             r zrangestore dst z 0 -1
             r zunionstore u 1 z
             r zinterstore i 2 z nokey
+            r zinterstore i2 1 z
             r zdiffstore d 1 z
             r zscore z b
+            r zadd z incr 1 b
         }]
         expect_eq $p [list {*}{{select 9} {zadd z 1 a 2 b} {zincrby z 1.5 a} {zrem z b} {zremrangebyrank z 0 0}
-            {zadd z 1 a 2 b 3 c} {zremrangebylex z - (b} {zrangestore dst z 0 -1} {zunionstore u 1 z} {zdiffstore d 1 z}}]
+            {zadd z 1 a 2 b 3 c} {zremrangebylex z - (b} {zrangestore dst z 0 -1} {zunionstore u 1 z}
+            {zinterstore i2 1 z} {zdiffstore d 1 z} {zadd z incr 1 b}}]
         r select 0
     }
     test "Pops are propagated in their deterministic form" {
