@@ -570,6 +570,12 @@ static void zset_digest(const void *ptr, int encoding, uint8_t out[20]) {
     }
 }
 
+/* The encoding's own invariants (DEBUG KEYSPACE-CHECK, sanitizer cron). */
+static const char *zset_check(const void *ptr, int encoding) {
+    ZVal z = {encoding, (void *)ptr};
+    return zv_check(&z);
+}
+
 static const TypeOps zset_type_ops = {
     .type = OBJ_ZSET,
     .name = "zset",
@@ -578,6 +584,7 @@ static const TypeOps zset_type_ops = {
     .mem_usage = zset_mem_usage,
     .free_effort = zset_free_effort,
     .digest = zset_digest,
+    .check = zset_check,
 };
 
 void zset_type_init(void) {
