@@ -20,6 +20,7 @@
 #include "../server/propagate.h"
 #include "../server/reply.h"
 #include "../server/server.h"
+#include "../server/timeout.h"
 #include "../../deps/glob/glob.h"
 #include "../../deps/numconv/numconv.h"
 #include "zset.h"
@@ -381,33 +382,10 @@ void zmpop_command(Client *c) {
     if (mpop_keys(c, &c->argv[2], nkeys, where, count) == 0) reply_null_array(c);
 }
 
-/* A blocking timeout in seconds (decimals allowed) as an absolute time in
- * ms (rounded up), 0 for "forever", with Valkey's errors. */
+/* A blocking timeout in seconds (decimals allowed, rounded up to whole
+ * ms) as an absolute time, 0 for "forever", with Valkey's errors. */
 static int parse_timeout(Client *c, const Arg *a, int64_t *abs_ms) {
-    long double secs;
-    if (!str_to_ld(a->p, a->len, &secs)) {
-        reply_error(c, "timeout is not a float or out of range");
-        return 0;
-    }
-    long double ms = secs * 1000.0L;
-    if (ms > (long double)LLONG_MAX) {
-        reply_error(c, "timeout is out of range");
-        return 0;
-    }
-    long long t = ms < -(long double)LLONG_MAX ? -1 : (long long)ceill(ms);
-    if (t < 0) {
-        reply_error(c, "timeout is negative");
-        return 0;
-    }
-    if (t > 0) {
-        if (t > LLONG_MAX - server.now_ms) {
-            reply_error(c, "timeout is out of range");
-            return 0;
-        }
-        t += server.now_ms;
-    }
-    *abs_ms = t;
-    return 1;
+    return timeout_arg_to_abs_ms(c, a, TIMEOUT_UNIT_SECONDS, abs_ms);
 }
 
 static const BlockKeysSpec zset_block_spec = {
