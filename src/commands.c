@@ -228,6 +228,11 @@ Command command_table[] = {
     {"zscore", 3, "readonly fast", KEY1, zscore_command, "sorted-set", "1.2.0", NULL},
     {"zunion", -3, "readonly", NOKEYS, zunion_command, "sorted-set", "6.2.0", NULL},
     {"zunionstore", -4, "write denyoom", KEY1, zunionstore_command, "sorted-set", "2.0.0", NULL},
+    /* streams (types/stream*.c) */
+    /* bitmaps (types/bitops.c) */
+    /* hyperloglog (types/hyperloglog.c) */
+    /* geo (types/geo.c) */
+    /* sort (types/sort.c) */
     /* keys */
     {"copy", -3, "write denyoom", 1, 2, 1, copy_command, "generic", "6.2.0", NULL},
     {"del", -2, "write", 1, ALLKEYS, 1, del_command, "generic", "1.0.0", NULL},
