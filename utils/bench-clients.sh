@@ -13,8 +13,10 @@
 # second (the bytes of "PING\r\n", so each completes a command every six
 # seconds and reads its reply), spread evenly over each second, for
 # SLOW_SECONDS (20).  Meanwhile a separate probe process sends a PING
-# every 5 ms on its own connection and times the round trip; the figures
-# are the probe's median, 99th percentile and worst round trip.
+# every 5 ms on its own connection and times the round trip, from a
+# second before the slow clients connect until after they all hang up at
+# once; the figures are the probe's median, 99th percentile and worst
+# round trip, and when (seconds into the probe) the worst one was.
 #
 #   utils/bench-clients.sh                   both parts
 #   PARTS=idle utils/bench-clients.sh        only the idle-client figure
@@ -139,17 +141,22 @@ port, seconds = int(sys.argv[1]), float(sys.argv[2])
 s = socket.create_connection(("127.0.0.1", port))
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 lat = []
-end = time.monotonic() + seconds
+start = time.monotonic()
+end = start + seconds
+worst_at = 0.0
 while time.monotonic() < end:
     t0 = time.perf_counter()
     s.sendall(b"PING\r\n")
     got = b""
     while not got.endswith(b"\r\n"):
         got += s.recv(64)
-    lat.append((time.perf_counter() - t0) * 1000)
+    ms = (time.perf_counter() - t0) * 1000
+    if not lat or ms > max(lat):
+        worst_at = time.monotonic() - start
+    lat.append(ms)
     time.sleep(0.005)
 lat.sort()
-print("%.3f %.3f %.3f %d" % (lat[len(lat) // 2], lat[int(len(lat) * 0.99)], lat[-1], len(lat)))
+print("%.3f %.3f %.3f %d %.1f" % (lat[len(lat) // 2], lat[int(len(lat) * 0.99)], lat[-1], len(lat), worst_at))
 EOF
 
 tail_run() { # name
@@ -182,7 +189,8 @@ fi
 if [[ ",$PARTS," == *,tail,* ]]; then
     echo "== tail latency: $SLOW_CLIENTS clients each sending one byte a second, PING probe every 5 ms for ${SLOW_SECONDS}s"
     for who in $whos; do
-        read -r med p99 worst count < <(tail_run "$who")
-        printf "  %-5s median %7.3f ms   p99 %7.3f ms   worst %8.3f ms   (%d probes)\n" "$who" "$med" "$p99" "$worst" "$count"
+        read -r med p99 worst count at < <(tail_run "$who")
+        printf "  %-5s median %7.3f ms   p99 %7.3f ms   worst %8.3f ms at %5.1fs   (%d probes)\n" "$who" "$med" "$p99" \
+            "$worst" "$at" "$count"
     done
 fi

@@ -7,9 +7,13 @@
 # per million requests (from /proc/<pid>/stat), then the ratios.
 # Memory: idle RSS right after start, then 1,000,000 keys "key:%012d" with
 # a 3-byte value loaded through redis-cli --pipe; used_memory and RSS.
+# Connections (utils/bench-clients.sh, last): RSS per idle client (3,000
+# connections that sent one PING) and the worst PING round trip while
+# 2,000 clients each send a byte a second, both side by side with redis.
 #
 #   utils/bench.sh                 N=5000000 requests per test (the issue's figure)
 #   N=500000 ROUNDS=1 utils/bench.sh   a quicker look
+#   CLIENTS_PART=0 utils/bench.sh      without the connections part
 # Both servers run with no persistence, on loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,3 +95,10 @@ for who in ours redis; do
 done
 printf "  used_memory ratio %.2f, rss ratio %.2f\n" "$(echo "${used[ours]} / ${used[redis]}" | bc -l)" \
     "$(echo "${rss[ours]} / ${rss[redis]}" | bc -l)"
+
+if [ "${CLIENTS_PART:-1}" != 0 ]; then
+    # Its own servers, so the connections do not share a process with the
+    # million keys above.
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    OURS="$OURS" utils/bench-clients.sh
+fi

@@ -42,7 +42,7 @@ struct EventLoop {
     TimerEvent *timers;
     ev_hook_proc *before_sleep;
     ev_sleep_bound_proc *sleep_bound;
-    ev_cycle_proc *cycle_hook;
+    EvCycleStats stats;
     uint64_t now_us;   /* latest monotonic reading */
     uint64_t wake_us;  /* when the current cycle began; 0 before the first */
     void *backend;
@@ -199,8 +199,12 @@ void ev_set_sleep_bound(EventLoop *loop, ev_sleep_bound_proc *proc) {
     loop->sleep_bound = proc;
 }
 
-void ev_set_cycle_hook(EventLoop *loop, ev_cycle_proc *proc) {
-    loop->cycle_hook = proc;
+EvCycleStats ev_cycle_stats(const EventLoop *loop) {
+    return loop->stats;
+}
+
+void ev_cycle_stats_reset(EventLoop *loop) {
+    memset(&loop->stats, 0, sizeof(loop->stats));
 }
 
 uint64_t ev_now_us(EventLoop *loop) {
@@ -254,7 +258,12 @@ static int process_timers(EventLoop *loop) {
 int ev_process(EventLoop *loop, int dont_wait) {
     /* The cycle ends here: one reading serves the timer wait and it. */
     uint64_t now = loop->now_us = ev_monotonic_us();
-    if (loop->cycle_hook && loop->wake_us) loop->cycle_hook(loop, now - loop->wake_us);
+    if (loop->wake_us) {
+        uint64_t awake = now - loop->wake_us;
+        loop->stats.cycles++;
+        loop->stats.awake_sum_us += awake;
+        if (awake > loop->stats.awake_max_us) loop->stats.awake_max_us = awake;
+    }
     int timeout = dont_wait ? 0 : nearest_timer_ms(loop, now);
     if (!dont_wait && loop->sleep_bound) {
         long long bound = loop->sleep_bound(loop);

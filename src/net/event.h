@@ -50,10 +50,14 @@ void ev_set_before_sleep(EventLoop *loop, ev_hook_proc *proc);
  * milliseconds until something outside the timers is due, or -1. */
 typedef long long ev_sleep_bound_proc(EventLoop *loop);
 void ev_set_sleep_bound(EventLoop *loop, ev_sleep_bound_proc *proc);
-/* Called as each cycle ends (just before the loop waits again) with how
- * long the loop was awake, in microseconds. */
-typedef void ev_cycle_proc(EventLoop *loop, uint64_t awake_us);
-void ev_set_cycle_hook(EventLoop *loop, ev_cycle_proc *proc);
+/* Awake cycles so far: how many, their total and longest length (us). */
+typedef struct EvCycleStats {
+    uint64_t cycles;
+    uint64_t awake_sum_us;
+    uint64_t awake_max_us;
+} EvCycleStats;
+EvCycleStats ev_cycle_stats(const EventLoop *loop);
+void ev_cycle_stats_reset(EventLoop *loop);
 /* The loop's latest monotonic clock reading (after the timers of this
  * iteration ran, it is at most as old as the last timer). */
 uint64_t ev_now_us(EventLoop *loop);

@@ -9,10 +9,12 @@
  *  - input is read into one buffer shared by every client (shared_qbuf)
  *    and processed there; what is left unprocessed (a partial command, or
  *    a pipeline behind a blocked command) moves to a buffer the client
- *    owns, which is read into until it empties and is then freed.  So an
- *    idle client owns no input buffer (qbuf=0 in CLIENT LIST), and the
- *    shared buffer is only in use inside one read_handler call (nothing
- *    that runs there reads for another client);
+ *    owns, sized to it; later reads are appended to that buffer (a big
+ *    bulk is read into it directly), and once it empties it is freed.
+ *    So an idle client owns no input buffer (qbuf=0 in CLIENT LIST), a
+ *    client trickling in a partial command owns about what it sent, and
+ *    the shared buffer is only in use inside one read_handler call
+ *    (nothing that runs there reads for another client);
  *  - the query buffer holds unprocessed bytes from qbuf[parser.start] on;
  *    processed bytes are dropped after each read, so its size is bounded
  *    by one request plus one read (and client-query-buffer-limit);
@@ -34,9 +36,6 @@
 
 #define READ_CHUNK (16 * 1024)
 #define MAX_WRITE_PER_EVENT (1024 * 1024)
-/* Accepting is work done before anyone else is served in that loop
- * iteration: a storm of connections is taken in slices. */
-#define MAX_ACCEPTS_PER_CALL 100
 /* clients_cron visits at least this many clients per call. */
 #define CLIENTS_CRON_MIN_VISITS 5
 
@@ -226,7 +225,10 @@ static int client_write(Client *c) {
     server.stat.total_writes++;
     if (total) c->last_interaction_ms = server.now_ms;
     if (!has_pending_output(c)) {
-        ev_del_file(server.loop, c->fd, EV_WRITABLE);
+        if (c->flags & CLIENT_WRITE_HANDLER) {
+            ev_del_file(server.loop, c->fd, EV_WRITABLE);
+            c->flags &= ~CLIENT_WRITE_HANDLER;
+        }
         if (c->flags & CLIENT_CLOSE_AFTER_REPLY) {
             client_free(c);
             return -1;
@@ -249,12 +251,13 @@ void clients_write_pending(void) {
         c->flags &= ~CLIENT_PENDING_WRITE;
         if (c->flags & CLIENT_CLOSE_ASAP || c->fd == -1) continue;
         if (client_write(c) == -1) continue;
-        if (has_pending_output(c) && !(ev_file_mask(server.loop, c->fd) & EV_WRITABLE)) {
+        if (has_pending_output(c) && !(c->flags & CLIENT_WRITE_HANDLER)) {
             /* With fsync on every write, a reply must never leave in the
              * iteration that read its command before before_sleep made the
              * write durable: the barrier runs the write handler first. */
             int barrier = server.prop.active && server.cfg.appendfsync == APPENDFSYNC_ALWAYS ? EV_BARRIER : 0;
-            ev_add_file(server.loop, c->fd, EV_WRITABLE | barrier, write_handler, c);
+            if (ev_add_file(server.loop, c->fd, EV_WRITABLE | barrier, write_handler, c) == 0)
+                c->flags |= CLIENT_WRITE_HANDLER;
         }
     }
 }
@@ -307,7 +310,22 @@ static void process_input(Client *c) {
  * out of the shared buffer into one the client owns (with room for the
  * next read, or for all of a big bulk on its way); an emptied buffer of
  * the client's own is freed. */
-static void input_settle(Client *c) {
+static void input_settle_slow(Client *c);
+
+static inline void input_settle(Client *c) {
+    /* The common case: all of it processed in the shared buffer. */
+    if ((c->flags & (CLIENT_SHARED_QBUF | CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) == CLIENT_SHARED_QBUF &&
+        c->parser.start == c->qlen) {
+        c->flags &= ~CLIENT_SHARED_QBUF;
+        c->qbuf = NULL;
+        c->qcap = c->qlen = 0;
+        resp_parser_reset(&c->parser, 0);
+        return;
+    }
+    input_settle_slow(c);
+}
+
+static void input_settle_slow(Client *c) {
     RespParser *p = &c->parser;
     if (c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) {
         /* Nothing more will be read from this client. */
@@ -321,7 +339,8 @@ static void input_settle(Client *c) {
         c->qbuf = NULL;
         c->qcap = 0;
         if (keep) {
-            size_t cap = keep + READ_CHUNK;
+            /* What is pending, or all of a bulk already announced. */
+            size_t cap = keep;
             size_t want = p->want_total > p->start ? p->want_total - p->start : 0;
             if (want > cap) cap = want;
             c->qbuf = mem_alloc(cap);
@@ -366,34 +385,45 @@ Arg *argv_dup(const Arg *argv, int argc) {
     return copy;
 }
 
+/* Grows the client's own buffer to hold at least need bytes: by half
+ * again at least, so a client trickling bytes in does not reallocate on
+ * every read. */
+static void qbuf_reserve(Client *c, size_t need) {
+    if (need <= c->qcap) return;
+    size_t cap = c->qcap + c->qcap / 2;
+    if (cap < need) cap = need;
+    c->qbuf = mem_realloc(c->qbuf, cap);
+    c->qcap = cap;
+}
+
 static void read_handler(EventLoop *loop, int fd, void *data, int mask) {
     (void)loop;
     (void)mask;
     Client *c = data;
-    if (c->qlen == 0) {
-        /* Nothing pending: read into the shared buffer. */
-        if (!shared_qbuf) shared_qbuf = mem_alloc(READ_CHUNK);
-        mem_free(c->qbuf);
-        c->qbuf = shared_qbuf;
-        c->qcap = READ_CHUNK;
-        c->flags |= CLIENT_SHARED_QBUF;
+    if (!shared_qbuf) shared_qbuf = mem_alloc(READ_CHUNK);
+    ssize_t n;
+    if (c->qlen && c->parser.want_total > c->qlen + READ_CHUNK) {
+        /* A big bulk is on its way: read straight into the client's own
+         * buffer, sized for all of it at once. */
+        qbuf_reserve(c, c->parser.want_total);
+        n = recv(fd, c->qbuf + c->qlen, c->qcap - c->qlen, 0);
     } else {
-        size_t want = READ_CHUNK;
-        /* A big bulk is on its way: make room for all of it at once. */
-        if (c->parser.want_total > c->qlen && c->parser.want_total - c->qlen > want)
-            want = c->parser.want_total - c->qlen;
-        if (c->qcap - c->qlen < want) {
-            size_t cap = c->qlen + want;
-            c->qbuf = mem_realloc(c->qbuf, cap);
-            c->qcap = cap;
+        n = recv(fd, shared_qbuf, READ_CHUNK, 0);
+        if (n > 0) {
+            if (c->qlen == 0) {
+                /* Nothing pending: process in the shared buffer. */
+                c->qbuf = shared_qbuf;
+                c->qcap = READ_CHUNK;
+                c->flags |= CLIENT_SHARED_QBUF;
+            } else {
+                /* A partial command is pending: append to it. */
+                qbuf_reserve(c, c->qlen + (size_t)n);
+                memcpy(c->qbuf + c->qlen, shared_qbuf, (size_t)n);
+            }
         }
     }
-    ssize_t n = recv(fd, c->qbuf + c->qlen, c->qcap - c->qlen, 0);
     if (n <= 0) {
-        if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
-            input_settle(c);
-            return;
-        }
+        if (n == -1 && (errno == EAGAIN || errno == EINTR)) return;
         if (n == 0) server_log(LL_VERBOSE, "Client closed connection id=%llu addr=%s", (unsigned long long)c->id, c->addr);
         else server_log(LL_VERBOSE, "Reading from client: %s", strerror(errno));
         client_free(c);
@@ -467,7 +497,10 @@ static void tcp_accept_handler(EventLoop *loop, int fd, void *data, int mask) {
     (void)mask;
     char ip[64], err[SOCK_ERR_LEN];
     int port;
-    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+    /* Accepting is work done before anyone else is served in that loop
+     * iteration: a storm of connections is taken in slices
+     * (max-new-connections-per-cycle), the rest in the next iterations. */
+    for (unsigned int i = 0; i < server.cfg.max_new_conns_per_cycle; i++) {
         int cfd = sock_tcp_accept(fd, ip, sizeof(ip), &port, err);
         if (cfd == -1) {
             if (errno != EWOULDBLOCK && errno != EAGAIN) server_log(LL_WARNING, "Accepting client connection: %s", err);
@@ -482,7 +515,7 @@ static void unix_accept_handler(EventLoop *loop, int fd, void *data, int mask) {
     (void)data;
     (void)mask;
     char err[SOCK_ERR_LEN];
-    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+    for (unsigned int i = 0; i < server.cfg.max_new_conns_per_cycle; i++) {
         int cfd = sock_unix_accept(fd, err);
         if (cfd == -1) {
             if (errno != EWOULDBLOCK && errno != EAGAIN) server_log(LL_WARNING, "Accepting client connection: %s", err);

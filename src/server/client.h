@@ -55,6 +55,7 @@ struct Command;
 #define CLIENT_WRITE_BARRIER (1ULL << 25)  /* replies wait for before_sleep's durability work */
 #define CLIENT_SHARED_QBUF (1ULL << 26)    /* qbuf is the shared read buffer (while processing) */
 #define CLIENT_AUTH_NOPASS (1ULL << 27)    /* authenticated only because the default user has no password */
+#define CLIENT_WRITE_HANDLER (1ULL << 28)  /* the write handler is installed (a reply did not go out at once) */
 
 /* The reply chunk: at most CLIENT_REPLY_CHUNK bytes, at least
  * CLIENT_REPLY_MIN once allocated. */

@@ -217,7 +217,7 @@ const ConfigDef config_table[] = {
     SPECIAL_ROW("requirepass", NULL, CF_SENSITIVE, FLD(requirepass), "", special_password, apply_requirepass),
     STR_ROW("bind-source-addr", NULL, NUL, NOF, ""),
     NUM_ROW("socket-mark-id", NULL, CT_UINT, IMM, NOF, "0", 0, UINT_MAX, NULL),
-    NUM_ROW("max-new-connections-per-cycle", NULL, CT_UINT, 0, NOF, "10", 1, 1000, NULL),
+    NUM_ROW("max-new-connections-per-cycle", NULL, CT_UINT, 0, FLD(max_new_conns_per_cycle), "10", 1, 1000, NULL),
     NUM_ROW("max-new-tls-connections-per-cycle", NULL, CT_UINT, 0, NOF, "1", 1, 1000, NULL),
     NUM_ROW("io-threads", NULL, CT_INT, IMM, NOF, "1", 1, 128, NULL),
     NUM_ROW("events-per-io-thread", NULL, CT_INT, 0, NOF, "2", 0, INT_MAX, NULL),

@@ -70,6 +70,7 @@ typedef struct ServerConfig {
     int tcp_keepalive;
     int timeout;               /* idle client timeout, seconds; 0 = never */
     unsigned int maxclients;
+    unsigned int max_new_conns_per_cycle; /* accepts per listener per loop iteration */
     char *unixsocket;          /* NULL when unset */
     unsigned int unixsocketperm;
     int protected_mode;

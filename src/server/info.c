@@ -2,7 +2,12 @@
  *
  * Field names follow Valkey's INFO so monitoring tools parse us unchanged;
  * every value is measured here (memory from the allocator and /proc, CPU
- * from getrusage), never a constant standing in for a measurement. */
+ * from getrusage, the event loop from its own clock readings), never a
+ * constant standing in for a measurement.  The zeros written as literals
+ * are true ones: they count what this server does not have yet
+ * (replication, persistence, forks, Lua, pub/sub, MULTI/WATCH, tracking,
+ * cluster, I/O threads, eviction, defragmentation, lazy freeing, module
+ * fields), and each becomes a counter with its feature. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -81,8 +86,7 @@ static Str *info_server(Str *s) {
                    "lru_clock:%u\r\n"
                    "executable:%s\r\n"
                    "config_file:%s\r\n"
-                   "io_threads_active:0\r\n"
-                   "availability_zone:\r\n",
+                   "io_threads_active:0\r\n",
                    REDIS_COMPAT_VERSION, SERVER_NAME, SERVER_VERSION, OUR_VERSION, un.sysname, un.release, un.machine,
                    (int)(sizeof(void *) * 8), ev_backend_name(),
 #ifdef __GNUC__
@@ -93,6 +97,10 @@ static Str *info_server(Str *s) {
                    (int)getpid(), supervise_mode_name(), server.run_id, server.cfg.port, (long long)server.now_ms * 1000,
                    (long long)uptime, (long long)(uptime / 86400), server.cfg.hz, server.cfg.hz, server.lru_clock,
                    server.executable ? server.executable : "", server.config_file ? server.config_file : "");
+    /* The zone is the availability-zone directive, as Valkey shows it. */
+    char *zone = config_get_value("availability-zone");
+    s = str_catfmt(s, "availability_zone:%s\r\n", zone ? zone : "");
+    mem_free(zone);
     if (server.cfg.port) s = str_catfmt(s, "listener0:name=tcp,bind=%s,port=%d\r\n", server.cfg.bind_count ? server.cfg.bind[0] : "*", server.cfg.port);
     if (server.cfg.unixsocket) s = str_catfmt(s, "listener%d:name=unix,bind=%s\r\n", server.cfg.port ? 1 : 0, server.cfg.unixsocket);
     return s;
@@ -253,6 +261,7 @@ static uint64_t inst_avg(const uint64_t *samples) {
 
 static Str *info_stats(Str *s) {
     Stats *st = &server.stat;
+    EvCycleStats el = ev_cycle_stats(server.loop);
     return str_catfmt(
         s,
         "total_connections_received:%llu\r\n"
@@ -332,8 +341,8 @@ static Str *info_stats(Str *s) {
         (unsigned long long)st->total_error_replies, (unsigned long long)st->total_reads,
         (unsigned long long)st->total_writes, (unsigned long long)st->qbuf_limit_disconnections,
         (unsigned long long)st->obuf_limit_disconnections, (unsigned long long)st->reply_buffer_shrinks,
-        (unsigned long long)st->reply_buffer_expands, (unsigned long long)st->eventloop_cycles,
-        (unsigned long long)st->eventloop_duration_sum_us, (unsigned long long)st->eventloop_duration_cmd_sum_us,
+        (unsigned long long)st->reply_buffer_expands, (unsigned long long)el.cycles,
+        (unsigned long long)el.awake_sum_us, (unsigned long long)st->eventloop_duration_cmd_sum_us,
         (unsigned long long)inst_avg(st->inst_el_cycles), (unsigned long long)inst_avg(st->inst_el_duration),
         (unsigned long long)st->acl_denied_auth);
 }
@@ -342,6 +351,7 @@ static Str *info_stats(Str *s) {
  * for by name (not by "all" or "everything"), as in Valkey. */
 static Str *info_debug(Str *s) {
     Stats *st = &server.stat;
+    EvCycleStats el = ev_cycle_stats(server.loop);
     return str_catfmt(s,
                       "eventloop_duration_aof_sum:%llu\r\n"
                       "eventloop_duration_cron_sum:%llu\r\n"
@@ -349,12 +359,14 @@ static Str *info_debug(Str *s) {
                       "eventloop_cmd_per_cycle_max:%llu\r\n",
                       (unsigned long long)st->eventloop_duration_aof_sum_us,
                       (unsigned long long)st->eventloop_duration_cron_sum_us,
-                      (unsigned long long)st->eventloop_duration_max_us,
+                      (unsigned long long)el.awake_max_us,
                       (unsigned long long)st->eventloop_cmd_per_cycle_max);
 }
 
 static Str *info_replication(Str *s) {
-    return str_catfmt(s,
+    /* No backlog exists yet; its size is the configured one. */
+    char *backlog = config_get_value("repl-backlog-size");
+    s = str_catfmt(s,
                       "role:master\r\n"
                       "connected_slaves:0\r\n"
                       "replicas_waiting_psync:0\r\n"
@@ -364,10 +376,12 @@ static Str *info_replication(Str *s) {
                       "master_repl_offset:0\r\n"
                       "second_repl_offset:-1\r\n"
                       "repl_backlog_active:0\r\n"
-                      "repl_backlog_size:1048576\r\n"
+                      "repl_backlog_size:%s\r\n"
                       "repl_backlog_first_byte_offset:0\r\n"
                       "repl_backlog_histlen:0\r\n",
-                      server.replid);
+                      server.replid, backlog ? backlog : "0");
+    mem_free(backlog);
+    return s;
 }
 
 static Str *info_cpu(Str *s) {

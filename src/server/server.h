@@ -66,13 +66,11 @@ typedef struct Stats {
     uint64_t reply_buffer_shrinks;
     uint64_t reply_buffer_expands;
     uint64_t acl_denied_auth;            /* failed AUTH / HELLO AUTH */
-    /* the event loop: one cycle is one awake period (wake-up to sleep) */
-    uint64_t eventloop_cycles;
-    uint64_t eventloop_duration_sum_us;
+    /* the event loop: one cycle is one awake period (wake-up to sleep);
+     * the loop counts cycles and their length (ev_cycle_stats) */
     uint64_t eventloop_duration_cmd_sum_us;
     uint64_t eventloop_duration_aof_sum_us;  /* propagation sinks (AOF) */
     uint64_t eventloop_duration_cron_sum_us; /* server_cron and before_sleep, less I/O and AOF */
-    uint64_t eventloop_duration_max_us;
     uint64_t eventloop_cmd_per_cycle_max;
     /* instantaneous metrics: samples taken every 100ms */
     uint64_t inst_last_sample_ms;
@@ -146,7 +144,7 @@ typedef struct Server {
     long long cron_timer_id;
     uint64_t cronloops;
     int pause_cron;          /* DEBUG PAUSE-CRON: server_cron does nothing */
-    uint64_t el_cmds_start;  /* commands_processed when the current loop cycle began */
+    uint64_t el_cmds_start;  /* commands_processed at the last before_sleep */
     /* reply chunks (DEBUG REPLYBUFFER) */
     int64_t reply_buffer_peak_reset_ms; /* how often a chunk's peak restarts; -1 never */
     int reply_buffer_resizing;          /* 0: chunks are allocated whole and never resized */
