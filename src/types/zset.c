@@ -1,11 +1,14 @@
-/* zset.c - the sorted set's encoding layer (listpack and skiplist with a
- * member table, see zset.h), the helpers the command files share, and
- * the TypeOps.
+/* zset.c - the sorted set's encoding layer (a scorepack, which OBJECT
+ * ENCODING calls listpack, and a skiplist with a member table, see
+ * zset.h), the conversion to and from Valkey's listpack bytes, the
+ * helpers the command files share, and the TypeOps.
  *
- * Listpack: pairs (member, score) in (score, member bytes) order; a score
- * is written as dtoa_valkey's text, which the listpack stores as an
- * integer when it is one ("3", not "3.0"), exactly the bytes Valkey
- * writes, and read back with strtod.
+ * Pack: src/ds/scorepack.h, pairs in (score, member bytes) order with
+ * the scores as doubles (exact), so a score Valkey would print as "3"
+ * or "1.5" comes back as the same double and prints the same.
+ * Listpack bytes (zset_to_listpack): a score is written as dtoa_valkey's
+ * text, which the listpack stores as an integer when it is one ("3", not
+ * "3.0"), exactly the bytes Valkey writes.
  * Skiplist: ZsetBig; each SlNode is at once the skiplist node and the
  * member table's entry (its ht_next link), hashed with the keyspace's
  * siphash key. */
@@ -71,28 +74,12 @@ void zb_drop_node(ZsetBig *zb, SlNode *n) {
     sl_node_free(n);
 }
 
-/* ------------------------------------------------------------ listpack */
+/* ---------------------------------------------------------------- pack */
 
-double zl_score(const unsigned char *sptr) {
-    int64_t iv;
-    uint32_t slen;
-    const char *s = lp_get(sptr, &iv, &slen);
-    if (!s) return (double)iv;
-    /* Our own entries are short; a foreign one is read up to 127 bytes,
-     * as Valkey reads it. */
-    char buf[128];
-    if (slen >= sizeof(buf)) slen = sizeof(buf) - 1;
-    memcpy(buf, s, slen);
-    buf[slen] = '\0';
-    return strtod(buf, NULL);
-}
-
-void zl_elem(const unsigned char *ep, const unsigned char *sp, ZElem *e, int with_score) {
-    uint32_t len;
-    e->m = lp_get_str(ep, e->buf, &len);
-    e->len = len;
-    e->score = with_score ? zl_score(sp) : 0;
-}
+/* Valkey converts a listpack that would pass 1 GB (lpSafeToAdd); a pack
+ * is smaller than the listpack it stands for, so this converts no later
+ * than Valkey would for any realistic limit. */
+#define ZSET_PACK_SAFETY_LIMIT (1u << 30)
 
 static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen) {
     size_t n = alen < blen ? alen : blen;
@@ -101,54 +88,47 @@ static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen) {
     return alen < blen ? -1 : alen > blen;
 }
 
-int zl_member_cmp(const unsigned char *ep, const char *m, size_t len) {
-    char buf[LP_INTBUF_SIZE];
-    uint32_t elen;
-    const char *e = lp_get_str(ep, buf, &elen);
-    return bytes_cmp(e, elen, m, len);
+typedef struct MemberView {
+    const char *m;
+    size_t len;
+} MemberView;
+
+static int member_view_cmp(const void *a, const void *b) {
+    const MemberView *x = a, *y = b;
+    return bytes_cmp(x->m, x->len, y->m, y->len);
 }
 
-unsigned char *zl_next(unsigned char *lp, unsigned char *ep) {
-    unsigned char *sp = lp_next(lp, ep);
-    return sp ? lp_next(lp, sp) : NULL;
-}
-
-unsigned char *zl_prev(unsigned char *lp, unsigned char *ep) {
-    unsigned char *sp = lp_prev(lp, ep);
-    return sp ? lp_prev(lp, sp) : NULL;
-}
-
-static uint64_t zl_len(unsigned char *lp) {
-    return lp_length(lp) / 2;
-}
-
-/* The member entry of m, or NULL; *score gets its score. */
-static unsigned char *zl_find(unsigned char *lp, const char *m, size_t len, double *score) {
-    unsigned char *ep = lp_first(lp);
-    if (!ep) return NULL;
-    ep = lp_find(lp, ep, m, len, 1);
-    if (ep && score) *score = zl_score(lp_next(lp, ep));
-    return ep;
-}
-
-/* Inserts (m, score) at its place (m must not be present). */
-static unsigned char *zl_insert(unsigned char *lp, double score, const char *m, size_t len) {
-    unsigned char *ep = lp_first(lp);
-    while (ep) {
-        unsigned char *sp = lp_next(lp, ep);
-        double s = zl_score(sp);
-        if (s > score || (s == score && zl_member_cmp(ep, m, len) > 0)) break;
-        ep = lp_next(lp, sp);
+/* 1 when no member of the pack appears twice: pairwise for a few, by
+ * sorting the member views otherwise. */
+static int pack_members_distinct(const unsigned char *sp) {
+    uint32_t n = sp_count(sp);
+    if (n < 2) return 1;
+    if (n <= 16) {
+        SpEntry a, b;
+        for (size_t i = sp_first(sp); i < sp_bytes(sp); i = a.next) {
+            sp_get(sp, i, &a);
+            for (size_t j = a.next; j < sp_bytes(sp); j = b.next) {
+                sp_get(sp, j, &b);
+                if (a.len == b.len && !bytes_cmp(a.m, a.len, b.m, b.len)) return 0;
+            }
+        }
+        return 1;
     }
-    char sbuf[DTOA_BUF];
-    size_t slen = dtoa_valkey(score, sbuf);
-    LpEntry pair[2] = {{m, (uint32_t)len, 0}, {sbuf, (uint32_t)slen, 0}};
-    if (!ep) return lp_batch_append(lp, pair, 2);
-    return lp_batch_insert(lp, ep, LP_BEFORE, pair, 2, NULL);
-}
-
-static unsigned char *zl_delete(unsigned char *lp, unsigned char *ep) {
-    return lp_delete_range_from(lp, &ep, 2);
+    MemberView *v = mem_alloc(sizeof(MemberView) * n);
+    size_t off = sp_first(sp);
+    for (uint32_t i = 0; i < n; i++) {
+        SpEntry e;
+        sp_get(sp, off, &e);
+        v[i].m = e.m;
+        v[i].len = e.len;
+        off = e.next;
+    }
+    qsort(v, n, sizeof(MemberView), member_view_cmp);
+    int ok = 1;
+    for (uint32_t i = 1; i < n && ok; i++)
+        if (!member_view_cmp(&v[i - 1], &v[i])) ok = 0;
+    mem_free(v);
+    return ok;
 }
 
 /* ---------------------------------------------------------------- ZVal */
@@ -161,7 +141,7 @@ ZVal zv_new(uint64_t size_hint, size_t maxlen) {
     ZVal z;
     if (size_hint <= server.cfg.zset_max_listpack_entries && maxlen <= server.cfg.zset_max_listpack_value) {
         z.enc = ENC_LISTPACK;
-        z.ptr = lp_new(0);
+        z.ptr = sp_new();
     } else {
         z.enc = ENC_SKIPLIST;
         z.ptr = zb_new();
@@ -171,41 +151,49 @@ ZVal zv_new(uint64_t size_hint, size_t maxlen) {
 
 void zv_free(ZVal *z) {
     if (!z->ptr) return;
-    if (z->enc == ENC_LISTPACK) lp_free(z->ptr);
+    if (z->enc == ENC_LISTPACK) sp_free(z->ptr);
     else zb_free(z->ptr);
     z->ptr = NULL;
 }
 
 uint64_t zv_len(const ZVal *z) {
-    if (z->enc == ENC_LISTPACK) return zl_len(z->ptr);
+    if (z->enc == ENC_LISTPACK) return sp_count(z->ptr);
     return ((const ZsetBig *)z->ptr)->sl->length;
+}
+
+/* The pack of a skiplist's elements (already in order). */
+static unsigned char *pack_from_skiplist(const ZsetBig *zb) {
+    SpBuilder b;
+    sp_builder_init(&b);
+    for (SlNode *n = sl_first(zb->sl); n; n = n->next) {
+        size_t len;
+        const char *m = sl_node_member(n, &len);
+        sp_builder_add(&b, n->score, m, len);
+    }
+    return sp_builder_finish(&b);
+}
+
+static ZsetBig *skiplist_from_pack(const unsigned char *sp) {
+    ZsetBig *zb = zb_new();
+    size_t end = sp_bytes(sp);
+    SpEntry e;
+    for (size_t off = sp_first(sp); off < end; off = e.next) {
+        sp_get(sp, off, &e);
+        zb_insert(zb, e.score, e.m, e.len);
+    }
+    return zb;
 }
 
 void zv_convert(ZVal *z, int enc) {
     if (z->enc == enc) return;
     if (enc == ENC_SKIPLIST) {
-        unsigned char *lp = z->ptr;
-        ZsetBig *zb = zb_new();
-        for (unsigned char *ep = lp_first(lp); ep; ep = zl_next(lp, ep)) {
-            ZElem e;
-            zl_elem(ep, lp_next(lp, ep), &e, 1);
-            zb_insert(zb, e.score, e.m, e.len);
-        }
-        lp_free(lp);
-        z->ptr = zb;
+        unsigned char *sp = z->ptr;
+        z->ptr = skiplist_from_pack(sp);
+        sp_free(sp);
     } else {
         ZsetBig *zb = z->ptr;
-        unsigned char *lp = lp_new(0);
-        for (SlNode *n = sl_first(zb->sl); n; n = n->next) {
-            size_t len;
-            const char *m = sl_node_member(n, &len);
-            char sbuf[DTOA_BUF];
-            size_t slen = dtoa_valkey(n->score, sbuf);
-            LpEntry pair[2] = {{m, (uint32_t)len, 0}, {sbuf, (uint32_t)slen, 0}};
-            lp = lp_batch_append(lp, pair, 2);
-        }
+        z->ptr = pack_from_skiplist(zb);
         zb_free(zb);
-        z->ptr = lp;
     }
     z->enc = enc;
 }
@@ -227,13 +215,14 @@ int zv_add(ZVal *z, double score, const char *m, size_t len, int in, int *out, d
     double cur;
     *out = 0;
     if (z->enc == ENC_LISTPACK) {
-        unsigned char *lp = z->ptr;
-        unsigned char *ep = zl_find(lp, m, len, &cur);
-        if (ep) {
+        unsigned char *sp = z->ptr;
+        SpEntry e;
+        if (sp_find(sp, m, len, &e) >= 0) {
             if (nx) {
                 *out |= ZADD_OUT_NOP;
                 return 1;
             }
+            cur = e.score;
             if (incr) {
                 score += cur;
                 if (isnan(score)) {
@@ -247,8 +236,8 @@ int zv_add(ZVal *z, double score, const char *m, size_t len, int in, int *out, d
             }
             if (newscore) *newscore = score;
             if (score != cur) {
-                lp = zl_delete(lp, ep);
-                z->ptr = zl_insert(lp, score, m, len);
+                sp = sp_delete(sp, e.off, 1);
+                z->ptr = sp_insert(sp, score, m, len, NULL);
                 *out |= ZADD_OUT_UPDATED;
             }
             return 1;
@@ -257,9 +246,9 @@ int zv_add(ZVal *z, double score, const char *m, size_t len, int in, int *out, d
             *out |= ZADD_OUT_NOP;
             return 1;
         }
-        if (zl_len(lp) + 1 <= server.cfg.zset_max_listpack_entries && len <= server.cfg.zset_max_listpack_value &&
-            lp_safe_to_add(lp, len)) {
-            z->ptr = zl_insert(lp, score, m, len);
+        if (sp_count(sp) + 1 <= server.cfg.zset_max_listpack_entries && len <= server.cfg.zset_max_listpack_value &&
+            sp_bytes(sp) + len <= ZSET_PACK_SAFETY_LIMIT) {
+            z->ptr = sp_insert(sp, score, m, len, NULL);
             if (newscore) *newscore = score;
             *out |= ZADD_OUT_ADDED;
             return 1;
@@ -306,9 +295,9 @@ int zv_add(ZVal *z, double score, const char *m, size_t len, int in, int *out, d
 
 int zv_del(ZVal *z, const char *m, size_t len) {
     if (z->enc == ENC_LISTPACK) {
-        unsigned char *ep = zl_find(z->ptr, m, len, NULL);
-        if (!ep) return 0;
-        z->ptr = zl_delete(z->ptr, ep);
+        SpEntry e;
+        if (sp_find(z->ptr, m, len, &e) < 0) return 0;
+        z->ptr = sp_delete(z->ptr, e.off, 1);
         return 1;
     }
     ZsetBig *zb = z->ptr;
@@ -322,7 +311,12 @@ int zv_del(ZVal *z, const char *m, size_t len) {
 }
 
 int zv_score(const ZVal *z, const char *m, size_t len, double *score) {
-    if (z->enc == ENC_LISTPACK) return zl_find(z->ptr, m, len, score) != NULL;
+    if (z->enc == ENC_LISTPACK) {
+        SpEntry e;
+        if (sp_find(z->ptr, m, len, &e) < 0) return 0;
+        *score = e.score;
+        return 1;
+    }
     SlNode *n = zb_find(z->ptr, m, len);
     if (!n) return 0;
     *score = n->score;
@@ -332,14 +326,11 @@ int zv_score(const ZVal *z, const char *m, size_t len, double *score) {
 long long zv_rank(const ZVal *z, const char *m, size_t len, int rev, double *score) {
     uint64_t count = zv_len(z);
     if (z->enc == ENC_LISTPACK) {
-        unsigned char *lp = z->ptr;
-        long long rank = 0;
-        for (unsigned char *ep = lp_first(lp); ep; ep = zl_next(lp, ep), rank++) {
-            if (!lp_compare(ep, m, len)) continue;
-            if (score) *score = zl_score(lp_next(lp, ep));
-            return rev ? (long long)count - 1 - rank : rank;
-        }
-        return -1;
+        SpEntry e;
+        long rank = sp_find(z->ptr, m, len, &e);
+        if (rank < 0) return -1;
+        if (score) *score = e.score;
+        return rev ? (long long)count - 1 - rank : rank;
     }
     const ZsetBig *zb = z->ptr;
     SlNode *n = zb_find(zb, m, len);
@@ -356,28 +347,53 @@ void zi_init(ZIter *it, const ZVal *z, uint64_t first, uint64_t last, int rev) {
     it->rev = rev;
     it->left = last - first + 1;
     it->chunk_n = 0;
+    uint64_t len = zv_len(z);
+    /* descending: the ascending index of the first element handed out */
+    it->next_rank = len - 1 - first;
     if (z->enc == ENC_LISTPACK) {
-        it->lp = z->ptr;
-        it->ep = rev ? lp_seek(it->lp, -2 - 2 * (long)first) : lp_seek(it->lp, 2 * (long)first);
+        it->sp = z->ptr;
+        if (!rev) it->off = sp_seek(it->sp, (uint32_t)first);
         return;
     }
     const ZsetBig *zb = z->ptr;
     it->sl = zb->sl;
-    if (rev) {
-        it->next_rank = zb->sl->length - first;
-        it->node = NULL;
+    it->node = rev ? NULL : first == 0 ? sl_first(zb->sl) : sl_at_rank(zb->sl, first + 1);
+}
+
+/* Descending walks have no backward links to follow: fetch the run of
+ * up to a chunk's worth below (and including) next_rank, ascending, and
+ * hand it out from its end. */
+static void zi_fetch_chunk(ZIter *it) {
+    uint64_t want = it->left + 1;
+    uint64_t room = it->enc == ENC_LISTPACK ? sizeof(it->chunk.offs) / sizeof(it->chunk.offs[0])
+                                            : sizeof(it->chunk.nodes) / sizeof(it->chunk.nodes[0]);
+    uint64_t take = want < room ? want : room;
+    uint64_t low = it->next_rank + 1 - take;
+    if (it->enc == ENC_LISTPACK) {
+        sp_offsets(it->sp, (uint32_t)low, (uint32_t)take, it->chunk.offs);
     } else {
-        it->node = first == 0 ? sl_first(zb->sl) : sl_at_rank(zb->sl, first + 1);
+        SlNode *x = sl_at_rank(it->sl, low + 1);
+        for (uint64_t i = 0; i < take; i++, x = x->next) it->chunk.nodes[i] = x;
     }
+    it->chunk_n = (int)take;
 }
 
 int zi_next(ZIter *it, ZElem *e) {
     if (!it->left) return 0;
     it->left--;
     if (it->enc == ENC_LISTPACK) {
-        unsigned char *sp = lp_next(it->lp, it->ep);
-        zl_elem(it->ep, sp, e, 1);
-        it->ep = it->rev ? zl_prev(it->lp, it->ep) : lp_next(it->lp, sp);
+        SpEntry se;
+        if (!it->rev) {
+            sp_get(it->sp, it->off, &se);
+            it->off = se.next;
+        } else {
+            if (it->chunk_n == 0) zi_fetch_chunk(it);
+            sp_get(it->sp, it->chunk.offs[--it->chunk_n], &se);
+            it->next_rank--;
+        }
+        e->m = se.m;
+        e->len = se.len;
+        e->score = se.score;
         return 1;
     }
     SlNode *n;
@@ -385,17 +401,8 @@ int zi_next(ZIter *it, ZElem *e) {
         n = it->node;
         it->node = n->next;
     } else {
-        /* No backward links: fetch the next run below by rank, ascending,
-         * and hand it out from its end. */
-        if (it->chunk_n == 0) {
-            uint64_t want = it->left + 1, room = sizeof(it->chunk) / sizeof(it->chunk[0]);
-            uint64_t take = want < room ? want : room;
-            uint64_t low = it->next_rank - take + 1;
-            SlNode *x = sl_at_rank(it->sl, low);
-            for (uint64_t i = 0; i < take; i++, x = x->next) it->chunk[i] = x;
-            it->chunk_n = (int)take;
-        }
-        n = it->chunk[--it->chunk_n];
+        if (it->chunk_n == 0) zi_fetch_chunk(it);
+        n = it->chunk.nodes[--it->chunk_n];
         it->next_rank--;
     }
     e->m = sl_node_member(n, &e->len);
@@ -403,35 +410,103 @@ int zi_next(ZIter *it, ZElem *e) {
     return 1;
 }
 
+/* ------------------------------------------------- Valkey's listpack form */
+
+unsigned char *zset_to_listpack(const void *ptr, int enc) {
+    ZVal z = {enc, (void *)ptr};
+    uint64_t n = zv_len(&z);
+    unsigned char *lp = lp_new(0);
+    if (!n) return lp;
+    ZIter it;
+    ZElem e;
+    zi_init(&it, &z, 0, n - 1, 0);
+    while (zi_next(&it, &e)) {
+        char sbuf[DTOA_BUF];
+        size_t slen = dtoa_valkey(e.score, sbuf);
+        LpEntry pair[2] = {{e.m, (uint32_t)e.len, 0}, {sbuf, (uint32_t)slen, 0}};
+        lp = lp_batch_append(lp, pair, 2);
+    }
+    return lp;
+}
+
+/* A listpack score entry read as Valkey reads it (zzlGetScore): an
+ * integer, or strtod over at most 127 bytes of its text. */
+static double lp_score(const unsigned char *p) {
+    int64_t iv;
+    uint32_t slen;
+    const char *s = lp_get(p, &iv, &slen);
+    if (!s) return (double)iv;
+    char buf[128];
+    if (slen >= sizeof(buf)) slen = sizeof(buf) - 1;
+    memcpy(buf, s, slen);
+    buf[slen] = '\0';
+    return strtod(buf, NULL);
+}
+
+void *zset_from_listpack(unsigned char *lp, int *enc) {
+    uint32_t entries = lp_length(lp);
+    if (entries % 2) return NULL;
+    uint32_t n = entries / 2;
+    char mbuf[LP_INTBUF_SIZE];
+    if (n > server.cfg.zset_max_listpack_entries) {
+        ZsetBig *zb = zb_new();
+        for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p)) {
+            unsigned char *sptr = lp_next(lp, p);
+            uint32_t len;
+            const char *m = lp_get_str(p, mbuf, &len);
+            double score = lp_score(sptr);
+            if (isnan(score) || zb_find(zb, m, len)) {
+                zb_free(zb);
+                return NULL;
+            }
+            zb_insert(zb, score, m, len);
+            p = sptr;
+        }
+        *enc = ENC_SKIPLIST;
+        return zb;
+    }
+    /* In order (as Valkey writes them): appended; otherwise each pair
+     * from the first one out of order on goes in at its place. */
+    SpBuilder b;
+    sp_builder_init(&b);
+    unsigned char *pack = NULL;
+    for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p)) {
+        unsigned char *sptr = lp_next(lp, p);
+        uint32_t len;
+        const char *m = lp_get_str(p, mbuf, &len);
+        double score = lp_score(sptr);
+        p = sptr;
+        if (isnan(score)) {
+            if (pack) sp_free(pack);
+            else sp_builder_abort(&b);
+            return NULL;
+        }
+        if (!pack) {
+            if (sp_builder_add(&b, score, m, len)) continue;
+            pack = sp_builder_finish(&b);
+        }
+        if (sp_find(pack, m, len, NULL) >= 0) {
+            sp_free(pack);
+            return NULL;
+        }
+        pack = sp_insert(pack, score, m, len, NULL);
+    }
+    if (!pack) pack = sp_builder_finish(&b);
+    if (!pack_members_distinct(pack)) {
+        sp_free(pack);
+        return NULL;
+    }
+    *enc = ENC_LISTPACK;
+    return pack;
+}
+
 /* ---------------------------------------------------------------- check */
 
 const char *zv_check(const ZVal *z) {
     if (z->enc == ENC_LISTPACK) {
-        unsigned char *lp = z->ptr;
-        if (!lp_validate_integrity(lp, lp_bytes(lp), 1, NULL, NULL)) return "listpack fails validation";
-        if (lp_length(lp) % 2) return "listpack holds an odd number of entries";
-        unsigned char *prev = NULL;
-        double prev_score = 0;
-        for (unsigned char *ep = lp_first(lp); ep; ep = zl_next(lp, ep)) {
-            double s = zl_score(lp_next(lp, ep));
-            if (isnan(s)) return "listpack score is NaN";
-            if (prev) {
-                char buf[LP_INTBUF_SIZE];
-                uint32_t len;
-                const char *m = lp_get_str(ep, buf, &len);
-                if (prev_score > s || (prev_score == s && zl_member_cmp(prev, m, len) >= 0))
-                    return "listpack pairs out of order";
-            }
-            /* a member appears once (n^2, but listpacks are small) */
-            for (unsigned char *o = lp_first(lp); o != ep; o = zl_next(lp, o)) {
-                char buf[LP_INTBUF_SIZE];
-                uint32_t len;
-                const char *m = lp_get_str(ep, buf, &len);
-                if (zl_member_cmp(o, m, len) == 0) return "listpack member repeated";
-            }
-            prev = ep;
-            prev_score = s;
-        }
+        const char *err = sp_validate(z->ptr, sp_bytes(z->ptr));
+        if (err) return err;
+        if (!pack_members_distinct(z->ptr)) return "pack member repeated";
         return NULL;
     }
     const ZsetBig *zb = z->ptr;
@@ -508,7 +583,7 @@ static void zset_free(void *ptr, int encoding) {
 }
 
 static void *zset_dup(const void *ptr, int encoding) {
-    if (encoding == ENC_LISTPACK) return lp_dup(ptr);
+    if (encoding == ENC_LISTPACK) return sp_dup(ptr);
     const ZsetBig *src = ptr;
     ZsetBig *zb = zb_new();
     for (SlNode *n = sl_first(src->sl); n; n = n->next) {

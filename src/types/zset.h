@@ -2,17 +2,20 @@
  * zset_range.c, zset_ops.c) and the encoding layer they share (zset.c).
  *
  * Encodings, switched where Valkey 8 switches them:
- *  - ENC_LISTPACK: Valkey's listpack bytes, member then score for each
- *    element, ordered by (score, member bytes); the score is stored as
- *    the text Valkey's d2string gives (so an integral score is an integer
- *    entry), while there are at most zset-max-listpack-entries elements
- *    of at most zset-max-listpack-value bytes;
+ *  - ENC_LISTPACK (what OBJECT ENCODING calls it): a scorepack
+ *    (src/ds/scorepack.h), the (member, score) pairs ordered by (score,
+ *    member bytes), integral scores as one- or two-byte varints; used
+ *    while there are at most zset-max-listpack-entries elements of at most
+ *    zset-max-listpack-value bytes, exactly when Valkey holds a listpack.
+ *    zset_to_listpack()/zset_from_listpack() convert to and from Valkey's
+ *    listpack bytes (member, then score as d2string's text, an integer
+ *    entry when integral) for RDB, DUMP and DEBUG;
  *  - ENC_SKIPLIST: a ZsetBig, the skiplist of src/ds/skiplist.h whose
  *    nodes are also the entries of a member table (src/ds/htable.h), so
  *    one member costs one allocation.
- * A listpack becomes a skiplist when an addition would pass a limit (or
+ * A pack becomes a skiplist when an addition would pass a limit (or
  * when ZADD brings more elements than the entry limit); a skiplist goes
- * back to a listpack only where Valkey converts back: the results of
+ * back to a pack only where Valkey converts back: the results of
  * ZRANGESTORE and ZUNION/ZINTER/ZDIFFSTORE that fit.
  *
  * A ZVal is a value outside its Kv (encoding and pointer): changes may
@@ -28,6 +31,7 @@
 
 #include "../ds/htable.h"
 #include "../ds/listpack.h"
+#include "../ds/scorepack.h"
 #include "../ds/skiplist.h"
 #include "../server/client.h"
 #include "../server/kv.h"
@@ -99,7 +103,7 @@ void zv_convert(ZVal *z, int enc);
 /* Before adding up to size_hint elements: a listpack that could not hold
  * that many becomes a skiplist. */
 void zv_maybe_grow(ZVal *z, uint64_t size_hint);
-/* A skiplist whose elements fit the listpack limits becomes a listpack
+/* A skiplist whose elements fit the listpack limits becomes a pack
  * (maxlen: longest member, total: sum of member lengths). */
 void zv_fit(ZVal *z, size_t maxlen, size_t total);
 
@@ -139,24 +143,32 @@ typedef struct ZElem {
 typedef struct ZIter {
     int enc, rev;
     uint64_t left;
-    unsigned char *lp, *ep;    /* listpack: the next member entry */
+    const unsigned char *sp;   /* pack */
+    size_t off;                /* pack ascending: the next entry's offset */
     SlNode *node;              /* skiplist ascending: the next node */
     const Skiplist *sl;
-    uint64_t next_rank;        /* skiplist descending: 1-based rank of the next element */
-    SlNode *chunk[64];         /* skiplist descending: nodes fetched ahead, ascending */
+    uint64_t next_rank;        /* descending: 0-based ascending index of the next element */
+    union {                    /* descending: the run below fetched ahead, ascending */
+        SlNode *nodes[64];
+        uint32_t offs[128];
+    } chunk;
     int chunk_n;
 } ZIter;
 void zi_init(ZIter *it, const ZVal *z, uint64_t first, uint64_t last, int rev);
 int zi_next(ZIter *it, ZElem *e);
 
-/* Listpack helpers shared by the range code. */
-double zl_score(const unsigned char *sptr);
-void zl_elem(const unsigned char *ep, const unsigned char *sp, ZElem *e, int with_score);
-/* Member entry against bytes, as memcmp then length: <0, 0, >0. */
-int zl_member_cmp(const unsigned char *ep, const char *m, size_t len);
-/* The member entry of the pair before/after ep (NULL at an end). */
-unsigned char *zl_prev(unsigned char *lp, unsigned char *ep);
-unsigned char *zl_next(unsigned char *lp, unsigned char *ep);
+/* Valkey's listpack bytes for a value of either encoding: member then
+ * score for each element in order, the score as Valkey's d2string text
+ * (an integer entry when it is one), exactly what Valkey writes; for
+ * RDB/DUMP/DEBUG.  The caller frees it with lp_free. */
+unsigned char *zset_to_listpack(const void *ptr, int enc);
+/* A value from Valkey listpack bytes (already validated as a listpack):
+ * a skiplist when there are more than zset-max-listpack-entries pairs
+ * (Valkey's rule when loading), a pack otherwise.  Scores read as Valkey
+ * reads them (integers, or strtod of at most 127 bytes of text); pairs
+ * out of order are sorted.  NULL when the entries are not a sorted set:
+ * an odd count, a NaN score or a repeated member.  Sets *enc. */
+void *zset_from_listpack(unsigned char *lp, int *enc);
 
 /* The node of a member in the big encoding, or NULL. */
 SlNode *zb_find(const ZsetBig *zb, const char *m, size_t len);

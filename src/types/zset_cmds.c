@@ -22,6 +22,7 @@
 #include "../server/server.h"
 #include "../server/timeout.h"
 #include "../../deps/glob/glob.h"
+#include "../../deps/numconv/dtoa.h"
 #include "../../deps/numconv/numconv.h"
 #include "zset.h"
 
@@ -271,8 +272,7 @@ static long long pop_elements(Client *c, const Arg *key, Kv *kv, int where, long
         zs_reply_score(c, e.score);
     }
     if (z.enc == ENC_LISTPACK) {
-        long from = where == ZPOP_MIN ? 0 : -2 * (long)n;
-        z.ptr = lp_delete_range(z.ptr, from, 2 * n);
+        z.ptr = sp_delete_range(z.ptr, where == ZPOP_MIN ? 0 : (uint32_t)(len - n), (uint32_t)n);
     } else {
         ZsetBig *zb = z.ptr;
         uint64_t from = where == ZPOP_MIN ? 1 : len - n + 1;
@@ -439,21 +439,11 @@ void bzmpop_command(Client *c) {
 
 /* --------------------------------------------------------- ZRANDMEMBER */
 
-/* An element picked from a listpack (member, score entries). */
-static void reply_lp_pair(Client *c, const LpEntry *k, const LpEntry *v, int withscores) {
+/* An element of a pack. */
+static void reply_entry(Client *c, const SpEntry *e, int withscores) {
     if (withscores && c->resp > 2) reply_array_len(c, 2);
-    if (k->sval) reply_bulk(c, k->sval, k->slen);
-    else reply_bulk_ll(c, k->lval);
-    if (!withscores) return;
-    if (!v->sval) {
-        zs_reply_score(c, (double)v->lval);
-        return;
-    }
-    char buf[128];
-    uint32_t n = v->slen < sizeof(buf) ? v->slen : (uint32_t)sizeof(buf) - 1;
-    memcpy(buf, v->sval, n);
-    buf[n] = '\0';
-    zs_reply_score(c, strtod(buf, NULL));
+    reply_bulk(c, e->m, e->len);
+    if (withscores) zs_reply_score(c, e->score);
 }
 
 /* A uniformly chosen node: by rank, which (unlike a random bucket of the
@@ -519,18 +509,16 @@ static void randmember_with_count(Client *c, long long l, int withscores) {
             }
             return;
         }
-        enum { BATCH = 1000 };
-        uint64_t batch = count < BATCH ? count : BATCH;
-        LpEntry *keys = mem_alloc(sizeof(LpEntry) * batch), *vals = mem_alloc(sizeof(LpEntry) * batch);
-        while (count) {
-            uint64_t n = count < batch ? count : batch;
-            count -= n;
-            lp_random_pairs(z.ptr, (uint32_t)n, server_rand64, keys, vals);
-            for (uint64_t i = 0; i < n; i++) reply_lp_pair(c, &keys[i], &vals[i], withscores);
+        const unsigned char *sp = z.ptr;
+        SpIndex ix;
+        sp_index_init(&ix, sp);
+        while (count--) {
+            SpEntry e;
+            sp_index_get(sp, &ix, (uint32_t)(server_rand64() % ix.n), &e);
+            reply_entry(c, &e, withscores);
             if (c->flags & CLIENT_CLOSE_ASAP) break;
         }
-        mem_free(keys);
-        mem_free(vals);
+        sp_index_free(&ix);
         return;
     }
     uint64_t n = count < size ? count : size;
@@ -548,11 +536,18 @@ static void randmember_with_count(Client *c, long long l, int withscores) {
         return;
     }
     if (z.enc == ENC_LISTPACK) {
-        LpEntry *keys = mem_alloc(sizeof(LpEntry) * n), *vals = mem_alloc(sizeof(LpEntry) * n);
-        uint32_t got = lp_random_pairs_unique(z.ptr, (uint32_t)n, server_rand64, keys, vals);
-        for (uint32_t i = 0; i < got; i++) reply_lp_pair(c, &keys[i], &vals[i], withscores);
-        mem_free(keys);
-        mem_free(vals);
+        /* Selection sampling in one walk (as Valkey's listpack picks):
+         * each element is taken with probability needed / remaining, so
+         * every n-subset is equally likely; they come out in order. */
+        const unsigned char *sp = z.ptr;
+        uint64_t need = n, remaining = size;
+        SpEntry e;
+        for (size_t off = sp_first(sp); need; off = e.next, remaining--) {
+            sp_get(sp, off, &e);
+            if (server_rand64() % remaining >= need) continue;
+            reply_entry(c, &e, withscores);
+            need--;
+        }
         return;
     }
     ZsetBig *zb = z.ptr;
@@ -618,10 +613,9 @@ void zrandmember_command(Client *c) {
         reply_bulk(c, m, len);
         return;
     }
-    LpEntry k;
-    lp_random_pair(z.ptr, (uint32_t)zv_len(&z), server_rand64, &k, NULL);
-    if (k.sval) reply_bulk(c, k.sval, k.slen);
-    else reply_bulk_ll(c, k.lval);
+    SpEntry e;
+    sp_get(z.ptr, sp_seek(z.ptr, (uint32_t)(server_rand64() % zv_len(&z))), &e);
+    reply_bulk(c, e.m, e.len);
 }
 
 /* --------------------------------------------------------------- ZSCAN */
@@ -648,7 +642,7 @@ static void scan_node(void *priv, void *entry) {
 }
 
 /* A skiplist score in ZSCAN: Valkey prints it as a long double ("%.17Lg"),
- * not in its reply form; listpack scores go out as stored. */
+ * not in its reply form; small values give the listpack's text. */
 static void reply_scan_score(Client *c, double d) {
     char buf[64];
     int n;
@@ -707,17 +701,18 @@ void zscan_command(Client *c) {
         reply_bulk(c, "0", 1);
         ReplyDeferred d = reply_deferred_len(c);
         long long n = 0;
-        unsigned char *lp = z.ptr;
-        for (unsigned char *ep = lp_first(lp); ep; ep = zl_next(lp, ep)) {
-            char mb[LP_INTBUF_SIZE], sb[LP_INTBUF_SIZE];
-            uint32_t mlen, slen;
-            const char *m = lp_get_str(ep, mb, &mlen);
-            if (pattern && !glob_match(pattern->p, pattern->len, m, mlen, 0)) continue;
-            reply_bulk(c, m, mlen);
+        const unsigned char *sp = z.ptr;
+        size_t end = sp_bytes(sp);
+        SpEntry e;
+        for (size_t off = sp_first(sp); off < end; off = e.next) {
+            sp_get(sp, off, &e);
+            if (pattern && !glob_match(pattern->p, pattern->len, e.m, e.len, 0)) continue;
+            reply_bulk(c, e.m, e.len);
             n++;
             if (noscores) continue;
-            const char *s = lp_get_str(lp_next(lp, ep), sb, &slen);
-            reply_bulk(c, s, slen);
+            /* the text a listpack would hold: Valkey's d2string form */
+            char sb[DTOA_BUF];
+            reply_bulk(c, sb, dtoa_valkey(e.score, sb));
             n++;
         }
         reply_set_deferred_array_len(c, d, n);

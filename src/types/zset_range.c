@@ -6,9 +6,10 @@
  * Range ends parse as Valkey parses them: scores with strtod ("(" for
  * exclusive, "inf", anything strtod takes up to the first NUL, never
  * NaN); lexicographic ends "[x", "(x", "-", "+".
- * Listpacks are walked the way Valkey walks them (first element in range,
- * then while in range), so even the unspecified cases - a lex range over
- * mixed scores, a negative LIMIT offset (nothing) - answer the same.  On a
+ * Small values (packs, "listpack" to OBJECT ENCODING) answer as Valkey's
+ * listpack walks do (first element in range, then while in range), so
+ * even the unspecified cases - a lex range over mixed scores, a negative
+ * LIMIT offset (nothing) - answer the same.  On a
  * skiplist a range becomes a span of ranks [first, last] found with two
  * O(log n) seeks, and LIMIT picks inside it as Valkey's zslNthInRange
  * does: a negative offset counts from the other end of the range. */
@@ -120,70 +121,76 @@ static int lex_range_empty(const ZLexRange *r) {
     return c > 0 || (c == 0 && (r->minex || r->maxex));
 }
 
-/* A listpack member entry against the lex ends. */
-static int lp_lex_cmp(const unsigned char *ep, const SlLex *b) {
-    char buf[LP_INTBUF_SIZE];
-    uint32_t len;
-    const char *m = lp_get_str(ep, buf, &len);
-    return sl_lex_cmp(m, len, b);
-}
-
-static int lp_lex_gte_min(const unsigned char *ep, const ZLexRange *r) {
-    int c = lp_lex_cmp(ep, &r->min);
+static int lex_gte_min(const char *m, size_t len, const ZLexRange *r) {
+    int c = sl_lex_cmp(m, len, &r->min);
     return r->minex ? c > 0 : c >= 0;
 }
 
-static int lp_lex_lte_max(const unsigned char *ep, const ZLexRange *r) {
-    int c = lp_lex_cmp(ep, &r->max);
+static int lex_lte_max(const char *m, size_t len, const ZLexRange *r) {
+    int c = sl_lex_cmp(m, len, &r->max);
     return r->maxex ? c < 0 : c <= 0;
 }
 
-/* ------------------------------------------------- listpack range walks */
+/* ----------------------------------------------------- pack range walks */
 
-static int lp_in_range(unsigned char *lp, const ZRange *r) {
+/* The 0-based indexes [*a, *b] of the entries whose scores are in r:
+ * scores are in order, so this is where Valkey's listpack walk (the
+ * first element in range, then on while in range) goes; 0 when none. */
+static int pack_score_span(const unsigned char *sp, const ZRange *r, uint32_t *a, uint32_t *b) {
     if (score_range_empty(r)) return 0;
-    unsigned char *last = lp_seek(lp, -1);
-    if (!last || !gte_min(zl_score(last), r)) return 0;
-    return lte_max(zl_score(lp_seek(lp, 1)), r);
-}
-
-static unsigned char *lp_first_in_range(unsigned char *lp, const ZRange *r) {
-    if (!lp_in_range(lp, r)) return NULL;
-    for (unsigned char *ep = lp_first(lp); ep; ep = zl_next(lp, ep)) {
-        double s = zl_score(lp_next(lp, ep));
-        if (gte_min(s, r)) return lte_max(s, r) ? ep : NULL;
+    size_t end = sp_bytes(sp);
+    int found = 0;
+    SpEntry e;
+    uint32_t i = 0;
+    for (size_t off = sp_first(sp); off < end; off = e.next, i++) {
+        sp_get(sp, off, &e);
+        if (!found) {
+            if (!gte_min(e.score, r)) continue;
+            if (!lte_max(e.score, r)) return 0;
+            found = 1;
+            *a = i;
+        } else if (!lte_max(e.score, r)) {
+            break;
+        }
+        *b = i;
     }
-    return NULL;
+    return found;
 }
 
-static unsigned char *lp_last_in_range(unsigned char *lp, const ZRange *r) {
-    if (!lp_in_range(lp, r)) return NULL;
-    for (unsigned char *ep = lp_seek(lp, -2); ep; ep = zl_prev(lp, ep)) {
-        double s = zl_score(lp_next(lp, ep));
-        if (lte_max(s, r)) return gte_min(s, r) ? ep : NULL;
+/* Where Valkey's listpack walk of a lex range starts (an index of ix):
+ * after its check that the last member is >= min and the first <= max,
+ * the first member >= min, which must be <= max (forwards), or the last
+ * member <= max, which must be >= min (backwards).  Members are in order
+ * only among equal scores, so these walks are what defines the result. */
+static int pack_lex_start(const unsigned char *sp, const SpIndex *ix, const ZLexRange *r, int rev, uint32_t *start) {
+    uint32_t n = ix->n;
+    if (!n || lex_range_empty(r)) return 0;
+    SpEntry e;
+    sp_index_get(sp, ix, n - 1, &e);
+    if (!lex_gte_min(e.m, e.len, r)) return 0;
+    sp_index_get(sp, ix, 0, &e);
+    if (!lex_lte_max(e.m, e.len, r)) return 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = rev ? n - 1 - k : k;
+        sp_index_get(sp, ix, i, &e);
+        if (rev ? !lex_lte_max(e.m, e.len, r) : !lex_gte_min(e.m, e.len, r)) continue;
+        if (rev ? !lex_gte_min(e.m, e.len, r) : !lex_lte_max(e.m, e.len, r)) return 0;
+        *start = i;
+        return 1;
     }
-    return NULL;
+    return 0;
 }
 
-static int lp_in_lex_range(unsigned char *lp, const ZLexRange *r) {
-    if (lex_range_empty(r)) return 0;
-    unsigned char *last = lp_seek(lp, -2);
-    if (!last || !lp_lex_gte_min(last, r)) return 0;
-    return lp_lex_lte_max(lp_first(lp), r);
-}
-
-static unsigned char *lp_first_in_lex(unsigned char *lp, const ZLexRange *r) {
-    if (!lp_in_lex_range(lp, r)) return NULL;
-    for (unsigned char *ep = lp_first(lp); ep; ep = zl_next(lp, ep))
-        if (lp_lex_gte_min(ep, r)) return lp_lex_lte_max(ep, r) ? ep : NULL;
-    return NULL;
-}
-
-static unsigned char *lp_last_in_lex(unsigned char *lp, const ZLexRange *r) {
-    if (!lp_in_lex_range(lp, r)) return NULL;
-    for (unsigned char *ep = lp_seek(lp, -2); ep; ep = zl_prev(lp, ep))
-        if (lp_lex_lte_max(ep, r)) return lp_lex_gte_min(ep, r) ? ep : NULL;
-    return NULL;
+/* How many entries from start on (backwards when rev) stay within the
+ * lex range's far end. */
+static uint32_t pack_lex_run(const unsigned char *sp, const SpIndex *ix, const ZLexRange *r, uint32_t start, int rev) {
+    uint32_t n = 0;
+    for (int64_t i = start; i >= 0 && i < (int64_t)ix->n; i += rev ? -1 : 1, n++) {
+        SpEntry e;
+        sp_index_get(sp, ix, (uint32_t)i, &e);
+        if (rev ? !lex_gte_min(e.m, e.len, r) : !lex_lte_max(e.m, e.len, r)) break;
+    }
+    return n;
 }
 
 /* ------------------------------------------------- skiplist rank spans */
@@ -270,7 +277,7 @@ static void out_end(RangeOut *o, const Arg *dstkey) {
     if (o->deferred) reply_set_deferred_array_len(o->c, o->d, o->withscores && o->c->resp == 2 ? o->n * 2 : o->n);
 }
 
-/* Emits up to limit (< 0: all) elements of the skiplist from 1-based rank
+/* Emits up to limit (< 0: all) elements of the value from 1-based rank
  * `from` towards `to` (descending when rev). */
 static void emit_span(RangeOut *o, const ZVal *z, uint64_t from, uint64_t to, int rev, long long limit) {
     uint64_t count = rev ? from - to + 1 : to - from + 1;
@@ -305,20 +312,13 @@ static void range_by_score(RangeOut *o, const ZVal *z, const ZRange *r, long lon
     out_begin(o, -1);
     if (offset > 0 && (uint64_t)offset >= zv_len(z)) return;
     if (z->enc == ENC_LISTPACK) {
-        unsigned char *lp = z->ptr;
-        unsigned char *ep = rev ? lp_last_in_range(lp, r) : lp_first_in_range(lp, r);
         /* Valkey's walk skips while the offset counts down to 0: a
          * negative one walks off the end, so nothing. */
-        if (offset < 0) ep = NULL;
-        while (ep && offset-- > 0) ep = rev ? zl_prev(lp, ep) : zl_next(lp, ep);
-        if (limit < 0) limit = -1;
-        for (; ep && limit != 0; limit--) {
-            ZElem e;
-            zl_elem(ep, lp_next(lp, ep), &e, 1);
-            if (rev ? !gte_min(e.score, r) : !lte_max(e.score, r)) break;
-            out_elem(o, e.m, e.len, e.score);
-            ep = rev ? zl_prev(lp, ep) : zl_next(lp, ep);
-        }
+        uint32_t a, b;
+        if (offset < 0 || !pack_score_span(z->ptr, r, &a, &b)) return;
+        if ((uint64_t)offset > (uint64_t)(b - a)) return;
+        uint64_t from = rev ? (uint64_t)b + 1 - (uint64_t)offset : (uint64_t)a + 1 + (uint64_t)offset;
+        emit_span(o, z, from, rev ? (uint64_t)a + 1 : (uint64_t)b + 1, rev, limit);
         return;
     }
     uint64_t a, b;
@@ -330,18 +330,22 @@ static void range_by_score(RangeOut *o, const ZVal *z, const ZRange *r, long lon
 static void range_by_lex(RangeOut *o, const ZVal *z, const ZLexRange *r, long long offset, long long limit, int rev) {
     out_begin(o, -1);
     if (z->enc == ENC_LISTPACK) {
-        unsigned char *lp = z->ptr;
-        unsigned char *ep = rev ? lp_last_in_lex(lp, r) : lp_first_in_lex(lp, r);
-        if (offset < 0) ep = NULL;
-        while (ep && offset-- > 0) ep = rev ? zl_prev(lp, ep) : zl_next(lp, ep);
+        const unsigned char *sp = z->ptr;
+        SpIndex ix;
+        sp_index_init(&ix, sp);
+        uint32_t start;
         if (limit < 0) limit = -1;
-        for (; ep && limit != 0; limit--) {
-            if (rev ? !lp_lex_gte_min(ep, r) : !lp_lex_lte_max(ep, r)) break;
-            ZElem e;
-            zl_elem(ep, lp_next(lp, ep), &e, 1);
-            out_elem(o, e.m, e.len, e.score);
-            ep = rev ? zl_prev(lp, ep) : zl_next(lp, ep);
+        if (offset >= 0 && pack_lex_start(sp, &ix, r, rev, &start) &&
+            (rev ? (uint64_t)offset <= start : (uint64_t)offset < ix.n - start)) {
+            int64_t i = rev ? (int64_t)start - offset : (int64_t)start + offset;
+            for (; i >= 0 && i < (int64_t)ix.n && limit != 0; i += rev ? -1 : 1, limit--) {
+                SpEntry e;
+                sp_index_get(sp, &ix, (uint32_t)i, &e);
+                if (rev ? !lex_gte_min(e.m, e.len, r) : !lex_lte_max(e.m, e.len, r)) break;
+                out_elem(o, e.m, e.len, e.score);
+            }
         }
+        sp_index_free(&ix);
         return;
     }
     uint64_t a, b;
@@ -473,9 +477,8 @@ void zcount_command(Client *c) {
     if (kv) {
         ZVal z = zv_of(kv);
         if (z.enc == ENC_LISTPACK) {
-            unsigned char *lp = z.ptr;
-            for (unsigned char *ep = lp_first_in_range(lp, &r); ep; ep = zl_next(lp, ep), count++)
-                if (!lte_max(zl_score(lp_next(lp, ep)), &r)) break;
+            uint32_t a, b;
+            if (pack_score_span(z.ptr, &r, &a, &b)) count = (long long)(b - a) + 1;
         } else {
             uint64_t a, b;
             if (sl_score_span(((ZsetBig *)z.ptr)->sl, &r, &a, &b)) count = (long long)(b - a + 1);
@@ -497,9 +500,11 @@ void zlexcount_command(Client *c) {
     if (kv) {
         ZVal z = zv_of(kv);
         if (z.enc == ENC_LISTPACK) {
-            unsigned char *lp = z.ptr;
-            for (unsigned char *ep = lp_first_in_lex(lp, &r); ep; ep = zl_next(lp, ep), count++)
-                if (!lp_lex_lte_max(ep, &r)) break;
+            SpIndex ix;
+            sp_index_init(&ix, z.ptr);
+            uint32_t start;
+            if (pack_lex_start(z.ptr, &ix, &r, 0, &start)) count = pack_lex_run(z.ptr, &ix, &r, start, 0);
+            sp_index_free(&ix);
         } else {
             uint64_t a, b;
             if (sl_lex_span(((ZsetBig *)z.ptr)->sl, &r, &a, &b)) count = (long long)(b - a + 1);
@@ -512,11 +517,6 @@ void zlexcount_command(Client *c) {
 
 static void drop_cb(void *priv, SlNode *n) {
     zb_drop_node(priv, n);
-}
-
-/* Removes n pairs from the member entry ep on. */
-static unsigned char *lp_delete_run(unsigned char *lp, unsigned char *ep, uint64_t n) {
-    return n ? lp_delete_range_from(lp, &ep, 2 * n) : lp;
 }
 
 enum { REM_RANK, REM_SCORE, REM_LEX };
@@ -557,16 +557,26 @@ static void zremrange_generic(Client *c, int type) {
         }
         if (end >= llen) end = llen - 1;
         deleted = (uint64_t)(end - start + 1);
-        if (z.enc == ENC_LISTPACK) z.ptr = lp_delete_range(z.ptr, 2 * (long)start, 2 * deleted);
+        if (z.enc == ENC_LISTPACK) z.ptr = sp_delete_range(z.ptr, (uint32_t)start, (uint32_t)deleted);
         else sl_delete_ranks(((ZsetBig *)z.ptr)->sl, (uint64_t)start + 1, (uint64_t)end + 1, drop_cb, z.ptr);
     } else if (z.enc == ENC_LISTPACK) {
-        unsigned char *lp = z.ptr;
-        unsigned char *first = type == REM_SCORE ? lp_first_in_range(lp, &r) : lp_first_in_lex(lp, &lex);
-        for (unsigned char *ep = first; ep; ep = zl_next(lp, ep), deleted++) {
-            int in = type == REM_SCORE ? lte_max(zl_score(lp_next(lp, ep)), &r) : lp_lex_lte_max(ep, &lex);
-            if (!in) break;
+        /* Valkey deletes from the first element in range while in range. */
+        uint32_t a, b;
+        if (type == REM_SCORE) {
+            if (pack_score_span(z.ptr, &r, &a, &b)) {
+                deleted = (uint64_t)(b - a) + 1;
+                z.ptr = sp_delete_range(z.ptr, a, b - a + 1);
+            }
+        } else {
+            SpIndex ix;
+            sp_index_init(&ix, z.ptr);
+            uint32_t n = 0;
+            if (pack_lex_start(z.ptr, &ix, &lex, 0, &a)) n = pack_lex_run(z.ptr, &ix, &lex, a, 0);
+            size_t off = n ? ix.off[a] : 0;
+            sp_index_free(&ix);
+            if (n) z.ptr = sp_delete(z.ptr, off, n);
+            deleted = n;
         }
-        z.ptr = lp_delete_run(lp, first, deleted);
     } else {
         ZsetBig *zb = z.ptr;
         uint64_t a, b;

@@ -11,13 +11,19 @@
  * limits make conversions frequent; Valkey's encoding rules are checked
  * as they apply (a listpack never passes the limits; adding past them
  * converts; nothing converts back by itself).  The digest must not depend
- * on the encoding, and TypeOps.dup must copy exactly.  The score bytes a
- * listpack stores are pinned for a few values. */
+ * on the encoding, and TypeOps.dup must copy exactly.  Valkey's listpack
+ * form (zset_to_listpack) must equal, byte for byte, a listpack built
+ * from the reference with src/ds/listpack.h, and zset_from_listpack must
+ * give the value back.  The listpack bytes of a few scores are pinned, as
+ * are zset_from_listpack's answers to foreign listpacks (score text
+ * Valkey would not write, pairs out of order, corrupt pairs). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../../deps/numconv/dtoa.h"
+#include "ds/listpack.h"
 #include "server/server.h"
 #include "types/types.h"
 #include "types/zset.h"
@@ -131,6 +137,41 @@ static void digest_of(const ZVal *z, uint8_t out[20]) {
     kv_type_ops(OBJ_ZSET)->digest(z->ptr, z->enc, out);
 }
 
+/* The reference as Valkey's listpack: member, then the score's d2string
+ * text (the listpack stores it as an integer when it is one). */
+static unsigned char *ref_listpack(void) {
+    unsigned char *lp = lp_new(0);
+    for (size_t i = 0; i < ref_n; i++) {
+        char sbuf[DTOA_BUF];
+        size_t slen = dtoa_valkey(ref[i].score, sbuf);
+        lp = lp_append(lp, ref[i].m, ref[i].len);
+        lp = lp_append(lp, sbuf, slen);
+    }
+    return lp;
+}
+
+/* zset_to_listpack against the reference, and back. */
+static void check_listpack_form(const ZVal *z) {
+    unsigned char *want = ref_listpack(), *got = zset_to_listpack(z->ptr, z->enc);
+    CHECK_MEM((const char *)want, lp_bytes(want), (const char *)got, lp_bytes(got));
+    int enc = -1;
+    void *back = zset_from_listpack(got, &enc);
+    if (CHECK(back != NULL)) {
+        ZVal b = {enc, back};
+        CHECK_EQ_INT(ref_n > server.cfg.zset_max_listpack_entries ? ENC_SKIPLIST : ENC_LISTPACK, enc);
+        CHECK(zv_check(&b) == NULL);
+        uint8_t d1[20], d2[20];
+        digest_of(z, d1);
+        digest_of(&b, d2);
+        CHECK_MEM((char *)d1, 20, (char *)d2, 20);
+        if (enc == ENC_LISTPACK && z->enc == ENC_LISTPACK)
+            CHECK_MEM((const char *)z->ptr, sp_bytes(z->ptr), (const char *)back, sp_bytes(back));
+        zv_free(&b);
+    }
+    lp_free(want);
+    lp_free(got);
+}
+
 static void one_op(ZVal *z) {
     char m[MAXM];
     size_t len = rnd_member(m);
@@ -225,6 +266,7 @@ static void one_op(ZVal *z) {
         CHECK_MEM((char *)d1, 20, (char *)d2, 20);
         CHECK(zv_check(&c) == NULL);
         zv_free(&c);
+        check_listpack_form(z);
     }
     check_value(z);
 }
@@ -244,8 +286,9 @@ static void test_model(void) {
     server.cfg.zset_max_listpack_value = 64;
 }
 
-/* The creation rule (zsetTypeCreate) and the listpack's score bytes. */
-static void test_create_and_bytes(void) {
+/* The creation rule (zsetTypeCreate), and the pack's size for the
+ * dataset of the memory target. */
+static void test_create(void) {
     ZVal z = zv_new(128, 64);
     CHECK_EQ_INT(ENC_LISTPACK, z.enc);
     zv_free(&z);
@@ -255,30 +298,203 @@ static void test_create_and_bytes(void) {
     z = zv_new(1, 65);
     CHECK_EQ_INT(ENC_SKIPLIST, z.enc);
     zv_free(&z);
-    z = zv_new(1, 1);
-    int out;
-    zv_add(&z, 3, "a", 1, 0, &out, NULL);
-    zv_add(&z, 1.5, "b", 1, 0, &out, NULL);
-    zv_add(&z, -INFINITY, "c", 1, 0, &out, NULL);
-    /* c "-inf" b "1.5" a 3 (an integer entry) */
-    unsigned char *lp = z.ptr;
-    const char *want[] = {"c", "-inf", "b", "1.5", "a"};
-    unsigned char *p = lp_first(lp);
-    for (int i = 0; i < 5; i++, p = lp_next(lp, p)) {
-        int64_t iv;
-        uint32_t slen;
-        const char *s = lp_get(p, &iv, &slen);
-        if (CHECK(s != NULL)) CHECK_MEM(want[i], strlen(want[i]), s, slen);
+    z = zv_new(10, 2);
+    for (int i = 0; i < 10; i++) {
+        char m[3] = {'m', (char)('0' + i), 0};
+        int out;
+        zv_add(&z, i, m, 2, 0, &out, NULL);
+        CHECK_EQ_INT(ZADD_OUT_ADDED, out);
     }
-    int64_t iv;
-    CHECK(lp_get(p, &iv, NULL) == NULL && iv == 3);
-    CHECK(zv_check(&z) == NULL);
+    CHECK_EQ_INT(ENC_LISTPACK, z.enc);
+    CHECK_EQ_UINT(42, sp_bytes(z.ptr)); /* a 48-byte block; Valkey's listpack: 67 (80) */
+    unsigned char *lp = zset_to_listpack(z.ptr, z.enc);
+    CHECK_EQ_UINT(67, lp_bytes(lp));
+    lp_free(lp);
     zv_free(&z);
+}
+
+/* The listpack entries Valkey writes for a few scores, pinned as text or
+ * integer entries (not derived from dtoa_valkey). */
+static void test_listpack_bytes(void) {
+    static const struct {
+        double score;
+        const char *text; /* NULL: an integer entry */
+        int64_t ival;
+    } cases[] = {
+        {3, NULL, 3},
+        {-7, NULL, -7},
+        {0.0, NULL, 0},
+        {-0.0, "-0", 0},
+        {1.5, "1.5", 0},
+        {0.1, "0.1", 0},
+        {-INFINITY, "-inf", 0},
+        {INFINITY, "inf", 0},
+        {9007199254740992.0, NULL, 9007199254740992LL},
+        {9007199254740994.0, NULL, 9007199254740994LL},
+        {1e20, "1e+20", 0},
+        {1700000000.25, "1700000000.25", 0},
+    };
+    size_t nc = sizeof(cases) / sizeof(cases[0]);
+    for (int enc = 0; enc < 2; enc++) {
+        ZVal z = zv_new(1, 1);
+        if (enc) zv_convert(&z, ENC_SKIPLIST);
+        for (size_t i = 0; i < nc; i++) {
+            char m[8];
+            int len = snprintf(m, sizeof(m), "k%02zu", i);
+            int out;
+            zv_add(&z, cases[i].score, m, (size_t)len, 0, &out, NULL);
+        }
+        /* and an integer-looking member, stored as an integer entry */
+        int out;
+        zv_add(&z, 2, "-123", 4, 0, &out, NULL);
+        unsigned char *lp = zset_to_listpack(z.ptr, z.enc);
+        CHECK_EQ_UINT(2 * (nc + 1), lp_length(lp));
+        size_t seen = 0;
+        for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p)) {
+            unsigned char *sp = lp_next(lp, p);
+            int64_t iv;
+            uint32_t mlen, slen;
+            const char *mp = lp_get(p, &iv, &mlen);
+            if (!mp) {
+                CHECK_EQ_INT(-123, iv);
+                const char *s = lp_get(sp, &iv, &slen);
+                CHECK(s == NULL && iv == 2);
+                p = sp;
+                continue;
+            }
+            size_t i = (size_t)atoi(mp + 1);
+            seen++;
+            const char *s = lp_get(sp, &iv, &slen);
+            if (cases[i].text) {
+                if (CHECK(s != NULL)) CHECK_MEM(cases[i].text, strlen(cases[i].text), s, slen);
+            } else if (CHECK(s == NULL)) {
+                CHECK_EQ_INT(cases[i].ival, iv);
+            }
+            p = sp;
+        }
+        CHECK_EQ_UINT(nc, seen);
+        lp_free(lp);
+        zv_free(&z);
+    }
+}
+
+static unsigned char *lp_of(const char **items, size_t n) {
+    unsigned char *lp = lp_new(0);
+    for (size_t i = 0; i < n; i++) lp = lp_append(lp, items[i], strlen(items[i]));
+    return lp;
+}
+
+/* Listpacks Valkey could hand us (older writers' score text, limits
+ * changed since) and corrupt ones. */
+static void test_from_listpack(void) {
+    int enc;
+    ZVal z;
+    /* older score text ("%.17g"), integer entries, out of order */
+    const char *a[] = {"b", "0.10000000000000001", "a", "2", "c", "-1.5e0", "100", "100"};
+    unsigned char *lp = lp_of(a, 8);
+    void *v = zset_from_listpack(lp, &enc);
+    if (CHECK(v != NULL)) {
+        z = (ZVal){enc, v};
+        CHECK_EQ_INT(ENC_LISTPACK, enc);
+        CHECK(zv_check(&z) == NULL);
+        CHECK_EQ_UINT(4, zv_len(&z));
+        double s;
+        CHECK(zv_score(&z, "b", 1, &s) && s == 0.1);
+        CHECK(zv_score(&z, "c", 1, &s) && s == -1.5);
+        CHECK(zv_score(&z, "100", 3, &s) && s == 100);
+        CHECK_EQ_INT(0, zv_rank(&z, "c", 1, 0, NULL));
+        CHECK_EQ_INT(3, zv_rank(&z, "100", 3, 0, NULL));
+        /* written back the way Valkey writes */
+        unsigned char *out = zset_to_listpack(z.ptr, z.enc);
+        const char *w[] = {"c", "-1.5", "b", "0.1", "a", "2", "100", "100"};
+        unsigned char *want = lp_of(w, 8);
+        CHECK_MEM((const char *)want, lp_bytes(want), (const char *)out, lp_bytes(out));
+        lp_free(out);
+        lp_free(want);
+        zv_free(&z);
+    }
+    lp_free(lp);
+    /* more pairs than the entry limit: a skiplist; a long member alone
+     * does not convert (Valkey's load checks the count only) */
+    server.cfg.zset_max_listpack_entries = 2;
+    server.cfg.zset_max_listpack_value = 4;
+    const char *b[] = {"x", "1", "y", "2", "z", "3"};
+    lp = lp_of(b, 6);
+    v = zset_from_listpack(lp, &enc);
+    if (CHECK(v != NULL)) {
+        z = (ZVal){enc, v};
+        CHECK_EQ_INT(ENC_SKIPLIST, enc);
+        CHECK_EQ_UINT(3, zv_len(&z));
+        CHECK(zv_check(&z) == NULL);
+        zv_free(&z);
+    }
+    lp_free(lp);
+    const char *c[] = {"a-long-member", "1"};
+    lp = lp_of(c, 2);
+    v = zset_from_listpack(lp, &enc);
+    if (CHECK(v != NULL)) {
+        z = (ZVal){enc, v};
+        CHECK_EQ_INT(ENC_LISTPACK, enc);
+        zv_free(&z);
+    }
+    lp_free(lp);
+    /* corrupt: odd count, NaN, repeated members (in order or not, in
+     * either encoding) */
+    const char *bad1[] = {"a", "1", "b"};
+    const char *bad2[] = {"a", "nan"};
+    const char *bad3[] = {"a", "1", "a", "2"};
+    const char *bad4[] = {"a", "2", "b", "1", "a", "3"};
+    const char *bad5[] = {"a", "1", "b", "2", "a", "3"};
+    struct {
+        const char **items;
+        size_t n;
+    } bad[] = {{bad1, 3}, {bad2, 2}, {bad3, 4}, {bad4, 6}, {bad5, 6}};
+    for (int limit = 0; limit < 2; limit++) {
+        server.cfg.zset_max_listpack_entries = limit ? 1 : 128;
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            lp = lp_of(bad[i].items, bad[i].n);
+            v = zset_from_listpack(lp, &enc);
+            if (!CHECK(v == NULL)) {
+                printf("    case %zu (limit %d) accepted\n", i, limit);
+                z = (ZVal){enc, v};
+                zv_free(&z);
+            }
+            lp_free(lp);
+        }
+    }
+    /* many pairs out of order and repeats past the pairwise check */
+    server.cfg.zset_max_listpack_entries = 128;
+    server.cfg.zset_max_listpack_value = 64;
+    lp = lp_new(0);
+    for (int i = 0; i < 40; i++) {
+        char m[8];
+        lp = lp_append(lp, m, (size_t)snprintf(m, sizeof(m), "m%d", i % 39));
+        lp = lp_append_int(lp, i);
+    }
+    v = zset_from_listpack(lp, &enc);
+    CHECK(v == NULL);
+    lp_free(lp);
+    lp = lp_new(0);
+    for (int i = 39; i >= 0; i--) {
+        char m[8];
+        lp = lp_append(lp, m, (size_t)snprintf(m, sizeof(m), "m%d", i));
+        lp = lp_append_int(lp, i % 7);
+    }
+    v = zset_from_listpack(lp, &enc);
+    if (CHECK(v != NULL)) {
+        z = (ZVal){enc, v};
+        CHECK(zv_check(&z) == NULL);
+        CHECK_EQ_UINT(40, zv_len(&z));
+        zv_free(&z);
+    }
+    lp_free(lp);
 }
 
 int main(void) {
     setup();
-    UNIT_RUN(test_create_and_bytes);
+    UNIT_RUN(test_create);
+    UNIT_RUN(test_listpack_bytes);
+    UNIT_RUN(test_from_listpack);
     UNIT_RUN(test_model);
     return unit_finish();
 }
