@@ -1139,6 +1139,98 @@ with_server {
         }
     }
 
+    # ---- the compact form of small sorted sets (a scorepack, "listpack" to OBJECT ENCODING) ----------
+    test "A ten-pair sorted set costs a 48-byte value (jemalloc), the memory target's budget" {
+        set jemalloc [string match jemalloc* [server_info_field mem_allocator memory]]
+        r flushdb
+        set before [server_info_field used_memory memory]
+        for {set k 0} {$k < 2000} {incr k} {
+            r zadd [format z:%08d $k] 0 m0 1 m1 2 m2 3 m3 4 m4 5 m5 6 m6 7 m7 8 m8 9 m9
+        }
+        set per [expr {([server_info_field used_memory memory] - $before) / 2000.0}]
+        expect_eq [r object encoding z:00000000] listpack
+        # Kv 48 + value 48 + the keyspace table's share; Valkey's listpack
+        # alone is an 80-byte block.  The target (12 MiB for 100k keys)
+        # needs <= ~125.  Other allocators round differently.
+        expect_lt $per [expr {$jemalloc ? 120 : 200}]
+        r flushdb
+    }
+    test "Scores of every stored form read back exactly, replies alike in both encodings" {
+        set pairs {-0 a 9007199254740992 b 9007199254740994 c -9007199254740992 d 1e20 e
+                   1700000000.25 f 63 g 64 h -64 i -65 j 8192 k inf l -inf m 0.1 n 1e-300 o}
+        make_zset l listpack $pairs
+        make_zset s skiplist $pairs
+        expect_eq [r zrange l 0 -1 withscores] [r zrange s 0 -1 withscores]
+        expect_eq [r zrange l 0 -1 withscores] {m -inf d -9007199254740992 j -65 i -64 a -0 o 1e-300 n 0.1 g 63 h 64 k 8192 f 1700000000.25 b 9007199254740992 c 9007199254740994 e 1e+20 l inf}
+        # ZSCAN of the small form gives the text Valkey's listpack holds
+        expect_eq [r zscan l 0 match {[abcef]}] {0 {a -0 f 1700000000.25 b 9007199254740992 c 9007199254740994 e 1e+20}}
+        foreach m {a b c d e f g h i j k l m n o} {
+            expect_eq [r zscore l $m] [r zscore s $m]
+            expect_eq [r zrank l $m withscore] [r zrank s $m withscore]
+        }
+        # -0 and 0 are the same score: ties by member
+        r zadd l 0 0z
+        expect_eq [r zrangebyscore l 0 0] {0z a}
+        expect_eq [r debug digest-value l] [r debug digest-value l]
+        r del l s
+    }
+    test "Raised limits: a big small-form value (600 elements, long members) answers as a skiplist" {
+        with_config zset-max-listpack-entries 1000 {
+            with_config zset-max-listpack-value 300 {
+                set pairs {}
+                for {set i 0} {$i < 600} {incr i} {
+                    set m [string repeat [format %c [expr {97 + $i % 7}]] [expr {1 + ($i * 37) % 200}]]$i
+                    lappend pairs [expr {$i % 5 == 0 ? $i / 10.0 : $i % 97}] $m
+                }
+                r del l s
+                r zadd l {*}$pairs
+                make_zset s skiplist $pairs
+                expect_eq [r object encoding l] listpack
+                expect_eq [r zcard l] 600
+                foreach cmd {
+                    {zrange K 0 -1 withscores} {zrange K 0 -1 rev withscores} {zrange K 100 130}
+                    {zrange K -40 -1 rev} {zrangebyscore K 10 20 withscores limit 3 7}
+                    {zrevrangebyscore K 50 (10 withscores limit 2 50} {zcount K (5 60}
+                    {zrangebyscore K -inf +inf limit 590 20} {zrevrange K 0 9 withscores}
+                } {
+                    expect_eq [r {*}[string map {K l} $cmd]] [r {*}[string map {K s} $cmd]] $cmd
+                }
+                foreach {m sc} [lrange [r zrange s 0 -1 withscores] 0 40] {
+                    expect_eq [r zrevrank l $m withscore] [r zrevrank s $m withscore]
+                }
+                # every member at once, in order, from a unique random pick
+                expect_eq [lsort [r zrandmember l 600]] [lsort [r zrange s 0 -1]]
+                expect_eq [llength [lsort -unique [r zrandmember l 300]]] 300
+                expect_eq [r zpopmax l 3] [r zpopmax s 3]
+                expect_eq [r zpopmin l 2] [r zpopmin s 2]
+                expect_eq [r zremrangebyrank l 100 199] [r zremrangebyrank s 100 199]
+                expect_eq [r zremrangebyscore l 20 40] [r zremrangebyscore s 20 40]
+                expect_eq [r zrange l 0 -1 withscores] [r zrange s 0 -1 withscores]
+                expect_eq [r debug digest-value l] [r debug digest-value s]
+                expect_eq [r object encoding l] listpack
+                expect_eq [r debug keyspace-check] OK
+                r del l s
+            }
+        }
+    }
+    test "Lex ranges on a big small-form value of equal scores, both directions" {
+        with_config zset-max-listpack-entries 1000 {
+            set pairs {}
+            for {set i 0} {$i < 300} {incr i} { lappend pairs 0 [format w%03d $i] }
+            r del l s
+            r zadd l {*}$pairs
+            make_zset s skiplist $pairs
+            foreach cmd {
+                {zrangebylex K [w100 (w200 limit 10 5} {zrevrangebylex K (w250 [w010 limit 0 7}
+                {zrevrangebylex K + - limit 295 10} {zlexcount K (w005 [w290} {zrangebylex K - + limit 299 5}
+                {zremrangebylex K [w050 (w060} {zrange K 0 -1}
+            } {
+                expect_eq [r {*}[string map {K l} $cmd]] [r {*}[string map {K s} $cmd]] $cmd
+            }
+            r del l s
+        }
+    }
+
     # ---- both encodings answer alike ----------------------------------------------------------------
     test "Seeded random commands: a listpack and a skiplist answer alike" {
         set seed [expr {[info exists ::env(FUZZ_SEED)] ? $::env(FUZZ_SEED) : 1234}]
