@@ -398,6 +398,10 @@ static Str *make_raw(Client *c, Kv **kvp, const Arg *key) {
     return kv_get_raw(*kvp);
 }
 
+Str *string_unshare(Client *c, Kv **kvp, const Arg *key) {
+    return make_raw(c, kvp, key);
+}
+
 void append_command(Client *c) {
     const Arg *key = &c->argv[1], *val = &c->argv[2];
     Kv *kv = db_lookup_write(c, c->db, key);

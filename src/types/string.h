@@ -26,4 +26,9 @@ void setrange_command(Client *c);
 void getrange_command(Client *c);
 void lcs_command(Client *c);
 
+/* The key's string value as a raw Str that can be changed in place (an
+ * INT or EMBSTR value is converted first, keeping the TTL), as the bit and
+ * HyperLogLog commands write it; *kvp is updated when the entry moves. */
+Str *string_unshare(Client *c, Kv **kvp, const Arg *key);
+
 #endif
