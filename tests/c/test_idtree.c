@@ -43,12 +43,14 @@ static void fill_value(uint64_t *v, StreamId id, uint64_t salt) {
 }
 
 static StreamId random_id(int mode, uint64_t counter) {
+    /* Each draw in its own statement: the seed alone fixes the order. */
+    uint64_t a, b;
     switch (mode) {
-    case 0: return sid_make(unit_rand_below(50), unit_rand_below(50));
-    case 1: return sid_make(unit_rand64(), unit_rand64());
+    case 0: a = unit_rand_below(50); b = unit_rand_below(50); return sid_make(a, b);
+    case 1: a = unit_rand64(); b = unit_rand64(); return sid_make(a, b);
     case 2: return sid_make(1000 + counter / 7, counter % 7);
-    case 3: return sid_make(UINT64_MAX - unit_rand_below(20), UINT64_MAX - unit_rand_below(20));
-    default: return sid_make(unit_rand_below(3), unit_rand64());
+    case 3: a = UINT64_MAX - unit_rand_below(20); b = UINT64_MAX - unit_rand_below(20); return sid_make(a, b);
+    default: a = unit_rand_below(3); b = unit_rand64(); return sid_make(a, b);
     }
 }
 
