@@ -8,9 +8,13 @@
  * written as Valkey names them and parsed once at start-up. */
 #include "commands.h"
 #include "server/cmds.h"
+#include "types/bitops.h"
 #include "types/hash.h"
+#include "types/geo.h"
+#include "types/hyperloglog.h"
 #include "types/list.h"
 #include "types/set.h"
+#include "types/sort.h"
 #include "types/string.h"
 #include "types/zset.h"
 
@@ -230,9 +234,33 @@ Command command_table[] = {
     {"zunionstore", -4, "write denyoom", KEY1, zunionstore_command, "sorted-set", "2.0.0", NULL},
     /* streams (types/stream*.c) */
     /* bitmaps (types/bitops.c) */
+    {"bitcount", -2, "readonly", KEY1, bitcount_command, "bitmap", "2.6.0", NULL},
+    {"bitfield", -2, "write denyoom", KEY1, bitfield_command, "bitmap", "3.2.0", NULL},
+    {"bitfield_ro", -2, "readonly fast", KEY1, bitfield_ro_command, "bitmap", "6.0.0", NULL},
+    {"bitop", -4, "write denyoom", 2, -1, 1, bitop_command, "bitmap", "2.6.0", NULL},
+    {"bitpos", -3, "readonly", KEY1, bitpos_command, "bitmap", "2.8.7", NULL},
+    {"getbit", 3, "readonly fast", KEY1, getbit_command, "bitmap", "2.2.0", NULL},
+    {"setbit", 4, "write denyoom", KEY1, setbit_command, "bitmap", "2.2.0", NULL},
     /* hyperloglog (types/hyperloglog.c) */
+    {"pfadd", -2, "write denyoom fast", KEY1, pfadd_command, "hyperloglog", "2.8.9", NULL},
+    {"pfcount", -2, "readonly may_replicate", 1, -1, 1, pfcount_command, "hyperloglog", "2.8.9", NULL},
+    {"pfdebug", 3, "write denyoom admin", 2, 2, 1, pfdebug_command, "hyperloglog", "2.8.9", NULL},
+    {"pfmerge", -2, "write denyoom", 1, -1, 1, pfmerge_command, "hyperloglog", "2.8.9", NULL},
+    {"pfselftest", 1, "admin", NOKEYS, pfselftest_command, "hyperloglog", "2.8.9", NULL},
     /* geo (types/geo.c) */
+    {"geoadd", -5, "write denyoom", KEY1, geoadd_command, "geo", "3.2.0", NULL},
+    {"geodist", -4, "readonly", KEY1, geodist_command, "geo", "3.2.0", NULL},
+    {"geohash", -2, "readonly", KEY1, geohash_command, "geo", "3.2.0", NULL},
+    {"geopos", -2, "readonly", KEY1, geopos_command, "geo", "3.2.0", NULL},
+    {"georadius", -6, "write denyoom", KEY1, georadius_command, "geo", "3.2.0", NULL},
+    {"georadius_ro", -6, "readonly", KEY1, georadius_ro_command, "geo", "3.2.10", NULL},
+    {"georadiusbymember", -5, "write denyoom", KEY1, georadiusbymember_command, "geo", "3.2.0", NULL},
+    {"georadiusbymember_ro", -5, "readonly", KEY1, georadiusbymember_ro_command, "geo", "3.2.10", NULL},
+    {"geosearch", -7, "readonly", KEY1, geosearch_command, "geo", "6.2.0", NULL},
+    {"geosearchstore", -8, "write denyoom", 1, 2, 1, geosearchstore_command, "geo", "6.2.0", NULL},
     /* sort (types/sort.c) */
+    {"sort", -2, "write denyoom", KEY1, sort_command, "generic", "1.0.0", NULL},
+    {"sort_ro", -2, "readonly", KEY1, sort_ro_command, "generic", "7.0.0", NULL},
     /* keys */
     {"copy", -3, "write denyoom", 1, 2, 1, copy_command, "generic", "6.2.0", NULL},
     {"del", -2, "write", 1, ALLKEYS, 1, del_command, "generic", "1.0.0", NULL},

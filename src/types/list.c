@@ -891,6 +891,52 @@ void brpoplpush_command(Client *c) {
     blmove_generic(c, LIST_TAIL, LIST_HEAD, timeout, 0);
 }
 
+/* ------------------------------------------- for other commands (SORT) */
+
+uint64_t list_len(const Kv *kv) {
+    return list_length(kv);
+}
+
+void list_visit(const Kv *kv, uint64_t start, int reverse, list_visit_fn *fn, void *priv) {
+    ListIter it;
+    ListEntry e;
+    if (start >= list_length(kv)) return;
+    int64_t index = reverse ? -1 - (int64_t)start : (int64_t)start;
+    if (!list_iter_init(&it, (Kv *)kv, index, reverse ? QL_BACKWARD : QL_FORWARD)) return;
+    while (list_iter_next(&it, &e))
+        if (!fn(priv, e.s, e.len, e.v)) break;
+    list_iter_done(&it);
+}
+
+struct ListBuild {
+    Quicklist *ql;
+};
+
+ListBuild *list_build_new(void) {
+    ListBuild *b = mem_alloc(sizeof(*b));
+    b->ql = ql_new(server.cfg.list_max_listpack_size, server.cfg.list_compress_depth);
+    return b;
+}
+
+void list_build_push(ListBuild *b, const char *s, size_t len) {
+    ql_push(b->ql, LIST_TAIL, s, len);
+}
+
+Kv *list_build_finish(ListBuild *b, const char *key, size_t klen) {
+    Quicklist *ql = b->ql;
+    mem_free(b);
+    if (ql->count == 0) {
+        ql_free(ql);
+        return NULL;
+    }
+    size_t sz_limit;
+    uint64_t count_limit;
+    ql_node_limit(server.cfg.list_max_listpack_size, &sz_limit, &count_limit);
+    if (ql->len == 1 && ql->head->container == QL_PACKED && ql->head->sz <= sz_limit && ql->count <= count_limit)
+        return kv_new_ptr(key, klen, OBJ_LIST, ENC_LISTPACK, ql_release_single_listpack(ql));
+    return kv_new_ptr(key, klen, OBJ_LIST, ENC_QUICKLIST, ql);
+}
+
 /* ------------------------------------------------------------ TypeOps */
 
 static void list_free(void *ptr, int encoding) {
