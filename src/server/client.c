@@ -128,14 +128,38 @@ void client_close_async(Client *c) {
     server.clients_to_close = c;
 }
 
+/* Closing a connection is kernel work (a TCP teardown), so a storm of
+ * disconnections is closed a slice at a time: at most
+ * CLOSE_BUDGET_US per call (checked every CLOSE_CHECK_EVERY clients);
+ * the loop does not sleep while some are left (server.c's sleep bound),
+ * and replies of the same iteration went out before this ran. */
+#define CLOSE_BUDGET_US 1000
+#define CLOSE_CHECK_EVERY 32
+
 void clients_close_pending(void) {
-    while (server.clients_to_close) {
+    uint64_t start = 0;
+    for (int n = 1; server.clients_to_close; n++) {
         Client *c = server.clients_to_close;
         server.clients_to_close = c->close_next;
         c->flags &= ~CLIENT_CLOSE_ASAP;
         if (server.current_client == c) server.current_client = NULL;
         client_free(c);
+        if (n % CLOSE_CHECK_EVERY == 0) {
+            uint64_t now = ev_monotonic_us();
+            if (!start) start = now;
+            else if (now - start > CLOSE_BUDGET_US) break;
+        }
     }
+}
+
+/* The peer hung up (or the connection failed): stop watching the socket
+ * now, close it with the next slice of closes. */
+static void client_gone(Client *c) {
+    if (c->fd != -1) {
+        ev_del_file(server.loop, c->fd, EV_READABLE | EV_WRITABLE);
+        c->flags &= ~CLIENT_WRITE_HANDLER;
+    }
+    client_close_async(c);
 }
 
 /* requirepass changed.  Without a password the default user needs none,
@@ -426,7 +450,7 @@ static void read_handler(EventLoop *loop, int fd, void *data, int mask) {
         if (n == -1 && (errno == EAGAIN || errno == EINTR)) return;
         if (n == 0) server_log(LL_VERBOSE, "Client closed connection id=%llu addr=%s", (unsigned long long)c->id, c->addr);
         else server_log(LL_VERBOSE, "Reading from client: %s", strerror(errno));
-        client_free(c);
+        client_gone(c);
         return;
     }
     c->qlen += (size_t)n;

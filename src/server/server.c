@@ -313,9 +313,11 @@ static void before_sleep(EventLoop *loop) {
     server.el_cmds_start = st->commands_processed;
 }
 
-/* The loop must wake for the earliest blocked-client timeout. */
+/* The loop must wake for the earliest blocked-client timeout, and not
+ * sleep at all while closes are left over (clients_close_pending). */
 static long long sleep_bound(EventLoop *loop) {
     (void)loop;
+    if (server.clients_to_close) return 0;
     return blocked_ms_until_timeout();
 }
 
