@@ -15,6 +15,7 @@
 #include "types/list.h"
 #include "types/set.h"
 #include "types/sort.h"
+#include "types/stream.h"
 #include "types/string.h"
 #include "types/zset.h"
 
@@ -111,6 +112,25 @@ static Command memory_subcommands[] = {
     {"purge", 2, "", NOKEYS, memory_purge_command, "server", "4.0.0", NULL},
     {"stats", 2, "", NOKEYS, memory_stats_command, "server", "4.0.0", NULL},
     {"usage", -3, "readonly", 2, 2, 1, memory_usage_command, "server", "4.0.0", NULL},
+    {0},
+};
+
+/* ---- streams: XGROUP and XINFO subcommands (types/stream*.c) */
+static Command xgroup_subcommands[] = {
+    {"create", -5, "write denyoom", 2, 2, 1, xgroup_create_command, "stream", "5.0.0", NULL},
+    {"createconsumer", 5, "write denyoom", 2, 2, 1, xgroup_createconsumer_command, "stream", "6.2.0", NULL},
+    {"delconsumer", 5, "write", 2, 2, 1, xgroup_delconsumer_command, "stream", "5.0.0", NULL},
+    {"destroy", 4, "write", 2, 2, 1, xgroup_destroy_command, "stream", "5.0.0", NULL},
+    {"help", 2, "loading stale", NOKEYS, xgroup_help_command, "stream", "5.0.0", NULL},
+    {"setid", -5, "write", 2, 2, 1, xgroup_setid_command, "stream", "5.0.0", NULL},
+    {0},
+};
+
+static Command xinfo_subcommands[] = {
+    {"consumers", 4, "readonly", 2, 2, 1, xinfo_consumers_command, "stream", "5.0.0", NULL},
+    {"groups", 3, "readonly", 2, 2, 1, xinfo_groups_command, "stream", "5.0.0", NULL},
+    {"help", 2, "loading stale", NOKEYS, xinfo_help_command, "stream", "5.0.0", NULL},
+    {"stream", -3, "readonly", 2, 2, 1, xinfo_stream_command, "stream", "5.0.0", NULL},
     {0},
 };
 
@@ -233,6 +253,21 @@ Command command_table[] = {
     {"zunion", -3, "readonly", NOKEYS, zunion_command, "sorted-set", "6.2.0", NULL},
     {"zunionstore", -4, "write denyoom", KEY1, zunionstore_command, "sorted-set", "2.0.0", NULL},
     /* streams (types/stream*.c) */
+    {"xack", -4, "write fast", KEY1, xack_command, "stream", "5.0.0", NULL},
+    {"xadd", -5, "write denyoom fast", KEY1, xadd_command, "stream", "5.0.0", NULL},
+    {"xautoclaim", -6, "write fast", KEY1, xautoclaim_command, "stream", "6.2.0", NULL},
+    {"xclaim", -6, "write fast", KEY1, xclaim_command, "stream", "5.0.0", NULL},
+    {"xdel", -3, "write fast", KEY1, xdel_command, "stream", "5.0.0", NULL},
+    {"xgroup", -2, "", NOKEYS, NULL, "stream", "5.0.0", xgroup_subcommands},
+    {"xinfo", -2, "", NOKEYS, NULL, "stream", "5.0.0", xinfo_subcommands},
+    {"xlen", 2, "readonly fast", KEY1, xlen_command, "stream", "5.0.0", NULL},
+    {"xpending", -3, "readonly", KEY1, xpending_command, "stream", "5.0.0", NULL},
+    {"xrange", -4, "readonly", KEY1, xrange_command, "stream", "5.0.0", NULL},
+    {"xread", -4, "blocking readonly", NOKEYS, xread_command, "stream", "5.0.0", NULL},
+    {"xreadgroup", -7, "blocking write", NOKEYS, xreadgroup_command, "stream", "5.0.0", NULL},
+    {"xrevrange", -4, "readonly", KEY1, xrevrange_command, "stream", "5.0.0", NULL},
+    {"xsetid", -3, "write denyoom fast", KEY1, xsetid_command, "stream", "5.0.0", NULL},
+    {"xtrim", -4, "write", KEY1, xtrim_command, "stream", "5.0.0", NULL},
     /* bitmaps (types/bitops.c) */
     {"bitcount", -2, "readonly", KEY1, bitcount_command, "bitmap", "2.6.0", NULL},
     {"bitfield", -2, "write denyoom", KEY1, bitfield_command, "bitmap", "3.2.0", NULL},

@@ -8,4 +8,5 @@ void types_init(void) {
     list_type_init();
     set_type_init();
     zset_type_init();
+    stream_type_init();
 }

@@ -12,5 +12,6 @@ void hash_type_init(void);
 void list_type_init(void);
 void set_type_init(void);
 void zset_type_init(void);
+void stream_type_init(void);
 
 #endif
