@@ -264,6 +264,19 @@ static int dense_set(uint8_t *regs, uint32_t index, unsigned count) {
 
 /* ------------------------------------------------------------- sparse */
 
+/* More room for a sparse body, sized as Valkey sizes it rather than by
+ * doubling (sparse sketches are small and many): 3 bytes for the worst
+ * split plus as much again up to 300, never past the size limit. */
+static Str *sparse_grow(Str *s, size_t sparse_max) {
+    size_t want = s->len + 3;
+    want += want < 300 ? want : 300;
+    if (want > sparse_max) want = sparse_max;
+    if (want < s->len + 3) want = s->len + 3;
+    s = mem_realloc(s, sizeof(Str) + want + 1);
+    s->cap = mem_usable(s) - sizeof(Str) - 1;
+    return s;
+}
+
 /* Valkey's sparse update, step by step: find the opcode covering the
  * register; nothing to do if it already holds as much; a single-register
  * VAL or ZERO is rewritten in place; otherwise the opcode is split into
@@ -277,7 +290,7 @@ static int sparse_set(Str **sp, uint32_t index, unsigned count, size_t sparse_ma
 
     /* Room for the worst split, unless already at the size limit (then a
      * growth promotes instead). */
-    if (s->cap < sparse_max && s->cap - s->len < 3) *sp = s = str_reserve(s, 3);
+    if (s->cap < sparse_max && s->cap - s->len < 3) *sp = s = sparse_grow(s, sparse_max);
 
     uint8_t *b = (uint8_t *)s->buf;
     size_t end = s->len, p = HLL_HDR_SIZE, prev = 0, oplen = 1;
