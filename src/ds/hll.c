@@ -19,6 +19,7 @@
 
 #include "../../deps/murmur/murmur.h"
 #include "alloc.h"
+#include "unaligned.h"
 
 #define HLL_Q (64 - HLL_P)
 #define HLL_ALPHA_INF 0.721347520444481703680 /* 1 / (2 ln 2) */
@@ -107,7 +108,8 @@ void hll_dense_set(uint8_t *regs, uint32_t i, unsigned val) {
     }
 }
 
-/* Six bytes (eight registers) as a little-endian number. */
+/* Six bytes (eight registers) as a little-endian number (a 6-byte memcpy,
+ * which unaligned.h has no helper for: the same rule, no wide casts). */
 static inline uint64_t load_le48(const uint8_t *p) {
 #if HLL_BIG_ENDIAN
     uint64_t v = 0;
@@ -131,8 +133,7 @@ static inline void store_le48(uint8_t *p, uint64_t v) {
 /* Eight one-byte registers in memory order as a word whose byte k (from
  * the least significant) is register k. */
 static inline uint64_t load_raw8(const uint8_t *p) {
-    uint64_t v;
-    memcpy(&v, p, 8);
+    uint64_t v = load_u64(p);
 #if HLL_BIG_ENDIAN
     v = __builtin_bswap64(v);
 #endif
@@ -143,7 +144,7 @@ static inline void store_raw8(uint8_t *p, uint64_t v) {
 #if HLL_BIG_ENDIAN
     v = __builtin_bswap64(v);
 #endif
-    memcpy(p, &v, 8);
+    store_u64(p, v);
 }
 
 /* 8 x 6 bits -> 8 bytes, register k into byte k: split into two 24-bit
