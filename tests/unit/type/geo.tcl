@@ -246,7 +246,7 @@ with_server {
         # without a key the member is not looked up; combinations are still checked
         expect_eq [r geosearch nokey frommember nosuch byradius 1 km] {}
         expect_err "ERR the ANY argument requires COUNT argument" {r geosearch nokey frommember nosuch byradius 1 km any}
-        expect_err "ERR exactly one of BYRADIUS*" {r geosearch nokey frommember nosuch asc}
+        expect_err "ERR exactly one of BYRADIUS*" {r geosearch nokey frommember nosuch asc asc asc}
     }
     test "Search quirks kept from Valkey: no wrap at the antimeridian, wide radii" {
         r del g
