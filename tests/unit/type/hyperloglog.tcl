@@ -419,6 +419,20 @@ with_server {
         }
         $c3 .close
     }
+    test "MEMORY USAGE and DEBUG DIGEST-VALUE of sketches" {
+        r del sp dn cp
+        r pfadd sp a b c
+        set small [r memory usage sp]
+        expect_lt $small 120
+        r pfadd dn {*}[elems w 0 3000]
+        expect_eq [r pfdebug encoding dn] dense
+        expect_between [r memory usage dn] 12304 16500
+        # A byte-for-byte copy has the same digest; one more element not.
+        r set cp [r get dn]
+        expect_eq [r debug digest-value cp] [r debug digest-value dn]
+        r pfadd cp zzz-new
+        expect_ne [r debug digest-value cp] [r debug digest-value dn]
+    }
     test "Sketches are strings: COPY, RENAME, APPEND, expiry" {
         r del h h2
         r pfadd h a b c
