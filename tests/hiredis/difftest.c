@@ -81,6 +81,7 @@
 #include "difftest_sort.h"
 #include "difftest_bitops.h"
 #include "difftest_hll.h"
+#include "difftest_stream.h"
 
 /* ---- the rows ----------------------------------------------------------- */
 
@@ -95,6 +96,7 @@ static const DiffType *const rows[] = {
     &difftype_sort,
     &difftype_bitops,
     &difftype_hll,
+    &difftype_stream,
 };
 #define NROWS (int)(sizeof rows / sizeof *rows)
 
@@ -601,6 +603,10 @@ static Accepted accepted[] = {
     {"BITCOUNT", m_bit_args_first, 0, "Valkey 8 checks BITCOUNT's arguments (unit before end) before the key and takes a start alone; 7.0 answers 0/WRONGTYPE/syntax error", 0},
     {"BITPOS", m_bit_args_first, 0, "Valkey 8 checks BITPOS's range before the key; 7.0 answers -1/0/WRONGTYPE first", 0},
     {"PF*", m_hll_cut_xzero, 1, "a sparse HLL ending in a cut XZERO: after a split Valkey reads past the string, we read 0", 0},
+    {"XREAD*", m_xread_unbalanced, 0, "Valkey 8 names the command and its special ID ('xreadgroup', '>') in the unbalanced-streams error; 7.0 always says XREAD and '$'", 0},
+    {"XINFO", m_xinfo_consumers, 0, "XINFO CONSUMERS: Valkey 8 (7.2+) adds `inactive`; and an XREADGROUP that reads nothing creates its consumer (7.0: only when served), so ours may list/count more consumers with nothing pending", 0},
+    {"XSETID", m_xsetid_maxdeleted, 1, "Valkey 8 (7.2+) refuses an XSETID below the stream's max deleted ID, checked before the top item; 7.0 checks the top item first", 0},
+    {"XGROUP", m_xgroup_createconsumer, 0, "the consumer already exists on ours: Valkey 8 (7.2+) created it in an XREADGROUP that read nothing, 7.0 did not", 0},
 };
 #define NACCEPTED (int)(sizeof accepted / sizeof *accepted)
 
