@@ -331,9 +331,9 @@ static void process_input(Client *c) {
 }
 
 /* After processing: drops the processed bytes.  Input still pending moves
- * out of the shared buffer into one the client owns (with room for the
- * next read, or for all of a big bulk on its way); an emptied buffer of
- * the client's own is freed. */
+ * out of the shared buffer into one the client owns (its size, or all of
+ * a bulk already announced); an emptied buffer of the client's own is
+ * freed. */
 static void input_settle_slow(Client *c);
 
 static inline void input_settle(Client *c) {
@@ -426,9 +426,10 @@ static void read_handler(EventLoop *loop, int fd, void *data, int mask) {
     Client *c = data;
     if (!shared_qbuf) shared_qbuf = mem_alloc(READ_CHUNK);
     ssize_t n;
-    if (c->qlen && c->parser.want_total > c->qlen + READ_CHUNK) {
-        /* A big bulk is on its way: read straight into the client's own
-         * buffer, sized for all of it at once. */
+    if (c->qlen && (c->parser.want_total > c->qlen + READ_CHUNK || c->qcap - c->qlen >= READ_CHUNK)) {
+        /* A big bulk is on its way (the buffer is sized for all of it at
+         * once), or the client's own buffer has a read's room anyway
+         * (a busy pipeline): read straight into it. */
         qbuf_reserve(c, c->parser.want_total);
         n = recv(fd, c->qbuf + c->qlen, c->qcap - c->qlen, 0);
     } else {
@@ -643,17 +644,17 @@ int server_apply_listeners(char **errp) {
 
 /* ------------------------------------------------------------------ cron */
 
-/* One client's periodic work; returns 0 when the client was freed. */
-static int client_cron_one(Client *c, int64_t idle_limit_ms) {
+/* One client's periodic work: the idle timeout, the reply chunk. */
+static void client_cron_one(Client *c, int64_t idle_limit_ms) {
+    if (c->flags & CLIENT_CLOSE_ASAP) return; /* about to go anyway */
     /* Clients waiting on purpose (blocked, subscribed) are not idle. */
     if (idle_limit_ms && !(c->flags & (CLIENT_BLOCKED | CLIENT_PUBSUB)) &&
         server.now_ms - c->last_interaction_ms > idle_limit_ms) {
         server_log(LL_VERBOSE, "Closing idle client");
         client_free(c);
-        return 0;
+        return;
     }
     client_obuf_cron(c);
-    return 1;
 }
 
 /* Visits clients_count / hz clients (at least a few) per call, going on
