@@ -86,9 +86,10 @@ with_server {
     test "INFO DEBUG fields move: cron time, longest cycle, most commands in a cycle" {
         r config resetstat
         set cron1 [dbg eventloop_duration_cron_sum]
-        # A pipeline of 50 commands read at once is one cycle's work.
+        # A pipeline of 50 commands in one write is read at once: one
+        # cycle's work.
         set c [new_client]
-        for {set i 0} {$i < 50} {incr i} { $c .send ping }
+        $c .rawsend [string repeat "PING\r\n" 50]
         for {set i 0} {$i < 50} {incr i} { expect_eq [$c .read] PONG }
         $c .close
         r debug sleep 0.05
