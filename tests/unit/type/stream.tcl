@@ -540,6 +540,30 @@ with_server {
         expect_lt $many 60000
         expect_gt $many 30000
     }
+    test "Huge counts and limits" {
+        r del s
+        for {set i 1} {$i <= 5} {incr i} { r xadd s $i f $i }
+        expect_eq [llength [r xrange s - + count 9223372036854775807]] 5
+        expect_eq [llength [r xrevrange s + - count 9223372036854775807]] 5
+        expect_err "ERR value is not an integer or out of range" {r xrange s - + count 9223372036854775808}
+        expect_eq [llength [lindex [r xread count 9223372036854775807 streams s 0] 0 1]] 5
+        expect_eq [r xtrim s maxlen ~ 9223372036854775807] 0
+        expect_eq [r xtrim s maxlen 9223372036854775807] 0
+        expect_eq [llength [dict get [r xinfo stream s full count 9223372036854775807] entries]] 5
+        expect_eq [r xtrim s maxlen ~ 0 limit 9223372036854775807] 5
+        with_config stream-node-max-entries 0 {
+            with_config stream-node-max-bytes 0 {
+                r del u
+                for {set i 1} {$i <= 500} {incr i} { r xadd u $i f [string repeat x 20] }
+                # No limits: one node (Valkey's 1 GB listpack cap aside).
+                expect_eq [xinfo_field u radix-tree-keys] 1
+                expect_eq [r xtrim u maxlen ~ 10] 0
+                # Exact trimming flags entries inside that node.
+                expect_eq [r xtrim u maxlen 10] 490
+            }
+        }
+        expect_eq [r xlen u] 10
+    }
     test "DEBUG KEYSPACE-CHECK after all of the above" {
         expect_eq [r debug keyspace-check] OK
     }
