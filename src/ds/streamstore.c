@@ -378,6 +378,7 @@ void ss_append(StreamStore *s, StreamId id, const SsStr *fv, size_t nf, size_t n
         for (size_t i = 0; i < nf; i++) p = elem_put(p, &el[2 * i]);
         n->first_off = (uint32_t)(p - n->data);
         n->nmaster = (uint32_t)nf;
+        s->tail_last_off = n->first_off;
         *p++ = (unsigned char)SS_SAMEFIELDS;
         for (size_t i = 0; i < nf; i++) p = elem_put(p, &el[2 * i + 1]);
         n->used = (uint32_t)(p - n->data);
@@ -425,6 +426,7 @@ void ss_append(StreamStore *s, StreamId id, const SsStr *fv, size_t nf, size_t n
             n = grown;
         }
         unsigned char *p = n->data + n->used;
+        s->tail_last_off = n->used;
         *p++ = (unsigned char)((form << 2) | (same ? SS_SAMEFIELDS : 0));
         if (form == FORM_EXPLICIT) {
             p += varint_put(p, dms);
@@ -705,6 +707,13 @@ void ss_field(SsIter *it, SsVal *field, SsVal *value) {
 }
 
 StreamId ss_edge_id(const StreamStore *s, int first, int skip_deleted) {
+    if (!first && s->tail_node) {
+        /* The last entry appended is the last one while its node is. */
+        void *slot;
+        if (idt_last(&s->index, NULL, &slot) && node_at(slot) == s->tail_node &&
+            (!skip_deleted || !(s->tail_node->data[s->tail_last_off] & SS_DELETED)))
+            return s->tail_last;
+    }
     SsIter it;
     ss_iter_start(&it, s, NULL, NULL, !first);
     if (!skip_deleted) ss_iter_with_deleted(&it);
@@ -1001,6 +1010,13 @@ const char *ss_check(const StreamStore *s) {
         void *slot;
         if (!idt_last(&s->index, &master, &slot) || node_at(slot) != s->tail_node) return "stale tail cache";
         if (sid_cmp(node_last_id(s->tail_node, master), s->tail_last) != 0) return "tail cache ID is wrong";
+        if (s->tail_last_off < s->tail_node->first_off || s->tail_last_off >= s->tail_node->used)
+            return "tail cache offset out of its node";
+        unsigned flags;
+        const unsigned char *h = s->tail_node->data + s->tail_last_off;
+        const unsigned char *body = entry_skip_id(h, &flags);
+        if (entry_skip_body(s->tail_node, body, flags) != s->tail_node->data + s->tail_node->used)
+            return "tail cache offset is not the last entry";
     }
     return NULL;
 }

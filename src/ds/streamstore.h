@@ -70,10 +70,12 @@ typedef struct StreamStore {
     StreamId last_id;        /* the last ID generated or set */
     StreamId first_id;       /* the first live entry, 0-0 when none */
     StreamId max_deleted_id; /* the largest ID XDEL removed */
-    /* The tail node's last entry (for delta-encoding the next append);
-     * valid while tail_node is the index's last node. */
+    /* The tail node's last entry (for delta-encoding the next append,
+     * and the last ID without a walk): its ID and where its header byte
+     * is; valid while tail_node is the index's last node. */
     const SsNode *tail_node;
     StreamId tail_last;
+    uint32_t tail_last_off;
 } StreamStore;
 
 /* A string argument (field or value to append). */
