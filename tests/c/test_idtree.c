@@ -139,7 +139,8 @@ static void model_round(size_t vsize, uint64_t seed, int ops) {
         if (unit_rand_below(200) == 0) mode = (int)unit_rand_below(5);
         int what = (int)unit_rand_below(100);
         if (what < 45) {
-            do_insert(&t, random_id(mode, counter++), unit_rand64());
+            StreamId id = random_id(mode, counter++);
+            do_insert(&t, id, unit_rand64());
         } else if (what < 50) {
             /* A run of in-order appends past the current last key. */
             StreamId last = ref_n ? ref[ref_n - 1].id : sid_make(5, 0);
