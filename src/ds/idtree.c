@@ -570,7 +570,8 @@ static const char *check_rec(CheckState *st, const void *node, int level, const 
         if (!h->leaf) return "inner node at leaf depth";
         const IdtLeaf *l = node;
         if (l->h.n > l->h.cap || l->h.cap > st->t->leaf_max) return "leaf count over its capacity";
-        if (sizeof(IdtLeaf) + (size_t)l->h.cap * IW(st->t) * 8 > mem_usable(l)) return "leaf capacity over its allocation";
+        if (sizeof(IdtLeaf) + (size_t)l->h.cap * IW(st->t) * 8 > mem_usable(l))
+            return "leaf capacity over its allocation";
         for (int i = 0; i < l->h.n; i++) {
             StreamId k = key_at(&l->w[(size_t)i * IW(st->t)]);
             if (st->have_prev && sid_cmp(st->prev, k) >= 0) return "keys out of order";

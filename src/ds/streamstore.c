@@ -405,7 +405,8 @@ void ss_append(StreamStore *s, StreamId id, const SsStr *fv, size_t nf, size_t n
             form = FORM_EXPLICIT;
             s2 = dms ? id.seq : id.seq - prev.seq - 1;
         }
-        size_t bytes = 1, evk = 2 + vk_int_size((int64_t)(id.ms - master.ms)) + vk_int_size((int64_t)(id.seq - master.seq));
+        size_t bytes = 1;
+        size_t evk = 2 + vk_int_size((int64_t)(id.ms - master.ms)) + vk_int_size((int64_t)(id.seq - master.seq));
         if (form == FORM_EXPLICIT) bytes += varint_len(dms) + varint_len(s2);
         if (!same) {
             bytes += varint_len(nf);
