@@ -619,4 +619,27 @@ with_server {
     test "DEBUG KEYSPACE-CHECK after all of the above" {
         expect_eq [r debug keyspace-check] OK
     }
+    test "SHUTDOWN with streams, groups, pending entries and a blocked reader leaves no sanitizer report" {
+        r del s
+        for {set i 1} {$i <= 300} {incr i} { r xadd s $i f $i }
+        r xgroup create s g 0
+        r xreadgroup group g a count 120 streams s >
+        r xclaim s g b 0 1 2 3
+        r xgroup createconsumer s g idle
+        r copy s s2
+        r xdel s 5 6 7
+        r xtrim s maxlen 250
+        r xgroup create s g2 $
+        set rd [new_client]
+        $rd .send xreadgroup group g2 w block 0 streams s >
+        wait_for {[regexp {blocked_clients:1} [r info clients]]}
+        r .send shutdown nosave
+        expect_eq [r .closed 5000] 1
+        expect_true {[srvh::wait_exit [srv pid] 10000]} "server exited"
+        set fh [open [srv stderr]]
+        set err [read $fh]
+        close $fh
+        expect_true {![string match "*Sanitizer*" $err]} "stderr: [tf::show $err 2000]"
+        expect_true {![string match "*runtime error*" $err]} "stderr: [tf::show $err 2000]"
+    }
 }
