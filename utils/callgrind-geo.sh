@@ -14,8 +14,9 @@
 #   N1=500 N2=1500 TESTS=geosearch utils/callgrind-geo.sh
 #
 # Tests (the searches find 96 members, 15 km around 10,45):
-#   geoadd          GEOADD geo 10.<rand> 45.<rand> m:<rand> (-r 100000: new
-#                   members mostly, some updates)
+#   geoadd          GEOADD geo 14.<rand> 49.<rand> m:<rand> (-r 100000: new
+#                   members mostly, some updates; far from the searches,
+#                   and run last, so they do not change what those find)
 #   geosearch       GEOSEARCH geo FROMLONLAT 10 45 BYRADIUS 15 km
 #   geosearch_asc   ... ASC WITHDIST
 #   geosearch_coord ... ASC WITHCOORD WITHDIST WITHHASH
@@ -24,7 +25,7 @@
 #   georadius       GEORADIUS geo 10 45 15 km
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TESTS=${TESTS:-geoadd,geosearch,geosearch_asc,geosearch_coord,geosearch_count,geosearch_box,georadius}
+TESTS=${TESTS:-geosearch,geosearch_asc,geosearch_coord,geosearch_count,geosearch_box,georadius,geoadd}
 N=${N:-100000}
 N1=${N1:-1000}
 N2=${N2:-3000}
@@ -47,7 +48,7 @@ free_port() {
 bench_args() {
     local s="GEOSEARCH geo FROMLONLAT 10 45 BYRADIUS 15 km"
     case "$1" in
-        geoadd) echo "-r 100000 GEOADD geo 10.__rand_int__ 45.__rand_int__ m:__rand_int__" ;;
+        geoadd) echo "-r 100000 GEOADD geo 14.__rand_int__ 49.__rand_int__ m:__rand_int__" ;;
         geosearch) echo "$s" ;;
         geosearch_asc) echo "$s ASC WITHDIST" ;;
         geosearch_coord) echo "$s ASC WITHCOORD WITHDIST WITHHASH" ;;

@@ -134,6 +134,20 @@ int geohash_score_to_xy(double score, double xy[2]) {
     return 1;
 }
 
+/* One coordinate of a score's cell centre: the same steps as
+ * geohash_decode then area_centre, for one half of the bits. */
+static double cell_centre(uint32_t i, GeoRange r) {
+    const double cells = (double)(1ULL << GEO_STEP_MAX);
+    double scale = r.max - r.min;
+    uint32_t i1 = i + 1u;
+    double lo = r.min + (i * 1.0 / cells) * scale;
+    double hi = r.min + (i1 * 1.0 / cells) * scale;
+    double v = (lo + hi) / 2;
+    if (v > r.max) v = r.max;
+    if (v < r.min) v = r.min;
+    return v;
+}
+
 int geohash_xy_to_score(double lon, double lat, uint64_t *score) {
     GeoHashBits h;
     if (!geohash_encode_wgs84(lon, lat, GEO_STEP_MAX, &h)) return 0;
@@ -356,6 +370,16 @@ void geohash_matcher_init(GeoMatcher *m, const GeoShape *s) {
      * The margin covers rounding in both computations by far. */
     double reach = s->type == GEO_SHAPE_RADIUS ? m->radius_m : m->half_h;
     m->lat_reject = reach / GEO_EARTH_RADIUS_M * (1 + 1e-6) + 1e-12;
+}
+
+int geohash_matcher_test_score(const GeoMatcher *m, double score, double xy[2], double *dist) {
+    uint64_t bits = score_to_u64(score);
+    /* latitude first: most candidates are rejected by it alone */
+    double lat2 = cell_centre(gather(bits), wgs_lat);
+    if (fabs(deg_rad(lat2) - m->lat1r) > m->lat_reject) return 0;
+    xy[0] = cell_centre(gather(bits >> 1), wgs_lon);
+    xy[1] = lat2;
+    return geohash_matcher_test(m, xy[0], lat2, dist);
 }
 
 int geohash_matcher_test(const GeoMatcher *m, double lon2, double lat2, double *dist) {

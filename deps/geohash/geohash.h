@@ -121,6 +121,9 @@ void geohash_matcher_init(GeoMatcher *m, const GeoShape *s);
 /* 1 when the point (lon2, lat2) is inside the shape, with *dist its
  * distance from the centre in metres; 0 otherwise. */
 int geohash_matcher_test(const GeoMatcher *m, double lon2, double lat2, double *dist);
+/* The same for a stored score: decodes it (into xy, as
+ * geohash_score_to_xy does) only as far as the test needs. */
+int geohash_matcher_test_score(const GeoMatcher *m, double score, double xy[2], double *dist);
 
 /* ------------------------------------------------------- formatting */
 

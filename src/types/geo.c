@@ -277,14 +277,13 @@ void geohash_command(Client *c) {
 /* ------------------------------------------------------------------ search */
 
 /* A member found inside the shape.  m points into the sorted set, or
- * (off >= 0) into the search's byte arena: listpack integers are rendered
- * into a temporary buffer and copied there. */
+ * (off >= 0) into the search's byte arena: members of the small encoding
+ * may be rendered into a temporary buffer, so they are copied. */
 typedef struct GeoPoint {
     const char *m;
     size_t len;
     long long off;
     double lon, lat, dist, score;
-    size_t seq;  /* discovery order, for a stable sort */
 } GeoPoint;
 
 typedef struct GeoFound {
@@ -319,9 +318,7 @@ static GeoPoint *found_push(GeoFound *f) {
         }
         f->cap = cap;
     }
-    GeoPoint *p = &f->v[f->n];
-    p->seq = f->n++;
-    return p;
+    return &f->v[f->n++];
 }
 
 static long long arena_copy(GeoFound *f, const char *p, size_t len) {
@@ -338,8 +335,7 @@ static long long arena_copy(GeoFound *f, const char *p, size_t len) {
 /* Tests one element against the shape; appends it when inside. */
 static void consider(GeoFound *f, const GeoMatcher *mt, double score, const char *m, size_t len, int copy) {
     double xy[2], dist = 0;
-    if (!geohash_score_to_xy(score, xy)) return;
-    if (!geohash_matcher_test(mt, xy[0], xy[1], &dist)) return;
+    if (!geohash_matcher_test_score(mt, score, xy, &dist)) return;
     GeoPoint *p = found_push(f);
     p->lon = xy[0];
     p->lat = xy[1];
@@ -377,33 +373,54 @@ static void scan_range(GeoFound *f, const ZVal *z, const GeoMatcher *mt, double 
     while (zi_next(&it, &e)) {
         if (e.score < min) continue;
         if (e.score >= max) break;
-        /* the small encoding's views may point into e itself */
         consider(f, mt, e.score, e.m, e.len, 1);
         if (limit && f->n >= limit) return;
     }
 }
 
+/* The sort works on (distance, index) pairs, not on the points. */
+typedef struct DistKey {
+    double dist;
+    size_t idx;
+} DistKey;
+
 /* By distance only (equal distances compare equal), ascending or (ctx
  * non-NULL) descending: the partial sort's order. */
-static int point_cmp_dist(const void *a, const void *b, void *desc) {
-    const GeoPoint *x = a, *y = b;
+static int key_cmp_dist(const void *a, const void *b, void *desc) {
+    const DistKey *x = a, *y = b;
     int r = x->dist > y->dist ? 1 : x->dist == y->dist ? 0 : -1;
     return desc ? -r : r;
 }
 
-/* The full sort: stable, as glibc's qsort (a merge sort) is. */
-static int point_cmp_asc(const void *a, const void *b) {
-    int r = point_cmp_dist(a, b, NULL);
-    if (r) return r;
-    const GeoPoint *x = a, *y = b;
-    return x->seq > y->seq ? 1 : x->seq < y->seq ? -1 : 0;
+/* The full sort's order: by distance, then by discovery (stable, as
+ * glibc's qsort, a merge sort, sorts for Valkey). */
+static inline int key_before(const DistKey *x, const DistKey *y, int desc) {
+    if (x->dist != y->dist) return desc ? x->dist > y->dist : x->dist < y->dist;
+    return x->idx < y->idx;
 }
 
-static int point_cmp_desc(const void *a, const void *b) {
-    int r = -point_cmp_dist(a, b, NULL);
-    if (r) return r;
-    const GeoPoint *x = a, *y = b;
-    return x->seq > y->seq ? 1 : x->seq < y->seq ? -1 : 0;
+/* Merge sort of v[0..n) by key_before (a total order), tmp as scratch. */
+static void keys_sort(DistKey *v, DistKey *tmp, size_t n, int desc) {
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            DistKey k = v[i];
+            size_t j = i;
+            while (j > 0 && key_before(&k, &v[j - 1], desc)) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = k;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    keys_sort(v, tmp, h, desc);
+    keys_sort(v + h, tmp, n - h, desc);
+    if (!key_before(&v[h], &v[h - 1], desc)) return; /* already in order */
+    memcpy(tmp, v, sizeof(DistKey) * h);
+    size_t i = 0, j = h, o = 0;
+    while (i < h && j < n) v[o++] = key_before(&v[j], &tmp[i], desc) ? v[j++] : tmp[i++];
+    while (i < h) v[o++] = tmp[i++];
 }
 
 enum { SORT_NONE = 0, SORT_ASC, SORT_DESC };
@@ -414,17 +431,18 @@ enum { SORT_NONE = 0, SORT_ASC, SORT_DESC };
 #define GEO_SEARCH (1 << 3)      /* GEOSEARCH[STORE] */
 #define GEO_SEARCHSTORE (1 << 4) /* GEOSEARCHSTORE */
 
-/* Stores the first n points as a sorted set at key (scores: the geohash,
+/* Stores the first n points (in keys' order) as a sorted set at key (scores: the geohash,
  * or the distance in the unit), or deletes key when there are none. */
-static void store_points(Client *c, const Arg *key, GeoFound *f, size_t n, int storedist, const char *event) {
+static void store_points(Client *c, const Arg *key, GeoFound *f, const DistKey *keys, size_t n, int storedist,
+                         const char *event) {
     Kv *old = db_lookup_write(c, c->db, key);
     if (n) {
         size_t maxlen = 0;
         for (size_t i = 0; i < n; i++)
-            if (f->v[i].len > maxlen) maxlen = f->v[i].len;
+            if (f->v[keys[i].idx].len > maxlen) maxlen = f->v[keys[i].idx].len;
         ZVal z = zv_new(n, maxlen);
         for (size_t i = 0; i < n; i++) {
-            GeoPoint *p = &f->v[i];
+            GeoPoint *p = &f->v[keys[i].idx];
             int out;
             zv_add(&z, storedist ? p->dist : p->score, p->m, p->len, 0, &out, NULL);
         }
@@ -571,24 +589,30 @@ static void geo_search(Client *c, int src_idx, int flags) {
     }
     size_t n = f.n;
     if (count && (unsigned long long)count < n) n = (size_t)count;
-    if (sort != SORT_NONE && n == f.n && f.n > 1) {
-        qsort(f.v, f.n, sizeof(GeoPoint), sort == SORT_ASC ? point_cmp_asc : point_cmp_desc);
-    } else if (sort != SORT_NONE && n < f.n) {
+    /* order[i]: the point that comes i-th */
+    DistKey inline_keys[64], *keys = f.n <= 32 ? inline_keys : mem_alloc(sizeof(DistKey) * f.n * 2);
+    for (size_t i = 0; i < f.n; i++) {
+        keys[i].dist = f.v[i].dist;
+        keys[i].idx = i;
+    }
+    if (sort != SORT_NONE && n == f.n) {
+        keys_sort(keys, keys + (f.n <= 32 ? 32 : f.n), f.n, sort == SORT_DESC);
+    } else if (sort != SORT_NONE) {
         /* only the first n matter: Valkey's partial quicksort, whose
          * handling of equal distances decides which of them come out */
         static int desc_flag;
-        sort_partial(f.v, f.n, sizeof(GeoPoint), point_cmp_dist, sort == SORT_DESC ? &desc_flag : NULL, 0,
+        sort_partial(keys, f.n, sizeof(DistKey), key_cmp_dist, sort == SORT_DESC ? &desc_flag : NULL, 0,
                      (long long)n - 1);
     }
-    for (size_t i = 0; i < n; i++) f.v[i].dist /= shape.conversion;
+    for (size_t i = 0; i < n; i++) f.v[keys[i].idx].dist /= shape.conversion;
 
     if (storekey) {
-        store_points(c, storekey, &f, n, storedist, event);
+        store_points(c, storekey, &f, keys, n, storedist, event);
     } else {
         int opts = withdist + withhash + withcoord;
         reply_array_len(c, (long long)n);
         for (size_t i = 0; i < n; i++) {
-            const GeoPoint *p = &f.v[i];
+            const GeoPoint *p = &f.v[keys[i].idx];
             if (opts) reply_array_len(c, opts + 1);
             reply_bulk(c, p->m, p->len);
             if (withdist) reply_distance(c, p->dist);
@@ -600,6 +624,7 @@ static void geo_search(Client *c, int src_idx, int flags) {
             }
         }
     }
+    if (keys != inline_keys) mem_free(keys);
     found_free(&f);
 }
 

@@ -362,12 +362,15 @@ static void test_search(void) {
             geohash_xy_to_score(lon, lat, &score);
             double xy[2];
             geohash_score_to_xy((double)score, xy);
-            double d1 = -1, d2 = -2;
+            double d1 = -1, d2 = -2, d3 = -3, xy3[2];
             int in1 = geohash_matcher_test(&m, xy[0], xy[1], &d1);
             int in2 = slow_match(&s, xy[0], xy[1], &d2);
+            int in3 = geohash_matcher_test_score(&m, (double)score, xy3, &d3);
             unit_current = "matcher agrees with the plain test";
             CHECK_EQ_INT(in2, in1);
+            CHECK_EQ_INT(in2, in3);
             if (in1 && in2) CHECK(d1 == d2);
+            if (in3) CHECK(d3 == d2 && xy3[0] == xy[0] && xy3[1] == xy[1]);
             if (!in2) continue;
             matched++;
             unit_current = "a point of the shape is in a scanned range";
@@ -380,6 +383,39 @@ static void test_search(void) {
     }
     unit_current = "the search test saw matches";
     CHECK(matched > 10000);
+}
+
+/* Scores no GEOADD makes, through the matcher: the same decoding. */
+static void test_matcher_odd_scores(void) {
+    unit_current = "matcher on odd scores";
+    GeoShape s;
+    memset(&s, 0, sizeof(s));
+    s.type = GEO_SHAPE_RADIUS;
+    s.conversion = 1;
+    s.radius = 3e7; /* everything */
+    GeoMatcher m;
+    for (size_t i = 0; i < sizeof(odd_scores) / sizeof(odd_scores[0]); i++) {
+        s.xy[0] = 10;
+        s.xy[1] = 20;
+        geohash_matcher_init(&m, &s);
+        double xy[2], xy2[2], d;
+        CHECK(geohash_matcher_test_score(&m, odd_scores[i].score, xy, &d));
+        geohash_score_to_xy(odd_scores[i].score, xy2);
+        CHECK(xy[0] == xy2[0] && xy[1] == xy2[1]);
+    }
+    for (int r = 0; r < 20000; r++) {
+        double score = r % 3 ? (double)(rand64() >> 12) : (double)(int64_t)rand64() / (double)(1 + rand64() % 1000);
+        s.xy[0] = rand_in(-180, 180);
+        s.xy[1] = rand_in(-85, 85);
+        s.radius = rand_in(0, 3e6);
+        geohash_matcher_init(&m, &s);
+        double xy[2], xy2[2], d1 = 0, d2 = 0;
+        geohash_score_to_xy(score, xy2);
+        int a = geohash_matcher_test_score(&m, score, xy, &d1);
+        int b = geohash_matcher_test(&m, xy2[0], xy2[1], &d2);
+        CHECK_EQ_INT(b, a);
+        if (a && b) CHECK(d1 == d2 && xy[0] == xy2[0] && xy[1] == xy2[1]);
+    }
 }
 
 static void test_steps(void) {
@@ -449,6 +485,7 @@ int main(void) {
     UNIT_RUN(test_cells);
     UNIT_RUN(test_distance);
     UNIT_RUN(test_search);
+    UNIT_RUN(test_matcher_odd_scores);
     UNIT_RUN(test_steps);
     UNIT_RUN(test_format);
     return unit_finish();
