@@ -365,28 +365,43 @@ static int can_serve(Client *c, Db *db, const char *key, size_t klen) {
     return kw->spec.unblock_on_nokey || kv_type(kv) == kw->spec.value_type;
 }
 
+/* Whether c still waits on bk (it may have been served or unblocked by
+ * an earlier waiter's command). */
+static int waits_on(Client *c, BlockingKey *bk) {
+    if (!(c->flags & CLIENT_BLOCKED) || c->bstate.reason != BLOCKED_KEYS) return 0;
+    KeyWait *kw = c->bstate.target;
+    for (int i = 0; i < kw->nnodes; i++)
+        if (kw->nodes[i]->bk == bk) return 1;
+    return 0;
+}
+
 static void serve_key(ReadyKey *rk) {
     Db *db = rk->db;
     BlockingKey *bk = db->blocking_keys ? ht_find(db->blocking_keys, rk->key, rk->klen) : NULL;
     if (!bk) return;
     bk->ready = 0;
-    /* Serve waiters in order while the key can serve them.  Each served
-     * client is unlinked before its command runs, so the walk restarts
-     * from the (new) head; one that blocks again goes back to the head
-     * and ends this round. */
-    uint64_t rounds = bk->waiters;
-    while (rounds-- && bk->head) {
-        Client *c = bk->head->c;
-        if (!can_serve(c, db, rk->key, rk->klen)) break;
-        bk->pinned = 1;
+    /* Every waiter of the key, in order, gets its turn: one the value
+     * cannot serve (a BLPOP behind an XREAD on a stream key) is skipped,
+     * not a barrier for those behind it.  The walk goes over a snapshot:
+     * served clients leave the list, one that blocks again returns to its
+     * head. */
+    uint64_t n = bk->waiters, k = 0;
+    Client *stack[16];
+    Client **snap = n <= 16 ? stack : mem_alloc(sizeof(Client *) * n);
+    for (WaitNode *w = bk->head; w && k < n; w = w->next) snap[k++] = w->c;
+    bk->pinned = 1;
+    for (uint64_t i = 0; i < k; i++) {
+        Client *c = snap[i];
+        if (!waits_on(c, bk) || (c->flags & CLIENT_CLOSE_ASAP)) continue;
+        if (!can_serve(c, db, rk->key, rk->klen)) continue;
         unlink_keys(c);
         clear_blocked(c);
         c->flags |= CLIENT_REPROCESSING;
         rerun(c);
         c->flags &= ~CLIENT_REPROCESSING;
-        bk->pinned = 0;
-        if (c->flags & CLIENT_BLOCKED) break;
     }
+    bk->pinned = 0;
+    if (snap != stack) mem_free(snap);
     if (bk->waiters == 0 && !bk->ready) {
         ht_remove(db->blocking_keys, bk->key, bk->klen);
         mem_free(bk);

@@ -346,7 +346,9 @@ void key_changed_n(Client *c, Db *db, const char *key, size_t klen, int notify_c
 
 void keys_flushed(Client *c, int dbid, uint64_t removed) {
     (void)c;
-    (void)dbid;
+    /* Waiters that care about their key disappearing (XREADGROUP) wake. */
+    for (int i = 0; i < server.db_count; i++)
+        if (dbid == -1 || dbid == i) blocked_signal_db(&server.dbs[i]);
     /* FLUSHALL counts one change more than the keys it removed, as Valkey
      * does (so a save point triggers even for an empty server). */
     server.dirty += removed + (dbid == -1 ? 1 : 0);

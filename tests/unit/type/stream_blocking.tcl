@@ -275,6 +275,25 @@ with_server {
         $x .close
         $rd .close
     }
+    btest "XREADGROUP queued behind a BLPOP on the same key is still served by XADD" {
+        r del mix
+        set l [blocked_client blpop mix 0]
+        r xgroup create mix g $ mkstream
+        set x [blocked_client xreadgroup group g c block 0 streams mix >]
+        r xadd mix 1-1 f v
+        expect_eq [$x .read] {{mix {{1-1 {f v}}}}}
+        expect_eq [blocked_count] 1
+        $l .close
+        $x .close
+    }
+    btest "FLUSHALL wakes an XREADGROUP waiter with NOGROUP" {
+        r del fl
+        r xgroup create fl g $ mkstream
+        set x [blocked_client xreadgroup group g c block 0 streams fl >]
+        r flushall
+        expect_err "NOGROUP*" {$x .read}
+        $x .close
+    }
     test "DEBUG KEYSPACE-CHECK after all of the above" {
         expect_eq [r debug keyspace-check] OK
     }
