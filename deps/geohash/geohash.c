@@ -447,15 +447,100 @@ size_t geohash_format_distance(double d, char *buf, size_t cap) {
     return n;
 }
 
+/* 64 x 64 -> 128 bits, portable (no __int128 on 32-bit targets). */
+static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
+    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+    *lo = (mid << 32) | (uint32_t)p00;
+    *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+
+/* "%.17f" of |v| <= 180 (every coordinate we print), done exactly with
+ * integers: v * 10^17 = m * 5^17 * 2^(e + 17), rounded to nearest with
+ * ties to even as printf rounds; about 30 times cheaper than printf's
+ * arbitrary-precision path.  Returns 0 when v is outside the range. */
+static size_t coord_fixed17(double v, char *out) {
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    int neg = (int)(bits >> 63);
+    int ex = (int)((bits >> 52) & 0x7ff);
+    uint64_t m = bits & ((1ULL << 52) - 1);
+    if (ex == 0x7ff || fabs(v) > 180) return 0;
+    int e;
+    if (ex == 0) {
+        e = -1074;
+    } else {
+        m |= 1ULL << 52;
+        e = ex - 1075;
+    }
+    /* |v| <= 180 < 2^8 with m >= 2^52 makes e <= -45: k >= 28 below */
+    int k = -(e + 17);
+    uint64_t hi, lo, q;
+    mul_64x64(m, 762939453125ULL /* 5^17 */, &hi, &lo);
+    if (k >= 128) {
+        q = 0;
+    } else {
+        /* q = P >> k, then round on the bits shifted out */
+        uint64_t rem_hi, rem_lo, half_hi, half_lo;
+        if (k >= 64) {
+            q = hi >> (k - 64);
+            rem_hi = k == 64 ? 0 : hi & ((1ULL << (k - 64)) - 1);
+            rem_lo = lo;
+            half_hi = 1ULL << (k - 65 < 0 ? 0 : k - 65);
+            half_lo = 0;
+            if (k == 64) {
+                half_hi = 0;
+                half_lo = 1ULL << 63;
+            }
+        } else {
+            q = (lo >> k) | (hi << (64 - k));
+            rem_hi = 0;
+            rem_lo = lo & ((1ULL << k) - 1);
+            half_hi = 0;
+            half_lo = 1ULL << (k - 1);
+        }
+        int cmp = rem_hi != half_hi ? (rem_hi > half_hi ? 1 : -1) : rem_lo != half_lo ? (rem_lo > half_lo ? 1 : -1) : 0;
+        if (cmp > 0 || (cmp == 0 && (q & 1))) q++;
+    }
+    const uint64_t p17 = 100000000000000000ULL;
+    uint64_t ip = q / p17, frac = q % p17;
+    char tmp[48];
+    size_t n = 0;
+    if (neg) tmp[n++] = '-';
+    char digits[24];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (nd) tmp[n++] = digits[--nd];
+    tmp[n++] = '.';
+    for (int i = 16; i >= 0; i--) {
+        tmp[n + (size_t)i] = (char)('0' + frac % 10);
+        frac /= 10;
+    }
+    n += 17;
+    memcpy(out, tmp, n);
+    out[n] = '\0';
+    return n;
+}
+
 size_t geohash_format_coord(double v, char *buf, size_t cap) {
     if (isinf(v)) return (size_t)snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
     if (isnan(v)) return (size_t)snprintf(buf, cap, "nan");
-    int n = snprintf(buf, cap, "%.17f", v);
-    if (n < 0 || (size_t)n + 1 > cap) {
-        if (cap) buf[0] = '\0';
-        return 0;
+    char fast[48];
+    size_t len = coord_fixed17(v, fast);
+    if (len && len + 1 <= cap) {
+        memcpy(buf, fast, len + 1);
+    } else {
+        int n = snprintf(buf, cap, "%.17f", v);
+        if (n < 0 || (size_t)n + 1 > cap) {
+            if (cap) buf[0] = '\0';
+            return 0;
+        }
+        len = (size_t)n;
     }
-    size_t len = (size_t)n;
     if (memchr(buf, '.', len)) {
         while (buf[len - 1] == '0') len--;
         if (buf[len - 1] == '.') len--;

@@ -467,6 +467,40 @@ static void test_format(void) {
     CHECK_MEM("-3.2500", 7, a, n);
     CHECK_EQ_INT(0, (long long)geohash_format_distance(123.0, a, 8));
 
+    unit_current = "coordinate text against printf";
+    for (int r = 0; r < 300000; r++) {
+        double v;
+        int kind = r % 5;
+        if (kind == 0) v = rand_in(-180, 180);
+        else if (kind == 1) v = rand_in(-1, 1) * pow(2, -(double)(rand64() % 80));
+        else if (kind == 2) v = (double)(int64_t)(rand64() % 360001 - 180000) / 1000.0;
+        else if (kind == 3) v = ldexp((double)(rand64() % 1000000), -(int)(rand64() % 70));  /* few bits: ties */
+        else {
+            uint64_t b = rand64();
+            memcpy(&v, &b, sizeof(v));
+            if (isnan(v)) v = 1;
+        }
+        char want[400];
+        int n = snprintf(want, sizeof(want), "%.17f", v);
+        size_t len = (size_t)n;
+        if (memchr(want, '.', len)) {
+            while (want[len - 1] == '0') len--;
+            if (want[len - 1] == '.') len--;
+        }
+        if (len == 2 && want[0] == '-' && want[1] == '0') {
+            want[0] = '0';
+            len = 1;
+        }
+        if (isinf(v)) len = (size_t)sprintf(want, "%s", v > 0 ? "inf" : "-inf");
+        char got[400];
+        size_t m = geohash_format_coord(v, got, sizeof(got));
+        if (!CHECK_MEM(want, len, got, m)) printf("    v = %a\n", v);
+    }
+    CHECK_EQ_INT(0, (long long)geohash_format_coord(180.0, a, 5));
+    n = geohash_format_coord(180.0, a, sizeof(a));
+    CHECK_MEM("180", 3, a, n);
+    n = geohash_format_coord(-179.99999731779098511, a, sizeof(a));
+    CHECK_MEM("-179.99999731779098511", 22, a, n);
     unit_current = "coordinate text";
     n = geohash_format_coord(-0.0, a, sizeof(a));
     CHECK_MEM("0", 1, a, n);
