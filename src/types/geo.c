@@ -19,6 +19,7 @@
  * type, the centre and distance of the old commands, the options left to
  * right (each checked as it is read), then the combinations. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -579,7 +580,7 @@ static void geo_search(Client *c, int src_idx, int flags) {
         int nranges = geohash_search_ranges(&shape, mins, maxs);
         GeoMatcher mt;
         geohash_matcher_init(&mt, &shape);
-        size_t limit = any ? (size_t)count : 0;
+        size_t limit = !any ? 0 : (unsigned long long)count > SIZE_MAX ? SIZE_MAX : (size_t)count;
         for (int i = 0; i < nranges; i++) {
             if (limit && f.n >= limit) break;
             scan_range(&f, &z, &mt, (double)mins[i], (double)maxs[i], limit);

@@ -204,6 +204,8 @@ with_server {
             # COUNT alone sorts ascending; the partial sort picks among ties as Valkey's does
             expect_eq [r geosearch Sicily frommember Palermo byradius 400 km count 3 withdist] {{Palermo 0.0000} {same0 24.2130} {same1 24.2130}}
             expect_eq [r geosearch Sicily frommember Palermo byradius 400 km count 100 asc] {Palermo same0 same1 same2 Agrigento edge1 Catania}
+            expect_eq [r geosearch Sicily fromlonlat 15 37 byradius 400 km count 4294967297 any] {Agrigento same0 same1 same2 Palermo edge1 Catania}
+            expect_eq [r geosearch Sicily fromlonlat 15 37 byradius 400 km count 9223372036854775807 asc] {Catania Agrigento same0 same1 same2 Palermo edge1}
             expect_eq [r geosearch Sicily fromlonlat 15 37 byradius 1 m] {}
             expect_eq [r geosearch Sicily frommember Palermo byradius 0 m] {Palermo}
             expect_eq [r geosearch Sicily frommember Palermo bybox 0 0 m] {Palermo}
