@@ -134,6 +134,16 @@ static Command xinfo_subcommands[] = {
     {0},
 };
 
+static Command pubsub_subcommands[] = {
+    {"channels", -2, "pubsub loading stale", NOKEYS, pubsub_channels_command, "pubsub", "2.8.0", NULL},
+    {"help", 2, "loading stale", NOKEYS, pubsub_help_command, "pubsub", "6.2.0", NULL},
+    {"numpat", 2, "pubsub loading stale", NOKEYS, pubsub_numpat_command, "pubsub", "2.8.0", NULL},
+    {"numsub", -2, "pubsub loading stale", NOKEYS, pubsub_numsub_command, "pubsub", "2.8.0", NULL},
+    {"shardchannels", -2, "pubsub loading stale", NOKEYS, pubsub_shardchannels_command, "pubsub", "7.0.0", NULL},
+    {"shardnumsub", -2, "pubsub loading stale", NOKEYS, pubsub_shardnumsub_command, "pubsub", "7.0.0", NULL},
+    {0},
+};
+
 Command command_table[] = {
     /* strings */
     {"append", 3, "write denyoom fast", KEY1, append_command, "string", "2.0.0", NULL},
@@ -294,6 +304,22 @@ Command command_table[] = {
     {"geosearch", -7, "readonly", KEY1, geosearch_command, "geo", "6.2.0", NULL},
     {"geosearchstore", -8, "write denyoom", 1, 2, 1, geosearchstore_command, "geo", "6.2.0", NULL},
     /* sort (types/sort.c) */
+    /* pub/sub (server/pubsub.c) */
+    {"psubscribe", -2, "pubsub noscript loading stale sentinel", NOKEYS, psubscribe_command, "pubsub", "2.0.0", NULL},
+    {"publish", 3, "pubsub loading stale fast may_replicate sentinel", NOKEYS, publish_command, "pubsub", "2.0.0", NULL},
+    {"pubsub", -2, "", NOKEYS, NULL, "pubsub", "2.8.0", pubsub_subcommands},
+    {"punsubscribe", -1, "pubsub noscript loading stale sentinel", NOKEYS, punsubscribe_command, "pubsub", "2.0.0", NULL},
+    {"spublish", 3, "pubsub loading stale fast may_replicate", KEY1, spublish_command, "pubsub", "7.0.0", NULL},
+    {"ssubscribe", -2, "pubsub noscript loading stale", 1, ALLKEYS, 1, ssubscribe_command, "pubsub", "7.0.0", NULL},
+    {"subscribe", -2, "pubsub noscript loading stale sentinel", NOKEYS, subscribe_command, "pubsub", "2.0.0", NULL},
+    {"sunsubscribe", -1, "pubsub noscript loading stale", 1, ALLKEYS, 1, sunsubscribe_command, "pubsub", "7.0.0", NULL},
+    {"unsubscribe", -1, "pubsub noscript loading stale sentinel", NOKEYS, unsubscribe_command, "pubsub", "2.0.0", NULL},
+    /* transactions (server/multi.c) */
+    {"discard", 1, "noscript loading stale fast allow_busy", NOKEYS, discard_command, "transactions", "2.0.0", NULL},
+    {"exec", 1, "noscript loading stale skip_slowlog", NOKEYS, exec_command, "transactions", "1.2.0", NULL},
+    {"multi", 1, "noscript loading stale fast no_multi allow_busy", NOKEYS, multi_command, "transactions", "1.2.0", NULL},
+    {"unwatch", 1, "noscript loading stale fast allow_busy", NOKEYS, unwatch_command, "transactions", "2.2.0", NULL},
+    {"watch", -2, "noscript loading stale fast no_multi allow_busy", 1, ALLKEYS, 1, watch_command, "transactions", "2.2.0", NULL},
     {"sort", -2, "write denyoom", KEY1, sort_command, "generic", "1.0.0", NULL},
     {"sort_ro", -2, "readonly", KEY1, sort_ro_command, "generic", "7.0.0", NULL},
     /* keys */

@@ -31,6 +31,8 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "multi.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "../net/socket.h"
 
@@ -100,6 +102,8 @@ void client_free(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) unlink_from(&server.clients_to_close, c, offsetof(Client, close_next));
     if (c->monitor_slot) monitor_remove(c);
     unblock_client(c, UNBLOCK_FREE);
+    pubsub_client_free(c);
+    multi_client_free(c);
     if (server.clients_cron_next == c) server.clients_cron_next = c->next;
     if (c->prev) c->prev->next = c->next;
     else server.clients = c->next;

@@ -56,6 +56,7 @@ struct Command;
 #define CLIENT_SHARED_QBUF (1ULL << 26)    /* qbuf is the shared read buffer (while processing) */
 #define CLIENT_AUTH_NOPASS (1ULL << 27)    /* authenticated only because the default user has no password */
 #define CLIENT_WRITE_HANDLER (1ULL << 28)  /* the write handler is installed (a reply did not go out at once) */
+#define CLIENT_DIRTY_EXEC (1ULL << 29)     /* a command was refused while queueing: EXEC aborts */
 
 /* The reply chunk: at most CLIENT_REPLY_CHUNK bytes, at least
  * CLIENT_REPLY_MIN once allocated. */
@@ -135,6 +136,8 @@ typedef struct Client {
     size_t obuf_peak;                  /* rbp: most bytes the chunk held since obuf_peak_ms */
     int64_t obuf_peak_ms;              /* when obuf_peak was last reset */
     int monitor_slot;                  /* index in server.monitors + 1; 0 when not a monitor */
+    struct ClientPubsub *pubsub;       /* subscriptions (pubsub.c), NULL when none */
+    struct ClientMulti *multi;         /* MULTI queue and WATCHed keys (multi.c), NULL when none */
 } Client;
 
 Client *client_create(int fd, uint64_t flags);

@@ -24,6 +24,8 @@
 #include "server.h"
 #include "reply.h"
 #include "cmds.h"
+#include "multi.h"
+#include "pubsub.h"
 #include "timeout.h"
 #include "../../deps/numconv/numconv.h"
 
@@ -61,8 +63,7 @@ static int client_type_by_name(const Arg *a) {
 }
 
 static int client_type(const Client *c) {
-    (void)c;
-    return CTYPE_NORMAL;
+    return (c->flags & CLIENT_PUBSUB) ? CTYPE_PUBSUB : CTYPE_NORMAL;
 }
 
 void client_format_info(Client *c, Str **out) {
@@ -71,7 +72,10 @@ void client_format_info(Client *c, Str **out) {
     int nf = 0;
     /* Letters in the order Valkey prints them. */
     if (c->flags & CLIENT_MONITOR) flags[nf++] = 'O';
+    if (c->flags & CLIENT_PUBSUB) flags[nf++] = 'P';
+    if (c->flags & CLIENT_MULTI) flags[nf++] = 'x';
     if (c->flags & CLIENT_BLOCKED) flags[nf++] = 'b';
+    if (c->flags & CLIENT_DIRTY_CAS) flags[nf++] = 'd';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) flags[nf++] = 'c';
     if (c->flags & CLIENT_CLOSE_ASAP) flags[nf++] = 'A';
     if (c->flags & CLIENT_UNIX_SOCKET) flags[nf++] = 'U';
@@ -103,13 +107,16 @@ void client_format_info(Client *c, Str **out) {
      * being processed in the shared buffer, that is nothing. */
     size_t qowned = client_qbuf_owned(c);
     size_t tot_mem = sizeof(Client) + qowned + c->obuf_size + omem + (size_t)c->argv_cap * sizeof(Arg);
+    long long sub, psub, ssub;
+    pubsub_client_counts(c, &sub, &psub, &ssub);
     *out = str_catfmt(*out,
-                      "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 "
-                      "multi=-1 watch=0 qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
+                      "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%lld psub=%lld "
+                      "ssub=%lld multi=%lld watch=%lld qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
                       "oll=%zu omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d lib-name=%s "
                       "lib-ver=%s tot-net-in=%llu tot-net-out=%llu tot-cmds=%llu",
                       (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name->buf : "",
-                      (long long)age, (long long)idle, flags, c->db->id, c->qlen, qowned ? qowned - c->qlen : 0,
+                      (long long)age, (long long)idle, flags, c->db->id, sub, psub, ssub, multi_client_queued(c),
+                      multi_client_watched(c), c->qlen, qowned ? qowned - c->qlen : 0,
                       argv_mem, c->obuf_size, rbp, c->opos, oll, omem, tot_mem, events, cmd, c->resp,
                       c->lib_name ? c->lib_name->buf : "", c->lib_ver ? c->lib_ver->buf : "",
                       (unsigned long long)c->net_in, (unsigned long long)c->net_out,
@@ -420,7 +427,11 @@ int pause_applies(Client *c) {
     if (server.pause_type == PAUSE_NONE) return 0;
     pause_check_timeout();
     if (server.pause_type == PAUSE_ALL) return 1;
-    if (server.pause_type == PAUSE_WRITE) return (c->cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+    if (server.pause_type == PAUSE_WRITE) {
+        /* EXEC writes when a queued command does. */
+        uint64_t flags = c->cmd->flags | (c->cmd->proc == exec_command ? multi_queued_flags(c) : 0);
+        return (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+    }
     return 0;
 }
 

@@ -111,4 +111,26 @@ void memory_malloc_stats_command(Client *c);
 void memory_purge_command(Client *c);
 void memory_help_command(Client *c);
 
+/* server/pubsub.c */
+void subscribe_command(Client *c);
+void unsubscribe_command(Client *c);
+void psubscribe_command(Client *c);
+void punsubscribe_command(Client *c);
+void ssubscribe_command(Client *c);
+void sunsubscribe_command(Client *c);
+void publish_command(Client *c);
+void spublish_command(Client *c);
+void pubsub_channels_command(Client *c);
+void pubsub_numsub_command(Client *c);
+void pubsub_numpat_command(Client *c);
+void pubsub_shardchannels_command(Client *c);
+void pubsub_shardnumsub_command(Client *c);
+void pubsub_help_command(Client *c);
+/* server/multi.c */
+void multi_command(Client *c);
+void exec_command(Client *c);
+void discard_command(Client *c);
+void watch_command(Client *c);
+void unwatch_command(Client *c);
+
 #endif

@@ -17,6 +17,8 @@
 #include "server.h"
 #include "reply.h"
 #include "cmds.h"
+#include "multi.h"
+#include "pubsub.h"
 #include "../../deps/numconv/numconv.h"
 
 void ping_command(Client *c) {
@@ -234,6 +236,9 @@ void hello_command(Client *c) {
 void reset_command(Client *c) {
     /* RESET leaves MONITOR mode too, as Valkey does. */
     if (c->flags & CLIENT_MONITOR) monitor_remove(c);
+    /* And any transaction, watch and subscription. */
+    multi_client_free(c);
+    pubsub_client_free(c);
     client_select_db(c, 0);
     c->resp = server.cfg.client_default_resp;
     if (c->name) {

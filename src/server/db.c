@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "multi.h"
 
 /* The hash of the last (short) key looked up, so a lookup and the store
  * that follows it (SET, INCR...) hash the key once.  The key's bytes are
@@ -45,7 +46,8 @@ void db_release(Db *db) {
     ht_release(db->keys, NULL);
     ht_release(db->expires, NULL);
     if (db->blocking_keys) ht_release(db->blocking_keys, NULL);
-    db->keys = db->expires = db->blocking_keys = NULL;
+    if (db->watched_keys) ht_release(db->watched_keys, NULL);
+    db->keys = db->expires = db->blocking_keys = db->watched_keys = NULL;
 }
 
 Kv *db_find(Db *db, const char *key, size_t len) {
@@ -60,6 +62,8 @@ Kv *db_lookup(Client *c, Db *db, const Arg *key, int flags) {
     if (kv && kv_has_expire(kv) && db_expire_if_due(db, kv)) kv = NULL;
     if (!kv) {
         if (!(flags & (LOOKUP_WRITE | LOOKUP_NOSTATS))) server.stat.keyspace_misses++;
+        if (!(flags & (LOOKUP_WRITE | LOOKUP_NONOTIFY)) && (server.cfg.notify_keyspace_events & NOTIFY_KEY_MISS))
+            key_event(db, key->p, key->len, NOTIFY_KEY_MISS, "keymiss");
         return NULL;
     }
     if (!(flags & (LOOKUP_WRITE | LOOKUP_NOSTATS))) server.stat.keyspace_hits++;
@@ -322,8 +326,9 @@ void key_events_subscribe(key_event_fn *fn) {
 
 void key_touched(Client *c, Db *db, const char *key, size_t klen) {
     (void)c;
-    /* WATCH and client-side caching invalidation plug in here. */
+    if (db->watched_keys) multi_touch_key(db, key, klen);
     if (db->blocking_keys) blocked_signal_key(db, key, klen);
+    /* Client-side caching invalidation plugs in here. */
 }
 
 void key_event(Db *db, const char *key, size_t klen, int notify_class, const char *event) {
@@ -354,9 +359,16 @@ void keys_flushed(Client *c, int dbid, uint64_t removed) {
     server.dirty += removed + (dbid == -1 ? 1 : 0);
 }
 
+void keys_flushing(Client *c, int dbid) {
+    (void)c;
+    /* Watchers of keys that exist now see them change. */
+    multi_touch_flush(dbid);
+}
+
 void dbs_swapped(Client *c, int a, int b) {
     (void)c;
     server.dirty++;
+    multi_touch_swap(&server.dbs[a], &server.dbs[b]);
     /* Blocked clients of either database may find their keys now. */
     blocked_signal_db(&server.dbs[a]);
     blocked_signal_db(&server.dbs[b]);

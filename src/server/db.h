@@ -19,6 +19,7 @@ typedef struct Db {
     Htable *keys;
     Htable *expires;          /* the subset of keys with a TTL, linked a second time */
     Htable *blocking_keys;    /* key -> clients blocked on it (blocked.c), created on demand */
+    Htable *watched_keys;     /* key -> clients WATCHing it (multi.c), created on demand */
     int id;
     uint64_t expire_cursor;   /* the active expiry's scan position in `expires` */
     long long avg_ttl;
@@ -33,6 +34,7 @@ typedef struct Db {
 #define LOOKUP_WRITE (1 << 0)   /* no hit/miss statistics */
 #define LOOKUP_NOTOUCH (1 << 1) /* leave the access time alone (TYPE, OBJECT, TTL) */
 #define LOOKUP_NOSTATS (1 << 2) /* no hit/miss statistics */
+#define LOOKUP_NONOTIFY (1 << 3) /* no "keymiss" event on a miss */
 
 void db_init(Db *db, int id);
 void db_release(Db *db);
@@ -116,7 +118,9 @@ void key_changed_n(struct Client *c, Db *db, const char *key, size_t klen, int n
  * wake-ups, and the event alone. */
 void key_touched(struct Client *c, Db *db, const char *key, size_t klen);
 void key_event(Db *db, const char *key, size_t klen, int notify_class, const char *event);
-/* Database-wide changes: FLUSHDB (dbid) / FLUSHALL (-1), and SWAPDB. */
+/* Database-wide changes: FLUSHDB (dbid) / FLUSHALL (-1) before and after
+ * the keys go, and SWAPDB after the swap. */
+void keys_flushing(struct Client *c, int dbid);
 void keys_flushed(struct Client *c, int dbid, uint64_t removed);
 void dbs_swapped(struct Client *c, int a, int b);
 /* A listener for key events (notifications, tests): called by key_changed

@@ -14,6 +14,8 @@
 #include "reply.h"
 #include "cmds.h"
 #include "keyspec.h"
+#include "multi.h"
+#include "pubsub.h"
 #include "../../deps/siphash/siphash.h"
 
 static uint64_t nocase_hash(const char *key, size_t len) {
@@ -307,59 +309,80 @@ static void update_reply_skip(Client *c) {
     }
 }
 
+/* A command refused before it ran: the refusal counts against the command
+ * and, inside MULTI, makes EXEC abort (Valkey's rule). */
+static int reject(Client *c, Command *cmd) {
+    if (cmd) cmd->rejected_calls++;
+    multi_flag_error(c);
+    update_reply_skip(c);
+    return 1;
+}
+
 int process_command(Client *c) {
     Command *base = command_lookup(c->argv[0].p, c->argv[0].len);
     Command *cmd = base;
     if (!base) {
         reply_unknown_command(c);
-        update_reply_skip(c);
-        return 1;
+        return reject(c, NULL);
     }
     if (base->subcommands && c->argc >= 2) {
         cmd = find_subcommand(base, &c->argv[1]);
         if (!cmd) {
             c->cmd = base;
             reply_unknown_subcommand(c);
-            update_reply_skip(c);
-            return 1;
+            return reject(c, NULL);
         }
     }
     c->cmd = cmd;
     if (!arity_ok(cmd, c->argc)) {
-        cmd->rejected_calls++;
         reply_wrong_arity(c, cmd->fullname);
-        update_reply_skip(c);
-        return 1;
+        return reject(c, cmd);
     }
     if (!(c->flags & CLIENT_AUTHENTICATED) && !(cmd->flags & CMD_NO_AUTH)) {
-        cmd->rejected_calls++;
         reply_error(c, "-NOAUTH Authentication required.");
-        update_reply_skip(c);
-        return 1;
+        return reject(c, cmd);
+    }
+    if ((c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
+        reply_error(c, "Command not allowed inside a transaction");
+        return reject(c, cmd);
     }
     if (server.cfg.maxmemory && (cmd->flags & CMD_DENYOOM) && mem_used() > server.cfg.maxmemory) {
-        cmd->rejected_calls++;
         reply_error(c, "-OOM command not allowed when used memory > 'maxmemory'.");
-        update_reply_skip(c);
-        return 1;
+        return reject(c, cmd);
     }
     /* DEBUG and MODULE are gated by their enable-* options. */
     if ((cmd->flags & CMD_PROTECTED) &&
         ((base->proc == debug_command && !config_allows_protected(server.cfg.enable_debug_command, c)) ||
          (strcmp(base->name, "module") == 0 && !config_allows_protected(server.cfg.enable_module_command, c)))) {
         int dbg = base->proc == debug_command;
-        cmd->rejected_calls++;
         reply_errorf(c, "%s command not allowed. If the %s option is set to \"local\", you can run it from a local "
                         "connection, otherwise you need to set this option in the configuration file, and then "
                         "restart the server.",
                      dbg ? "DEBUG" : "MODULE", dbg ? "enable-debug-command" : "enable-module-command");
-        update_reply_skip(c);
-        return 1;
+        return reject(c, cmd);
+    }
+    if (cmd->flags & CMD_PUBSUB) {
+        /* Valkey 8.0: an UNSUBSCRIBE from a client subscribed to nothing. */
+        if (!(c->flags & CLIENT_PUBSUB) && pubsub_is_unsubscribe(cmd->name)) {
+            reply_errorf(c, "-NOSUB '%s' command executed not in subscribed mode", cmd->fullname);
+            return reject(c, cmd);
+        }
+    }
+    if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !pubsub_allowed_in_subscribed_mode(cmd->fullname)) {
+        reply_errorf(c, "Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+                        "allowed in this context",
+                     cmd->fullname);
+        return reject(c, cmd);
     }
     if (server.pause_type != PAUSE_NONE && pause_applies(c)) {
         /* Held back until the pause ends; blocked.c runs it then. */
         block_for_pause(c);
         return PROCESS_BLOCKED;
+    }
+    if ((c->flags & CLIENT_MULTI) && multi_queues(cmd)) {
+        multi_queue_command(c);
+        update_reply_skip(c);
+        return 1;
     }
     /* CLIENT LIST names the running command as the client's last one. */
     c->last_cmd = cmd;

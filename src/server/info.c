@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "cmds.h"
 
@@ -122,17 +123,19 @@ static Str *info_clients(Str *s) {
                       "client_recent_max_output_buffer:%zu\r\n"
                       "blocked_clients:%llu\r\n"
                       "tracking_clients:0\r\n"
-                      "pubsub_clients:0\r\n"
-                      "watching_clients:0\r\n"
+                      "pubsub_clients:%llu\r\n"
+                      "watching_clients:%llu\r\n"
                       "clients_in_timeout_table:%llu\r\n"
-                      "total_watched_keys:0\r\n"
+                      "total_watched_keys:%llu\r\n"
                       "total_blocking_keys:%llu\r\n"
                       "total_blocking_keys_on_nokey:%llu\r\n",
                       (unsigned long long)server.client_count, server.cfg.maxclients, max_in, max_out,
                       /* Clients held by CLIENT PAUSE are not "blocked" here, as in Valkey. */
                       (unsigned long long)(server.blocked.stats.blocked_clients -
                                            server.blocked.stats.by_reason[BLOCKED_PAUSE]),
+                      (unsigned long long)server.pubsub_clients, (unsigned long long)server.watching_clients,
                       (unsigned long long)server.blocked.stats.in_timeout_table,
+                      (unsigned long long)server.watched_keys,
                       (unsigned long long)server.blocked.stats.blocking_keys,
                       (unsigned long long)server.blocked.stats.blocking_keys_on_nokey);
 }
@@ -290,9 +293,9 @@ static Str *info_stats(Str *s) {
         "current_eviction_exceeded_time:0\r\n"
         "keyspace_hits:%llu\r\n"
         "keyspace_misses:%llu\r\n"
-        "pubsub_channels:0\r\n"
-        "pubsub_patterns:0\r\n"
-        "pubsubshard_channels:0\r\n"
+        "pubsub_channels:%llu\r\n"
+        "pubsub_patterns:%llu\r\n"
+        "pubsubshard_channels:%llu\r\n"
         "latest_fork_usec:0\r\n"
         "total_forks:0\r\n"
         "migrate_cached_sockets:0\r\n"
@@ -337,7 +340,9 @@ static Str *info_stats(Str *s) {
         (unsigned long long)st->expired_keys, (double)st->expired_stale_perc_x100 / 100,
         (unsigned long long)st->expired_time_cap_reached, (unsigned long long)st->expire_cycle_cpu_ms,
         (unsigned long long)st->evicted_keys, (unsigned long long)st->keyspace_hits,
-        (unsigned long long)st->keyspace_misses, (unsigned long long)st->unexpected_error_replies,
+        (unsigned long long)st->keyspace_misses, (unsigned long long)pubsub_channel_count(),
+        (unsigned long long)pubsub_pattern_count(), (unsigned long long)pubsub_shard_channel_count(),
+        (unsigned long long)st->unexpected_error_replies,
         (unsigned long long)st->total_error_replies, (unsigned long long)st->total_reads,
         (unsigned long long)st->total_writes, (unsigned long long)st->qbuf_limit_disconnections,
         (unsigned long long)st->obuf_limit_disconnections, (unsigned long long)st->reply_buffer_shrinks,

@@ -390,7 +390,7 @@ static int policy_is_lfu(void) {
 }
 
 static Kv *object_lookup(Client *c) {
-    Kv *kv = db_lookup(c, c->db, &c->argv[2], LOOKUP_NOTOUCH);
+    Kv *kv = db_lookup(c, c->db, &c->argv[2], LOOKUP_NOTOUCH | LOOKUP_NONOTIFY);
     if (!kv) reply_null(c);
     return kv;
 }
@@ -481,6 +481,7 @@ static int parse_flush_flags(Client *c) {
 
 void flushdb_command(Client *c) {
     if (!parse_flush_flags(c)) return;
+    keys_flushing(c, c->db->id);
     keys_flushed(c, c->db->id, db_flush(c->db));
     propagate_force(c);
     reply_ok(c);
@@ -489,6 +490,7 @@ void flushdb_command(Client *c) {
 void flushall_command(Client *c) {
     if (!parse_flush_flags(c)) return;
     uint64_t removed = 0;
+    keys_flushing(c, -1);
     for (int i = 0; i < server.db_count; i++) removed += db_flush(&server.dbs[i]);
     keys_flushed(c, -1, removed);
     propagate_force(c);

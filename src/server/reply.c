@@ -94,7 +94,9 @@ void client_obuf_cron(Client *c) {
 }
 
 static void check_output_limits(Client *c) {
-    ClientBufferLimit *lim = &server.cfg.obuf_limits[CLIENT_CLASS_NORMAL];
+    /* Subscribers have their own class: a slow one is cut off. */
+    int cls = (c->flags & CLIENT_PUBSUB) ? CLIENT_CLASS_PUBSUB : CLIENT_CLASS_NORMAL;
+    ClientBufferLimit *lim = &server.cfg.obuf_limits[cls];
     size_t used = c->reply_bytes;
     int hard = lim->hard && used >= lim->hard;
     int soft = 0;

@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "notify.h"
+#include "pubsub.h"
 
 Server server;
 
@@ -374,6 +376,8 @@ void server_init(void) {
     server.start_time_ms = server.now_ms;
     server.start_mono_us = ev_monotonic_us();
     server.lastsave_s = server.now_ms / 1000;
+    pubsub_init();
+    notify_init();
 }
 
 /* Everything after the configuration is known. */

@@ -134,6 +134,10 @@ typedef struct Server {
     ExecContext exec;        /* call() nesting and its time snapshot */
     PropState prop;          /* propagation (propagate.c) */
     BlockedState blocked;    /* held-back clients (blocked.c) */
+    Htable *pubsub_tables[3]; /* channels, patterns, shard channels (pubsub.c) */
+    uint64_t pubsub_clients; /* clients with any subscription */
+    uint64_t watching_clients; /* clients WATCHing keys (multi.c) */
+    uint64_t watched_keys;   /* distinct (db, key) pairs watched */
     /* time */
     int64_t now_ms;          /* cached wall clock, fixed during a command */
     int64_t wall_base_us;    /* wall clock at mono_base_us: now = base + elapsed */

@@ -1,0 +1,343 @@
+/* multi.c - MULTI/EXEC/DISCARD and WATCH/UNWATCH (see multi.h).
+ *
+ * EXEC runs the queued commands through call(), nested inside EXEC's own
+ * call: they share EXEC's time snapshot, and what they write is one
+ * propagation unit (wrapped in MULTI/EXEC when it holds several writes);
+ * EXEC itself is not propagated.  A runtime error in one command does not
+ * stop the others (no rollback); an error while queueing aborts EXEC.
+ *
+ * WATCH: each database maps a watched key to the array of its watchers;
+ * key_touched() (every change, expiry and eviction included) marks them.
+ * A watched key that expires between WATCH and EXEC without being deleted
+ * also fails the EXEC, as in Valkey; one already expired at WATCH time
+ * does not. */
+#include <string.h>
+
+#include "server.h"
+#include "cmds.h"
+#include "multi.h"
+#include "reply.h"
+#include "../../deps/siphash/siphash.h"
+
+typedef struct Queued {
+    struct Command *cmd;
+    int argc;
+    Arg *argv; /* owned */
+} Queued;
+
+/* A watched key of one database and its watchers. */
+typedef struct WatchEntry {
+    void *ht_next;
+    Client **clients;
+    uint32_t n, cap;
+    size_t klen;
+    char key[];
+} WatchEntry;
+
+/* What a client watches. */
+typedef struct Watched {
+    Db *db;
+    WatchEntry *we;
+    int expired_at_watch;
+} Watched;
+
+typedef struct ClientMulti {
+    Queued *cmds;
+    int n, cap;
+    uint64_t flags;       /* union of the queued commands' CMD_* flags */
+    Watched *watched;
+    int nwatched, wcap;
+} ClientMulti;
+
+static uint64_t watch_hash(const char *key, size_t len) {
+    return siphash13(key, len, server.hash_seed);
+}
+
+static void watch_entry_key(const void *entry, const char **key, size_t *len) {
+    const WatchEntry *we = entry;
+    *key = we->key;
+    *len = we->klen;
+}
+
+static const HtType watch_httype = {
+    .hash = watch_hash,
+    .entry_key = watch_entry_key,
+    .next_offset = offsetof(WatchEntry, ht_next),
+};
+
+static ClientMulti *state(Client *c) {
+    if (!c->multi) c->multi = mem_calloc(sizeof(ClientMulti));
+    return c->multi;
+}
+
+static void free_queue(ClientMulti *m) {
+    for (int i = 0; i < m->n; i++) mem_free(m->cmds[i].argv);
+    mem_free(m->cmds);
+    m->cmds = NULL;
+    m->n = m->cap = 0;
+    m->flags = 0;
+}
+
+/* Drops the state struct once nothing is left in it. */
+static void maybe_release(Client *c) {
+    ClientMulti *m = c->multi;
+    if (m && m->n == 0 && m->nwatched == 0 && !(c->flags & CLIENT_MULTI)) {
+        mem_free(m->cmds);
+        mem_free(m->watched);
+        mem_free(m);
+        c->multi = NULL;
+    }
+}
+
+int multi_queues(const struct Command *cmd) {
+    const char *n = cmd->parent ? cmd->parent->name : cmd->name;
+    return strcmp(n, "exec") && strcmp(n, "discard") && strcmp(n, "multi") && strcmp(n, "watch") &&
+           strcmp(n, "quit") && strcmp(n, "reset");
+}
+
+void multi_queue_command(Client *c) {
+    ClientMulti *m = state(c);
+    /* After a queueing error nothing more is kept: EXEC will abort. */
+    if (!(c->flags & CLIENT_DIRTY_EXEC)) {
+        if (m->n == m->cap) {
+            m->cap = m->cap ? m->cap * 2 : 4;
+            m->cmds = mem_realloc(m->cmds, sizeof(Queued) * (size_t)m->cap);
+        }
+        m->cmds[m->n].cmd = c->cmd;
+        m->cmds[m->n].argc = c->argc;
+        m->cmds[m->n].argv = argv_dup(c->argv, c->argc);
+        m->n++;
+        m->flags |= c->cmd->flags;
+    }
+    reply_raw(c, "+QUEUED\r\n", 9);
+}
+
+void multi_flag_error(Client *c) {
+    if (c->flags & CLIENT_MULTI) c->flags |= CLIENT_DIRTY_EXEC;
+}
+
+uint64_t multi_queued_flags(const Client *c) {
+    return c->multi ? c->multi->flags : 0;
+}
+
+static void discard_transaction(Client *c) {
+    if (c->multi) free_queue(c->multi);
+    c->flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC);
+}
+
+/* ---------------------------------------------------------------- WATCH */
+
+static void watch_key(Client *c, const Arg *key) {
+    ClientMulti *m = state(c);
+    Db *db = c->db;
+    for (int i = 0; i < m->nwatched; i++)
+        if (m->watched[i].db == db && m->watched[i].we->klen == key->len &&
+            memcmp(m->watched[i].we->key, key->p, key->len) == 0)
+            return;
+    if (!db->watched_keys) db->watched_keys = ht_create(&watch_httype);
+    WatchEntry *we = ht_find(db->watched_keys, key->p, key->len);
+    if (!we) {
+        we = mem_calloc(sizeof(WatchEntry) + key->len);
+        we->klen = key->len;
+        memcpy(we->key, key->p, key->len);
+        ht_add(db->watched_keys, we);
+        server.watched_keys++;
+    }
+    if (we->n == we->cap) {
+        we->cap = we->cap ? we->cap * 2 : 2;
+        we->clients = mem_realloc(we->clients, sizeof(Client *) * we->cap);
+    }
+    we->clients[we->n++] = c;
+    if (m->nwatched == m->wcap) {
+        m->wcap = m->wcap ? m->wcap * 2 : 4;
+        m->watched = mem_realloc(m->watched, sizeof(Watched) * (size_t)m->wcap);
+    }
+    Kv *kv = db_find(db, key->p, key->len);
+    m->watched[m->nwatched].db = db;
+    m->watched[m->nwatched].we = we;
+    m->watched[m->nwatched].expired_at_watch = kv && kv_is_expired(kv);
+    if (m->nwatched++ == 0) server.watching_clients++;
+}
+
+static void unwatch_all(Client *c) {
+    ClientMulti *m = c->multi;
+    if (!m || m->nwatched == 0) return;
+    for (int i = 0; i < m->nwatched; i++) {
+        WatchEntry *we = m->watched[i].we;
+        for (uint32_t j = 0; j < we->n; j++) {
+            if (we->clients[j] != c) continue;
+            we->clients[j] = we->clients[--we->n];
+            break;
+        }
+        if (we->n == 0) {
+            ht_remove(m->watched[i].db->watched_keys, we->key, we->klen);
+            mem_free(we->clients);
+            mem_free(we);
+            server.watched_keys--;
+        }
+    }
+    m->nwatched = 0;
+    server.watching_clients--;
+}
+
+/* A watched key expired after WATCH but is still in the table. */
+static int watched_key_expired(Client *c) {
+    ClientMulti *m = c->multi;
+    if (!m) return 0;
+    for (int i = 0; i < m->nwatched; i++) {
+        if (m->watched[i].expired_at_watch) continue;
+        Kv *kv = db_find(m->watched[i].db, m->watched[i].we->key, m->watched[i].we->klen);
+        if (kv && kv_is_expired(kv)) return 1;
+    }
+    return 0;
+}
+
+void multi_touch_key(Db *db, const char *key, size_t klen) {
+    if (!db->watched_keys) return;
+    WatchEntry *we = ht_find(db->watched_keys, key, klen);
+    if (!we) return;
+    for (uint32_t i = 0; i < we->n; i++) we->clients[i]->flags |= CLIENT_DIRTY_CAS;
+}
+
+/* Watchers of keys for which exists_in says the key exists. */
+static void touch_existing(Db *db, Db *other) {
+    if (!db->watched_keys) return;
+    HtIter it;
+    ht_iter_init(&it, db->watched_keys);
+    WatchEntry *we;
+    while ((we = ht_iter_next(&it))) {
+        Kv *kv = db_find(db, we->key, we->klen);
+        int exists = kv && !kv_is_expired(kv);
+        if (!exists && other) {
+            Kv *okv = db_find(other, we->key, we->klen);
+            exists = okv && !kv_is_expired(okv);
+        }
+        if (exists)
+            for (uint32_t i = 0; i < we->n; i++) we->clients[i]->flags |= CLIENT_DIRTY_CAS;
+    }
+    ht_iter_done(&it);
+}
+
+void multi_touch_flush(int dbid) {
+    for (int i = 0; i < server.db_count; i++)
+        if (dbid == -1 || dbid == i) touch_existing(&server.dbs[i], NULL);
+}
+
+void multi_touch_swap(Db *a, Db *b) {
+    /* After the swap: a key watched in a changed if it exists now in a or
+     * existed in a before (now in b), and likewise for b. */
+    touch_existing(a, b);
+    touch_existing(b, a);
+}
+
+/* ------------------------------------------------------------- commands */
+
+void multi_command(Client *c) {
+    if (c->flags & CLIENT_MULTI) {
+        reply_error(c, "MULTI calls can not be nested");
+        return;
+    }
+    state(c);
+    c->flags |= CLIENT_MULTI;
+    reply_ok(c);
+}
+
+void discard_command(Client *c) {
+    if (!(c->flags & CLIENT_MULTI)) {
+        reply_error(c, "DISCARD without MULTI");
+        return;
+    }
+    discard_transaction(c);
+    unwatch_all(c);
+    maybe_release(c);
+    reply_ok(c);
+}
+
+void exec_command(Client *c) {
+    if (!(c->flags & CLIENT_MULTI)) {
+        reply_error(c, "EXEC without MULTI");
+        return;
+    }
+    /* EXEC is not replayed itself: what it runs is. */
+    propagate_prevent(c);
+    if (c->flags & CLIENT_DIRTY_EXEC) {
+        reply_error(c, "-EXECABORT Transaction discarded because of previous errors.");
+        discard_transaction(c);
+        unwatch_all(c);
+        maybe_release(c);
+        return;
+    }
+    if ((c->flags & CLIENT_DIRTY_CAS) || watched_key_expired(c)) {
+        reply_null_array(c);
+        discard_transaction(c);
+        unwatch_all(c);
+        maybe_release(c);
+        return;
+    }
+    unwatch_all(c);
+    ClientMulti *m = c->multi;
+    /* The queue is taken out of the state: a queued command may not
+     * touch it (MULTI/EXEC are never queued), but be safe. */
+    Queued *cmds = m->cmds;
+    int n = m->n;
+    m->cmds = NULL;
+    m->n = m->cap = 0;
+    m->flags = 0;
+    Arg *own_argv = c->argv;
+    int own_argc = c->argc;
+    struct Command *own_cmd = c->cmd;
+    reply_array_len(c, n);
+    /* CLIENT_MULTI stays set while the commands run: blocking commands
+     * then answer as if timed out instead of blocking. */
+    for (int i = 0; i < n; i++) {
+        c->argv = cmds[i].argv;
+        c->argc = cmds[i].argc;
+        c->cmd = cmds[i].cmd;
+        call(c);
+    }
+    c->argv = own_argv;
+    c->argc = own_argc;
+    c->cmd = own_cmd;
+    for (int i = 0; i < n; i++) mem_free(cmds[i].argv);
+    mem_free(cmds);
+    c->flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC);
+    maybe_release(c);
+}
+
+void watch_command(Client *c) {
+    if (c->flags & CLIENT_MULTI) {
+        reply_error(c, "WATCH inside MULTI is not allowed");
+        return;
+    }
+    /* A client that is already dirty gains nothing from more watches. */
+    if (!(c->flags & CLIENT_DIRTY_CAS))
+        for (int i = 1; i < c->argc; i++) watch_key(c, &c->argv[i]);
+    reply_ok(c);
+}
+
+void unwatch_command(Client *c) {
+    unwatch_all(c);
+    c->flags &= ~CLIENT_DIRTY_CAS;
+    maybe_release(c);
+    reply_ok(c);
+}
+
+void multi_client_free(Client *c) {
+    if (!c->multi) return;
+    discard_transaction(c);
+    unwatch_all(c);
+    c->flags &= ~CLIENT_DIRTY_CAS;
+    maybe_release(c);
+}
+
+uint64_t multi_watching_clients(void) { return server.watching_clients; }
+uint64_t multi_watched_keys(void) { return server.watched_keys; }
+
+long long multi_client_queued(const Client *c) {
+    if (!(c->flags & CLIENT_MULTI)) return -1;
+    return c->multi ? c->multi->n : 0;
+}
+
+long long multi_client_watched(const Client *c) {
+    return c->multi ? c->multi->nwatched : 0;
+}
