@@ -143,7 +143,7 @@ static int parse_one_arg(const char **pp, DocArg *a) {
     if (*p == '#') {
         p++;
         if (!keyspec_parse_int(&p, &a->key_spec_index) || a->key_spec_index < 0) return 0;
-        type = "key";
+        if (!type) type = "key"; /* a pattern may name keys too (SORT BY/GET) */
     }
     if (*p == '@') {
         start = ++p;

@@ -339,6 +339,11 @@ static const struct { const char *line, *ours, *reason; } accepted_reply[] = {
     {"COMMAND GETKEYS no-such-command", "-ERR Invalid command specified", "Valkey 8 arity -3"},
     {"COMMAND GETKEYS set", "-ERR Invalid number of arguments specified for command", "Valkey 8 arity -3"},
     {"COMMAND GETKEYS ping", "-ERR The command has no key arguments", "Valkey 8 arity -3"},
+    /* Valkey 8 flags MULTI and WATCH no_multi (commands.tsv): the dispatcher
+     * refuses them inside MULTI like any such command, and the refusal
+     * aborts the transaction. */
+    {"multi", "-ERR Command not allowed inside a transaction", "Valkey 8: MULTI is no_multi"},
+    {"WATCH x", "-ERR Command not allowed inside a transaction", "Valkey 8: WATCH is no_multi"},
 };
 
 /* COMMAND INFO / DOCS differences: `command` (a|b for subcommands), the
@@ -362,6 +367,21 @@ static const struct { const char *command, *aspect, *reason; } accepted_command[
     /* Valkey 8 (commands.tsv) marks the destination OW|UPDATE; Redis 7.0
      * says RW|UPDATE. */
     {"sinterstore", "key specs", "Valkey 8 marks the destination OW"},
+    {"multi", "flags", "Valkey 8 flags MULTI no_multi"},
+    {"watch", "flags", "Valkey 8 flags WATCH no_multi"},
+    {"bzpopmin", "flags", "Valkey 8 dropped noscript from the blocking pops"},
+    {"bzpopmax", "flags", "Valkey 8 dropped noscript from the blocking pops"},
+    /* ZRANK/ZREVRANK WITHSCORE (7.2+): arity -3, the argument, a history line. */
+    {"zrank", "arity", "WITHSCORE (Redis 7.2, Valkey 8)"},
+    {"zrank", "docs arguments", "WITHSCORE (Redis 7.2, Valkey 8)"},
+    {"zrank", "docs keys", "WITHSCORE's history line (7.2.0)"},
+    {"zrevrank", "arity", "WITHSCORE (Redis 7.2, Valkey 8)"},
+    {"zrevrank", "docs arguments", "WITHSCORE (Redis 7.2, Valkey 8)"},
+    {"zrevrank", "docs keys", "WITHSCORE's history line (7.2.0)"},
+    {"zscan", "docs arguments", "Valkey 8 added NOSCORES"},
+    {"zscan", "docs keys", "NOSCORES' history line (8.0.0)"},
+    {"bitcount", "docs arguments", "Valkey 8 made BITCOUNT's end optional"},
+    {"georadiusbymember_ro", "docs keys", "a history line (Valkey 8 docs)"},
 };
 
 /* Subcommands only our server has (Valkey 8 / Redis 7.2 additions). */
@@ -1001,7 +1021,7 @@ static const char *battery[] = {
 /* Lines run inside MULTI: state errors of the transaction commands. */
 static const char *battery_multi[] = {
     "MULTI",
-    "MULTI",
+    "multi",
     "WATCH x",
     "SELECT 99",
     "DISCARD",
