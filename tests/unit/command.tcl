@@ -76,7 +76,8 @@ proc check_doc_args {args nspecs where} {
         if {![dict exists $a type]} { return "$where: $name has no type" }
         set type [dict get $a type]
         if {$type ni $types} { return "$where: $name has type $type" }
-        if {$type eq "key"} {
+        # A pattern may name keys too (SORT's BY/GET point at key spec 1).
+        if {$type eq "key" || ($type eq "pattern" && [dict exists $a key_spec_index])} {
             if {![dict exists $a key_spec_index]} { return "$where: key $name has no key_spec_index" }
             set i [dict get $a key_spec_index]
             if {$i < 0 || $i >= $nspecs} { return "$where: key $name names key spec $i of $nspecs" }
