@@ -6,7 +6,10 @@
 # the machine's load hits both; for each: requests/s and server CPU seconds
 # per million requests (from /proc/<pid>/stat), then the ratios.
 # Memory: idle RSS right after start, then 1,000,000 keys "key:%012d" with
-# a 3-byte value loaded through redis-cli --pipe; used_memory and RSS.
+# a 3-byte value loaded through redis-cli --pipe; used_memory and RSS;
+# then the data types' datasets (utils/bench-datasets.sh) and the client
+# figures (utils/bench-clients.sh).  DATASETS_PART=0 / CLIENTS_PART=0 skip
+# those.
 # Connections (utils/bench-clients.sh, last): RSS per idle client (3,000
 # connections that sent one PING) and the worst PING round trip while
 # 2,000 clients each send a byte a second, both side by side with redis.
@@ -95,6 +98,11 @@ for who in ours redis; do
 done
 printf "  used_memory ratio %.2f, rss ratio %.2f\n" "$(echo "${used[ours]} / ${used[redis]}" | bc -l)" \
     "$(echo "${rss[ours]} / ${rss[redis]}" | bc -l)"
+
+if [ "${DATASETS_PART:-1}" != 0 ]; then
+    echo "== used_memory of the data types' datasets (utils/bench-datasets.sh)"
+    OURS="$OURS" utils/bench-datasets.sh
+fi
 
 if [ "${CLIENTS_PART:-1}" != 0 ]; then
     # Its own servers, so the connections do not share a process with the
