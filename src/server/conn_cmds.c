@@ -19,11 +19,20 @@
 #include "cmds.h"
 #include "multi.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "../../deps/numconv/numconv.h"
 
 void ping_command(Client *c) {
     if (c->argc > 2) {
         reply_wrong_arity(c, "ping");
+        return;
+    }
+    /* A RESP2 subscriber gets its answer in the shape of a message. */
+    if ((c->flags & CLIENT_PUBSUB) && c->resp == 2) {
+        reply_array_len(c, 2);
+        reply_bulk(c, "pong", 4);
+        if (c->argc == 2) reply_bulk(c, c->argv[1].p, c->argv[1].len);
+        else reply_bulk(c, "", 0);
         return;
     }
     if (c->argc == 2) reply_bulk(c, c->argv[1].p, c->argv[1].len);
@@ -239,6 +248,7 @@ void reset_command(Client *c) {
     /* And any transaction, watch and subscription. */
     multi_client_free(c);
     pubsub_client_free(c);
+    tracking_disable(c);
     client_select_db(c, 0);
     c->resp = server.cfg.client_default_resp;
     if (c->name) {

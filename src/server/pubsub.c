@@ -186,15 +186,31 @@ static long long confirm_count(Client *c, int kind) {
     return (long long)(client_count_of(c, KIND_CHANNEL) + client_count_of(c, KIND_PATTERN));
 }
 
+/* Confirmations and messages are pushes: they reach a client whose
+ * replies are off (CLIENT REPLY OFF/SKIP), as in Valkey. */
+#define PUSH_BEGIN(c)                                                          \
+    uint64_t push_saved_ = (c)->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP); \
+    (c)->flags &= ~push_saved_
+#define PUSH_END(c) ((c)->flags |= push_saved_)
+
 static void confirm(Client *c, const char *what, const char *name, size_t len, long long count) {
+    PUSH_BEGIN(c);
     reply_push_len(c, 3);
     reply_bulk_cstr(c, what);
     if (name) reply_bulk(c, name, len);
     else reply_null(c);
     reply_int(c, count);
+    PUSH_END(c);
 }
 
 static void subscribe_generic(Client *c, int kind) {
+    /* Inside EXEC a client cannot wait for messages; SUBSCRIBE and
+     * PSUBSCRIBE are let through there for compatibility, SSUBSCRIBE is
+     * not (Valkey's rule). */
+    if (kind == KIND_SHARD && (c->flags & (CLIENT_MULTI | CLIENT_SCRIPT))) {
+        reply_error(c, "SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+        return;
+    }
     for (int i = 1; i < c->argc; i++) {
         subscribe(c, kind, c->argv[i].p, c->argv[i].len);
         confirm(c, sub_names[kind], c->argv[i].p, c->argv[i].len, confirm_count(c, kind));
@@ -270,7 +286,9 @@ static long long deliver(Channel *ch, const char *kind, const char *pattern, siz
     for (uint32_t i = 0; i < ch->nsubs; i++) {
         Client *s = ch->subs[i];
         const Str *m = encoded(&e, s->resp, kind, pattern, plen, channel, clen, msg, mlen);
+        PUSH_BEGIN(s);
         reply_raw(s, m->buf, m->len);
+        PUSH_END(s);
     }
     encoded_free(&e);
     return ch->nsubs;
@@ -327,7 +345,8 @@ static void list_channels(Client *c, int kind) {
 }
 
 static void numsub(Client *c, int kind) {
-    reply_map_len(c, c->argc - 2);
+    /* A flat array in RESP3 too, as Valkey answers. */
+    reply_array_len(c, (long long)(c->argc - 2) * 2);
     for (int i = 2; i < c->argc; i++) {
         Channel *ch = ht_find(server.pubsub_tables[kind], c->argv[i].p, c->argv[i].len);
         reply_bulk(c, c->argv[i].p, c->argv[i].len);
@@ -373,6 +392,8 @@ void pubsub_help_command(Client *c) {
         "    Return the currently active shard level channels matching a <pattern> (default: '*').",
         "SHARDNUMSUB [<shardchannel> ...]",
         "    Return the number of subscribers for the specified shard level channel(s)",
+        "HELP",
+        "    Prints this help.",
         NULL,
     };
     reply_help(c, help);
