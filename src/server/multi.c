@@ -7,10 +7,15 @@
  * stop the others (no rollback); an error while queueing aborts EXEC.
  *
  * WATCH: each database maps a watched key to the array of its watchers;
- * key_touched() (every change, expiry and eviction included) marks them.
- * A watched key that expires between WATCH and EXEC without being deleted
- * also fails the EXEC, as in Valkey; one already expired at WATCH time
- * does not. */
+ * key_touched() (every change, expiry and eviction included) marks them
+ * dirty, and a dirty client drops all its watches at once (Valkey's
+ * rule: CLIENT LIST watch=0, INFO counts fall).  A watched key that
+ * expires between WATCH and EXEC without being deleted also fails the
+ * EXEC; one already expired at WATCH time does not, nor does its
+ * deletion (lazy or active expiry, FLUSHDB), nor SWAPDB replacing it
+ * with another expired key.  FLUSHDB/FLUSHALL/SWAPDB mark watchers dirty
+ * only for keys that existed before or after, and leave the watches in
+ * place until EXEC. */
 #include <string.h>
 
 #include "server.h"
@@ -97,8 +102,9 @@ int multi_queues(const struct Command *cmd) {
 
 void multi_queue_command(Client *c) {
     ClientMulti *m = state(c);
-    /* After a queueing error nothing more is kept: EXEC will abort. */
-    if (!(c->flags & CLIENT_DIRTY_EXEC)) {
+    /* After a queueing error, or once a watched key changed, nothing more
+     * is kept: EXEC will fail anyway. */
+    if (!(c->flags & (CLIENT_DIRTY_EXEC | CLIENT_DIRTY_CAS))) {
         if (m->n == m->cap) {
             m->cap = m->cap ? m->cap * 2 : 4;
             m->cmds = mem_realloc(m->cmds, sizeof(Queued) * (size_t)m->cap);
@@ -113,7 +119,10 @@ void multi_queue_command(Client *c) {
 }
 
 void multi_flag_error(Client *c) {
-    if (c->flags & CLIENT_MULTI) c->flags |= CLIENT_DIRTY_EXEC;
+    if (!(c->flags & CLIENT_MULTI)) return;
+    c->flags |= CLIENT_DIRTY_EXEC;
+    /* EXEC will abort: nothing queued needs keeping. */
+    if (c->multi) free_queue(c->multi);
 }
 
 uint64_t multi_queued_flags(const Client *c) {
@@ -192,42 +201,89 @@ static int watched_key_expired(Client *c) {
     return 0;
 }
 
+/* c's record of the key we in db. */
+static Watched *find_watched(Client *c, Db *db, WatchEntry *we) {
+    ClientMulti *m = c->multi;
+    for (int i = 0; i < m->nwatched; i++)
+        if (m->watched[i].we == we && m->watched[i].db == db) return &m->watched[i];
+    return NULL;
+}
+
 void multi_touch_key(Db *db, const char *key, size_t klen) {
     if (!db->watched_keys) return;
     WatchEntry *we = ht_find(db->watched_keys, key, klen);
     if (!we) return;
-    for (uint32_t i = 0; i < we->n; i++) we->clients[i]->flags |= CLIENT_DIRTY_CAS;
+    /* A dirty client drops all its watches at once (nothing it watches
+     * can matter any more), which removes it from we->clients: the slot
+     * i then holds another client, and we itself goes with its last one. */
+    uint32_t i = 0;
+    while (i < we->n) {
+        Client *c = we->clients[i];
+        Watched *w = find_watched(c, db, we);
+        if (w->expired_at_watch && !db_find(db, key, klen)) {
+            /* The key was already expired at WATCH time and is now
+             * deleted: logically nothing changed (Valkey's rule). */
+            w->expired_at_watch = 0;
+            i++;
+            continue;
+        }
+        c->flags |= CLIENT_DIRTY_CAS;
+        /* What it queued will not run: free it now. */
+        if (c->multi) free_queue(c->multi);
+        int last = we->n == 1;
+        unwatch_all(c);
+        if (last) return;
+    }
 }
 
-/* Watchers of keys for which exists_in says the key exists. */
-static void touch_existing(Db *db, Db *other) {
-    if (!db->watched_keys) return;
+/* FLUSHDB/FLUSHALL (replaced NULL) or SWAPDB: the watchers of `watched`
+ * (keys of db index `watched`) see the data `emptied` go and `replaced`
+ * come in its place.  A key counts as changed when it existed in either,
+ * except for expired keys (Valkey's rules): an expired key deleted, or
+ * replaced by another expired key, or nothing replaced by an expired key,
+ * is no change; the record of "expired at WATCH time" follows the data. */
+static void touch_replaced(Db *watched, Db *emptied, Db *replaced) {
+    if (!watched->watched_keys) return;
     HtIter it;
-    ht_iter_init(&it, db->watched_keys);
+    ht_iter_init(&it, watched->watched_keys);
     WatchEntry *we;
     while ((we = ht_iter_next(&it))) {
-        Kv *kv = db_find(db, we->key, we->klen);
-        int exists = kv && !kv_is_expired(kv);
-        if (!exists && other) {
-            Kv *okv = db_find(other, we->key, we->klen);
-            exists = okv && !kv_is_expired(okv);
+        Kv *old = db_find(emptied, we->key, we->klen);
+        Kv *now = replaced ? db_find(replaced, we->key, we->klen) : NULL;
+        if (!old && !now) continue;
+        int now_expired = now && kv_is_expired(now);
+        for (uint32_t i = 0; i < we->n; i++) {
+            Client *c = we->clients[i];
+            Watched *w = find_watched(c, watched, we);
+            if (w->expired_at_watch) {
+                if (!now) {
+                    w->expired_at_watch = 0;
+                    continue;
+                }
+                if (now_expired) continue;
+            } else if (!old && now_expired) {
+                w->expired_at_watch = 1;
+                continue;
+            }
+            /* Dirty, but the watches stay until EXEC: dropping them here
+             * would change the table being walked. */
+            c->flags |= CLIENT_DIRTY_CAS;
+            free_queue(c->multi);
         }
-        if (exists)
-            for (uint32_t i = 0; i < we->n; i++) we->clients[i]->flags |= CLIENT_DIRTY_CAS;
     }
     ht_iter_done(&it);
 }
 
 void multi_touch_flush(int dbid) {
     for (int i = 0; i < server.db_count; i++)
-        if (dbid == -1 || dbid == i) touch_existing(&server.dbs[i], NULL);
+        if (dbid == -1 || dbid == i) touch_replaced(&server.dbs[i], &server.dbs[i], NULL);
 }
 
 void multi_touch_swap(Db *a, Db *b) {
-    /* After the swap: a key watched in a changed if it exists now in a or
-     * existed in a before (now in b), and likewise for b. */
-    touch_existing(a, b);
-    touch_existing(b, a);
+    /* Called after the swap: a holds what b held, and b what a held. */
+    if (a == b) return;
+    touch_replaced(a, b, a);
+    touch_replaced(b, a, b);
 }
 
 /* ------------------------------------------------------------- commands */
