@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../ds/listpack.h"
+#include "../server/rdb_io.h"
 #include "../server/server.h"
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
@@ -227,6 +228,109 @@ void *hash_from_listpack(unsigned char *lp, int *enc) {
     return t;
 }
 
+/* ---------------------------------------------------------------- RDB */
+
+/* A pack becomes Valkey's listpack (RDB_TYPE_HASH_LISTPACK); a table is
+ * written pair by pair (RDB_TYPE_HASH). */
+static int hash_rdb_save(RdbWriter *w, const void *ptr, int enc) {
+    if (enc == ENC_LISTPACK) {
+        unsigned char *lp = hash_to_listpack(ptr, enc);
+        int rc = w->type(w, RDB_TYPE_HASH_LISTPACK);
+        if (rc == 0) rc = w->string(w, lp, lp_bytes(lp));
+        lp_free(lp);
+        return rc;
+    }
+    FvTable *t = (FvTable *)ptr;
+    if (w->type(w, RDB_TYPE_HASH) || w->len(w, fvt_count(t))) return -1;
+    FvtIter it;
+    fvt_iter_init(&it, t);
+    const void *e;
+    int rc = 0;
+    while (rc == 0 && (e = fvt_iter_next(&it))) {
+        const char *f, *v;
+        size_t flen, vlen;
+        fvt_entry_pair(e, &f, &flen, &v, &vlen);
+        rc = w->string(w, f, flen);
+        if (rc == 0) rc = w->string(w, v, vlen);
+    }
+    fvt_iter_done(&it);
+    return rc;
+}
+
+/* RDB_TYPE_HASH: pairs one by one.  Within the small encoding's entry
+ * limit they are gathered into a listpack first (checked for repeated
+ * fields, then converted as a listpack value is); past it they go
+ * straight into a table, whose insert finds repeats. */
+static void *hash_rdb_load_pairs(RdbReader *r, int *enc) {
+    uint64_t n;
+    if (!r->count(r, &n)) return NULL;
+    if (n == 0) {
+        r->empty = 1;
+        return NULL;
+    }
+    const char *p;
+    size_t len;
+    if (n <= server.cfg.hash_max_listpack_entries) {
+        unsigned char *lp = lp_new(0);
+        for (uint64_t i = 0; i < 2 * n; i++) {
+            if (!r->string(r, &p, &len)) {
+                lp_free(lp);
+                return NULL;
+            }
+            lp = lp_append(lp, p, len);
+        }
+        void *v = NULL;
+        if (!r->unique(r, lp, 1)) r->fail(r, "Duplicate hash fields detected");
+        else v = hash_from_listpack(lp, enc);
+        lp_free(lp);
+        return v;
+    }
+    FvTable *t = fvt_create(hash_field_hash);
+    fvt_expand(t, n);
+    PpStr f;
+    pp_str_init(&f);
+    for (uint64_t i = 0; i < n; i++) {
+        if (!r->string(r, &p, &len)) goto fail;
+        if (f.cap < len) {
+            pp_str_free(&f);
+            f.p = mem_alloc(len);
+            f.cap = len;
+        }
+        memcpy(f.p, p, len);
+        f.len = len;
+        if (!r->string(r, &p, &len)) goto fail;
+        if (!fvt_set(t, f.p, f.len, p, len)) {
+            r->fail(r, "Duplicate hash fields detected");
+            goto fail;
+        }
+    }
+    pp_str_free(&f);
+    *enc = ENC_HASHTABLE;
+    return t;
+fail:
+    pp_str_free(&f);
+    fvt_release(t);
+    return NULL;
+}
+
+static void *hash_rdb_load(RdbReader *r, int rdb_type, int *enc) {
+    unsigned char *lp;
+    if (rdb_type == RDB_TYPE_HASH) return hash_rdb_load_pairs(r, enc);
+    if (rdb_type == RDB_TYPE_HASH_LISTPACK) lp = r->listpack(r, RDB_BLOB_PAIRS | RDB_BLOB_UNIQUE, NULL);
+    else if (rdb_type == RDB_TYPE_HASH_ZIPLIST) lp = r->ziplist(r, RDB_BLOB_PAIRS | RDB_BLOB_UNIQUE);
+    else if (rdb_type == RDB_TYPE_HASH_ZIPMAP) lp = r->zipmap(r);
+    else {
+        r->fail(r, "Unknown RDB encoding type for a hash");
+        return NULL;
+    }
+    if (!lp) return NULL;
+    void *v = NULL;
+    if (lp_length(lp) == 0) r->empty = 1;
+    else v = hash_from_listpack(lp, enc);
+    lp_free(lp);
+    return v;
+}
+
 /* ------------------------------------------------------------ TypeOps */
 
 static void hash_free(void *ptr, int enc) {
@@ -300,6 +404,8 @@ static const TypeOps hash_type_ops = {
     .free_effort = hash_free_effort,
     .digest = hash_digest,
     .check = hash_check,
+    .rdb_save = hash_rdb_save,
+    .rdb_load = hash_rdb_load,
 };
 
 void hash_type_init(void) {

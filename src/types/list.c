@@ -22,6 +22,7 @@
 
 #include "../ds/listpack.h"
 #include "../ds/quicklist.h"
+#include "../server/rdb_io.h"
 #include "../server/reply.h"
 #include "../server/server.h"
 #include "../server/timeout.h"
@@ -937,6 +938,107 @@ Kv *list_build_finish(ListBuild *b, const char *key, size_t klen) {
     return kv_new_ptr(key, klen, OBJ_LIST, ENC_QUICKLIST, ql);
 }
 
+/* ---------------------------------------------------------------- RDB */
+
+/* Every list is written as RDB_TYPE_LIST_QUICKLIST_2: a listpack value
+ * as one packed node, a quicklist node by node, compressed nodes as the
+ * LZF bytes they already hold. */
+static int list_rdb_save(RdbWriter *w, const void *ptr, int encoding) {
+    if (w->type(w, RDB_TYPE_LIST_QUICKLIST_2)) return -1;
+    if (encoding == ENC_LISTPACK) {
+        if (w->len(w, 1) || w->len(w, RDB_QL_PACKED)) return -1;
+        return w->string(w, ptr, lp_bytes(ptr));
+    }
+    const Quicklist *ql = ptr;
+    if (w->len(w, ql->len)) return -1;
+    for (const QlNode *n = ql->head; n; n = n->next) {
+        if (w->len(w, n->container == QL_PLAIN ? RDB_QL_PLAIN : RDB_QL_PACKED)) return -1;
+        int rc = n->compressed ? w->lzf(w, n->entry, n->csz, n->sz) : w->string(w, n->entry, n->sz);
+        if (rc) return -1;
+    }
+    return 0;
+}
+
+static void list_rdb_push_entries(Quicklist *ql, unsigned char *lp) {
+    char buf[LP_INTBUF_SIZE];
+    for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p)) {
+        uint32_t len;
+        const char *s = lp_get_str(p, buf, &len);
+        ql_push(ql, QL_TAIL, s, len);
+    }
+}
+
+/* The node layouts of every list type files have held.  A single packed
+ * node within list-max-listpack-size becomes a listpack value (Valkey's
+ * conversion after a load), except for the old whole-list ziplist, which
+ * Valkey keeps as a quicklist. */
+static void *list_rdb_load(RdbReader *r, int rdb_type, int *enc) {
+    Quicklist *ql = ql_new(server.cfg.list_max_listpack_size, server.cfg.list_compress_depth);
+    uint64_t n;
+    const char *p;
+    size_t len;
+    unsigned char *lp;
+    if (rdb_type == RDB_TYPE_LIST) {
+        if (!r->count(r, &n)) goto fail;
+        for (uint64_t i = 0; i < n; i++) {
+            if (!r->string(r, &p, &len)) goto fail;
+            ql_push(ql, QL_TAIL, p, len);
+        }
+    } else if (rdb_type == RDB_TYPE_LIST_ZIPLIST) {
+        if (!(lp = r->ziplist(r, 0))) goto fail;
+        list_rdb_push_entries(ql, lp);
+        lp_free(lp);
+    } else if (rdb_type == RDB_TYPE_LIST_QUICKLIST || rdb_type == RDB_TYPE_LIST_QUICKLIST_2) {
+        if (!r->count(r, &n)) goto fail;
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t container = RDB_QL_PACKED;
+            if (rdb_type == RDB_TYPE_LIST_QUICKLIST_2) {
+                if (!r->len(r, &container)) goto fail;
+                if (container != RDB_QL_PACKED && container != RDB_QL_PLAIN) {
+                    r->fail(r, "Quicklist integrity check failed.");
+                    goto fail;
+                }
+            }
+            if (container == RDB_QL_PLAIN) {
+                if (!r->string(r, &p, &len)) goto fail;
+                if (len == 0) {
+                    r->fail(r, "Empty plain quicklist node");
+                    goto fail;
+                }
+                ql_push(ql, QL_TAIL, p, len);
+                continue;
+            }
+            lp = rdb_type == RDB_TYPE_LIST_QUICKLIST_2 ? r->listpack(r, 0, NULL) : r->ziplist(r, 0);
+            if (!lp) goto fail;
+            /* Empty nodes are skipped, as Valkey does. */
+            if (lp_length(lp) == 0) lp_free(lp);
+            else ql_append_listpack(ql, lp);
+        }
+    } else {
+        r->fail(r, "Unknown RDB encoding type for a list");
+        goto fail;
+    }
+    if (ql->count == 0) {
+        r->empty = 1;
+        goto fail;
+    }
+    if (rdb_type != RDB_TYPE_LIST_ZIPLIST) {
+        size_t sz_limit;
+        uint64_t count_limit;
+        ql_node_limit(server.cfg.list_max_listpack_size, &sz_limit, &count_limit);
+        if (ql->len == 1 && ql->head->container == QL_PACKED && ql->head->sz <= sz_limit &&
+            ql->count <= count_limit) {
+            *enc = ENC_LISTPACK;
+            return ql_release_single_listpack(ql);
+        }
+    }
+    *enc = ENC_QUICKLIST;
+    return ql;
+fail:
+    ql_free(ql);
+    return NULL;
+}
+
 /* ------------------------------------------------------------ TypeOps */
 
 static void list_free(void *ptr, int encoding) {
@@ -1028,6 +1130,8 @@ static const TypeOps list_type_ops = {
     .digest = list_digest,
     .debug_info = list_debug_object_fields,
     .check = list_check,
+    .rdb_save = list_rdb_save,
+    .rdb_load = list_rdb_load,
 };
 
 void list_type_init(void) {

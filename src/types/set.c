@@ -15,6 +15,7 @@
  * Nothing ever converts back, except set_maybe_to_intset (SINTERSTORE). */
 #include <string.h>
 
+#include "../server/rdb_io.h"
 #include "../server/server.h"
 #include "../server/reply.h"
 #include "../ds/intset.h"
@@ -331,6 +332,83 @@ size_t set_pop_random(SetVal *s, Str **acc) {
     return len;
 }
 
+/* ---------------------------------------------------------------- RDB */
+
+/* Intsets and listpacks are written as the blobs they are; the hash
+ * table member by member (RDB_TYPE_SET). */
+static int set_type_rdb_save(RdbWriter *w, const void *ptr, int encoding) {
+    if (encoding == ENC_INTSET) {
+        if (w->type(w, RDB_TYPE_SET_INTSET)) return -1;
+        return w->string(w, ptr, intset_bytes(ptr));
+    }
+    if (encoding == ENC_LISTPACK) {
+        if (w->type(w, RDB_TYPE_SET_LISTPACK)) return -1;
+        return w->string(w, ptr, lp_bytes(ptr));
+    }
+    const PackSet *ps = ptr;
+    if (w->type(w, RDB_TYPE_SET) || w->len(w, packset_count(ps))) return -1;
+    PackSetIter it;
+    packset_iter_init(&it, ps);
+    const char *p;
+    size_t len;
+    while (packset_iter_next(&it, &p, &len))
+        if (w->string(w, p, len)) return -1;
+    return 0;
+}
+
+/* RDB_TYPE_SET: an intset while the count allows one, a hash table at
+ * once past it; members then convert the set exactly as SADD would
+ * (Valkey's loading rules), and a repeated member refuses the value. */
+static void *set_type_rdb_load_members(RdbReader *r, int *enc) {
+    uint64_t n;
+    if (!r->count(r, &n)) return NULL;
+    if (n == 0) {
+        r->empty = 1;
+        return NULL;
+    }
+    SetVal s = n > intset_max_entries() ? set_new_enc(ENC_HASHTABLE, n) : set_new_enc(ENC_INTSET, 0);
+    for (uint64_t i = 0; i < n; i++) {
+        const char *p;
+        size_t len;
+        if (!r->string(r, &p, &len)) goto fail;
+        SetMember m = set_member_str(p, len);
+        if (!set_add(&s, &m)) {
+            r->fail(r, "Duplicate set members detected");
+            goto fail;
+        }
+    }
+    *enc = s.enc;
+    return s.ptr;
+fail:
+    set_free_val(&s);
+    return NULL;
+}
+
+static void *set_type_rdb_load(RdbReader *r, int rdb_type, int *enc) {
+    SetVal s;
+    if (rdb_type == RDB_TYPE_SET) return set_type_rdb_load_members(r, enc);
+    if (rdb_type == RDB_TYPE_SET_INTSET) {
+        if (!(s.ptr = r->intset(r))) return NULL;
+        s.enc = ENC_INTSET;
+        if (intset_len(s.ptr) > server.cfg.set_max_intset_entries) set_convert(&s, ENC_HASHTABLE, intset_len(s.ptr));
+    } else if (rdb_type == RDB_TYPE_SET_LISTPACK) {
+        if (!(s.ptr = r->listpack(r, RDB_BLOB_UNIQUE, NULL))) return NULL;
+        s.enc = ENC_LISTPACK;
+        uint32_t n = lp_length(s.ptr);
+        if (n == 0) {
+            r->empty = 1;
+            set_free_val(&s);
+            return NULL;
+        }
+        if (n > server.cfg.set_max_listpack_entries) set_convert(&s, ENC_HASHTABLE, n);
+    } else {
+        r->fail(r, "Unknown RDB encoding type for a set");
+        return NULL;
+    }
+    *enc = s.enc;
+    return s.ptr;
+}
+
 /* ------------------------------------------------------------- TypeOps */
 
 static void set_type_free(void *ptr, int encoding) {
@@ -397,6 +475,8 @@ static const TypeOps set_type_ops = {
     .free_effort = set_type_free_effort,
     .digest = set_type_digest,
     .check = set_type_check,
+    .rdb_save = set_type_rdb_save,
+    .rdb_load = set_type_rdb_load,
 };
 
 void set_type_init(void) {

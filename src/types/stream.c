@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "../ds/alloc.h"
+#include "../ds/listpack.h"
 #include "../server/db.h"
 #include "../server/propagate.h"
+#include "../server/rdb_io.h"
 #include "../server/reply.h"
 #include "../server/server.h"
 #include "../../deps/numconv/numconv.h"
@@ -551,6 +553,238 @@ void stream_propagate_createconsumer(Client *c, const Arg *key, const Arg *group
     propagate_also(c->db->id, 5, argv);
 }
 
+/* ---------------------------------------------------------------- RDB */
+
+/* Stream IDs are written as 16 bytes, ms then seq, big-endian (the keys
+ * of Valkey's radix trees). */
+static void sid_to_be(StreamId id, unsigned char b[16]) {
+    for (int i = 0; i < 8; i++) {
+        b[i] = (unsigned char)(id.ms >> (56 - 8 * i));
+        b[8 + i] = (unsigned char)(id.seq >> (56 - 8 * i));
+    }
+}
+
+static StreamId sid_from_be(const unsigned char b[16]) {
+    StreamId id = {0, 0};
+    for (int i = 0; i < 8; i++) {
+        id.ms = (id.ms << 8) | b[i];
+        id.seq = (id.seq << 8) | b[8 + i];
+    }
+    return id;
+}
+
+static int rdb_save_id_pair(RdbWriter *w, StreamId id) {
+    return w->len(w, id.ms) || w->len(w, id.seq) ? -1 : 0;
+}
+
+static int rdb_save_group(RdbWriter *w, const StreamGroup *g) {
+    if (w->string(w, g->name, g->nlen) || rdb_save_id_pair(w, g->last_id) ||
+        w->len(w, (uint64_t)g->entries_read) || w->len(w, idt_count(&g->pel)))
+        return -1;
+    IdtIter it;
+    unsigned char raw[16];
+    for (idt_seek_first(&it, &g->pel); idt_valid(&it); idt_next(&it)) {
+        const StreamNack *n = idt_val(&it);
+        sid_to_be(idt_key(&it), raw);
+        if (w->raw(w, raw, 16) || w->ms(w, n->delivery_time) || w->len(w, n->delivery_count)) return -1;
+    }
+    size_t nc;
+    StreamConsumer **cons = stream_consumers_sorted(g, &nc);
+    int rc = w->len(w, nc);
+    for (size_t i = 0; i < nc && rc == 0; i++) {
+        const StreamConsumer *c = cons[i];
+        rc = w->string(w, c->name, c->nlen) || w->ms(w, c->seen_time) || w->ms(w, c->active_time) ||
+             w->len(w, idt_count(&c->pel));
+        for (idt_seek_first(&it, &c->pel); rc == 0 && idt_valid(&it); idt_next(&it)) {
+            sid_to_be(idt_key(&it), raw);
+            rc = w->raw(w, raw, 16);
+        }
+    }
+    mem_free(cons);
+    return rc ? -1 : 0;
+}
+
+/* RDB_TYPE_STREAM_LISTPACKS_3: every node as (master ID, Valkey
+ * listpack), the metadata, then the groups in name order with their PELs
+ * and consumers. */
+static int stream_rdb_save(RdbWriter *w, const void *ptr, int encoding) {
+    (void)encoding;
+    const Stream *s = ptr;
+    const StreamStore *st = &s->st;
+    if (w->type(w, RDB_TYPE_STREAM_LISTPACKS_3) || w->len(w, ss_nodes(st))) return -1;
+    IdtIter it;
+    for (idt_seek_first(&it, &st->index); idt_valid(&it); idt_next(&it)) {
+        const SsNode *node;
+        memcpy(&node, idt_val(&it), sizeof(node));
+        StreamId master = idt_key(&it);
+        unsigned char key[16];
+        sid_to_be(master, key);
+        unsigned char *lp = ss_node_to_listpack(node, master);
+        int rc = w->string(w, key, 16);
+        if (rc == 0) rc = w->string(w, lp, lp_bytes(lp));
+        lp_free(lp);
+        if (rc) return -1;
+    }
+    if (w->len(w, st->length) || rdb_save_id_pair(w, st->last_id) || rdb_save_id_pair(w, st->first_id) ||
+        rdb_save_id_pair(w, st->max_deleted_id) || w->len(w, st->entries_added))
+        return -1;
+    size_t ng;
+    StreamGroup **groups = s->groups ? stream_groups_sorted(s, &ng) : NULL;
+    if (!groups) ng = 0;
+    int rc = w->len(w, ng);
+    for (size_t i = 0; i < ng && rc == 0; i++) rc = rdb_save_group(w, groups[i]);
+    mem_free(groups);
+    return rc;
+}
+
+static int rdb_load_id_pair(RdbReader *r, StreamId *id) {
+    return r->len(r, &id->ms) && r->len(r, &id->seq);
+}
+
+/* A group's PEL and consumers (after its name and IDs). */
+static int rdb_load_group_body(RdbReader *r, int rdb_type, StreamGroup *g) {
+    uint64_t n;
+    unsigned char raw[16];
+    if (!r->count(r, &n)) return 0;
+    for (uint64_t i = 0; i < n; i++) {
+        int64_t when;
+        uint64_t count;
+        if (!r->raw(r, raw, 16) || !r->ms(r, &when) || !r->len(r, &count)) return 0;
+        StreamId id = sid_from_be(raw);
+        if (stream_nack_find(g, id)) return r->fail(r, "Duplicated global PEL entry loading stream consumer group");
+        StreamNack *nack = stream_nack_insert(g, id);
+        nack->delivery_time = when;
+        nack->delivery_count = count;
+        nack->consumer = NULL;
+    }
+    uint64_t nc;
+    if (!r->count(r, &nc)) return 0;
+    for (uint64_t i = 0; i < nc; i++) {
+        const char *name;
+        size_t nlen;
+        int64_t seen, active;
+        if (!r->string(r, &name, &nlen)) return 0;
+        StreamConsumer *c = stream_consumer_create(g, name, nlen, 0);
+        if (!c) return r->fail(r, "Duplicate stream consumer detected.");
+        if (!r->ms(r, &seen)) return 0;
+        active = seen;
+        if (rdb_type >= RDB_TYPE_STREAM_LISTPACKS_3 && !r->ms(r, &active)) return 0;
+        c->seen_time = seen;
+        c->active_time = active;
+        if (!r->count(r, &n)) return 0;
+        for (uint64_t j = 0; j < n; j++) {
+            if (!r->raw(r, raw, 16)) return 0;
+            StreamId id = sid_from_be(raw);
+            StreamNack *nack = stream_nack_find(g, id);
+            if (!nack) return r->fail(r, "Consumer entry not found in group global PEL");
+            if (nack->consumer) return r->fail(r, "Duplicated consumer PEL entry loading a stream consumer group");
+            stream_nack_assign(g, nack, id, c);
+        }
+    }
+    /* Every pending entry must have an owner (the PEL invariant). */
+    uint64_t owned = 0;
+    if (g->consumers) {
+        HtIter hi;
+        ht_iter_init(&hi, g->consumers);
+        StreamConsumer *c;
+        while ((c = ht_iter_next(&hi))) owned += idt_count(&c->pel);
+        ht_iter_done(&hi);
+    }
+    if (owned != idt_count(&g->pel)) return r->fail(r, "Stream CG PEL entry without consumer");
+    return 1;
+}
+
+/* RDB_TYPE_STREAM_LISTPACKS (v1), _2 (first/max-deleted IDs, entries
+ * added, groups' entries read) and _3 (consumers' active time).  Nodes
+ * are validated entry by entry as they are converted; the metadata must
+ * agree with them. */
+static void *stream_rdb_load(RdbReader *r, int rdb_type, int *enc) {
+    if (rdb_type != RDB_TYPE_STREAM_LISTPACKS && rdb_type != RDB_TYPE_STREAM_LISTPACKS_2 &&
+        rdb_type != RDB_TYPE_STREAM_LISTPACKS_3) {
+        r->fail(r, "Unknown RDB encoding type for a stream");
+        return NULL;
+    }
+    Stream *s = stream_new();
+    StreamStore *st = &s->st;
+    uint64_t nodes, length;
+    if (!r->count(r, &nodes)) goto fail;
+    for (uint64_t i = 0; i < nodes; i++) {
+        const char *key;
+        size_t klen;
+        if (!r->string(r, &key, &klen)) goto fail;
+        if (klen != 16) {
+            r->fail(r, "Stream node key entry is not the size of a stream ID");
+            goto fail;
+        }
+        StreamId master = sid_from_be((const unsigned char *)key);
+        size_t size;
+        unsigned char *lp = r->listpack(r, RDB_BLOB_NONEMPTY, &size);
+        if (!lp) goto fail;
+        int ok = ss_add_listpack(st, master, lp, size);
+        lp_free(lp);
+        if (!ok) {
+            r->fail(r, "Stream listpack integrity check failed.");
+            goto fail;
+        }
+    }
+    StreamId last, first, maxdel = {0, 0};
+    uint64_t added;
+    if (!r->len(r, &length) || !rdb_load_id_pair(r, &last)) goto fail;
+    if (rdb_type >= RDB_TYPE_STREAM_LISTPACKS_2) {
+        if (!rdb_load_id_pair(r, &first) || !rdb_load_id_pair(r, &maxdel) || !r->len(r, &added)) goto fail;
+    } else {
+        added = length;
+    }
+    if (length != st->length) {
+        r->fail(r, "Stream length inconsistent with its entries");
+        goto fail;
+    }
+    if (ss_nodes(st) && sid_cmp(last, ss_edge_id(st, 0, 0)) < 0) {
+        r->fail(r, "Stream last ID below its last entry");
+        goto fail;
+    }
+    st->last_id = last;
+    st->max_deleted_id = maxdel;
+    st->entries_added = added;
+    st->first_id = st->length ? ss_edge_id(st, 1, 1) : sid_make(0, 0);
+    uint64_t ng;
+    if (!r->count(r, &ng)) goto fail;
+    for (uint64_t i = 0; i < ng; i++) {
+        const char *name;
+        size_t nlen;
+        StreamId gid;
+        uint64_t read;
+        if (!r->string(r, &name, &nlen)) goto fail;
+        /* The name view dies with the next read: create the group first. */
+        StreamGroup *g = stream_group_create(s, name, nlen, sid_make(0, 0), 0);
+        if (!g) {
+            r->fail(r, "Duplicated consumer group name");
+            goto fail;
+        }
+        if (!rdb_load_id_pair(r, &gid)) goto fail;
+        g->last_id = gid;
+        if (rdb_type >= RDB_TYPE_STREAM_LISTPACKS_2) {
+            if (!r->len(r, &read)) goto fail;
+            g->entries_read = (int64_t)read;
+        } else {
+            g->entries_read = stream_estimate_distance(s, gid);
+        }
+        if (!rdb_load_group_body(r, rdb_type, g)) goto fail;
+    }
+    if (r->deep) {
+        const char *err = stream_check(s);
+        if (err) {
+            r->fail(r, err);
+            goto fail;
+        }
+    }
+    *enc = ENC_STREAM;
+    return s;
+fail:
+    stream_free(s);
+    return NULL;
+}
+
 /* ------------------------------------------------------------ TypeOps */
 
 static void stream_free_value(void *ptr, int encoding) {
@@ -732,6 +966,8 @@ static const TypeOps stream_type_ops = {
     .free_effort = stream_free_effort,
     .digest = stream_digest,
     .check = stream_check_value,
+    .rdb_save = stream_rdb_save,
+    .rdb_load = stream_rdb_load,
 };
 
 void stream_type_init(void) {

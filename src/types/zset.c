@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../ds/alloc.h"
+#include "../server/rdb_io.h"
 #include "../server/reply.h"
 #include "../server/server.h"
 #include "../../deps/numconv/dtoa.h"
@@ -575,6 +576,95 @@ void zs_store_result(Client *c, const Arg *key, ZVal *z, const char *event) {
     reply_int(c, (long long)n);
 }
 
+/* ---------------------------------------------------------------- RDB */
+
+/* A pack is written as Valkey's listpack (RDB_TYPE_ZSET_LISTPACK); a
+ * skiplist as RDB_TYPE_ZSET_2, highest score first as Valkey writes it
+ * (loading then inserts each element at the head). */
+static int zset_rdb_save(RdbWriter *w, const void *ptr, int encoding) {
+    if (encoding == ENC_LISTPACK) {
+        unsigned char *lp = zset_to_listpack(ptr, encoding);
+        int rc = w->type(w, RDB_TYPE_ZSET_LISTPACK);
+        if (rc == 0) rc = w->string(w, lp, lp_bytes(lp));
+        lp_free(lp);
+        return rc;
+    }
+    ZVal z = {encoding, (void *)ptr};
+    uint64_t n = zv_len(&z);
+    if (w->type(w, RDB_TYPE_ZSET_2) || w->len(w, n)) return -1;
+    if (!n) return 0;
+    ZIter it;
+    ZElem e;
+    zi_init(&it, &z, 0, n - 1, 1);
+    while (zi_next(&it, &e))
+        if (w->string(w, e.m, e.len) || w->double_bin(w, e.score)) return -1;
+    return 0;
+}
+
+/* RDB_TYPE_ZSET / ZSET_2: elements into a skiplist, which becomes a
+ * pack at the end when it fits (Valkey converts after loading, as the
+ * elements come unordered); NaN scores and repeated members refuse it. */
+static void *zset_rdb_load_elements(RdbReader *r, int rdb_type, int *enc) {
+    uint64_t n;
+    if (!r->count(r, &n)) return NULL;
+    if (n == 0) {
+        r->empty = 1;
+        return NULL;
+    }
+    ZVal z = zv_new(n, SIZE_MAX);
+    zv_convert(&z, ENC_SKIPLIST);
+    size_t maxlen = 0, total = 0, mcap = 0;
+    char *mbuf = NULL;
+    for (uint64_t i = 0; i < n; i++) {
+        const char *m;
+        size_t len;
+        double score;
+        if (!r->string(r, &m, &len)) goto fail;
+        /* The view dies with the next read: keep the member first. */
+        if (len > mcap) {
+            mem_free(mbuf);
+            mcap = len < 64 ? 64 : len * 2;
+            mbuf = mem_alloc(mcap);
+        }
+        if (len) memcpy(mbuf, m, len);
+        int ok = rdb_type == RDB_TYPE_ZSET_2 ? r->double_bin(r, &score) : r->double_text(r, &score);
+        if (ok && isnan(score)) ok = r->fail(r, "Zset with NAN score detected");
+        int out = 0;
+        if (ok) {
+            zv_add(&z, score, len ? mbuf : "", len, ZADD_IN_NX, &out, NULL);
+            if (!(out & ZADD_OUT_ADDED)) ok = r->fail(r, "Duplicate zset fields detected");
+        }
+        if (!ok) goto fail;
+        if (len > maxlen) maxlen = len;
+        total += len;
+    }
+    mem_free(mbuf);
+    zv_fit(&z, maxlen, total);
+    *enc = z.enc;
+    return z.ptr;
+fail:
+    mem_free(mbuf);
+    zv_free(&z);
+    return NULL;
+}
+
+static void *zset_rdb_load(RdbReader *r, int rdb_type, int *enc) {
+    unsigned char *lp;
+    if (rdb_type == RDB_TYPE_ZSET || rdb_type == RDB_TYPE_ZSET_2) return zset_rdb_load_elements(r, rdb_type, enc);
+    if (rdb_type == RDB_TYPE_ZSET_LISTPACK) lp = r->listpack(r, RDB_BLOB_PAIRS, NULL);
+    else if (rdb_type == RDB_TYPE_ZSET_ZIPLIST) lp = r->ziplist(r, RDB_BLOB_PAIRS);
+    else {
+        r->fail(r, "Unknown RDB encoding type for a sorted set");
+        return NULL;
+    }
+    if (!lp) return NULL;
+    void *v = NULL;
+    if (lp_length(lp) == 0) r->empty = 1;
+    else if (!(v = zset_from_listpack(lp, enc))) r->fail(r, "Zset listpack integrity check failed.");
+    lp_free(lp);
+    return v;
+}
+
 /* ------------------------------------------------------------ TypeOps */
 
 static void zset_free(void *ptr, int encoding) {
@@ -660,6 +750,8 @@ static const TypeOps zset_type_ops = {
     .free_effort = zset_free_effort,
     .digest = zset_digest,
     .check = zset_check,
+    .rdb_save = zset_rdb_save,
+    .rdb_load = zset_rdb_load,
 };
 
 void zset_type_init(void) {
