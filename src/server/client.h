@@ -138,6 +138,7 @@ typedef struct Client {
     int monitor_slot;                  /* index in server.monitors + 1; 0 when not a monitor */
     struct ClientPubsub *pubsub;       /* subscriptions (pubsub.c), NULL when none */
     struct ClientMulti *multi;         /* MULTI queue and WATCHed keys (multi.c), NULL when none */
+    struct ClientTracking *tracking;   /* CLIENT TRACKING state (tracking.c), NULL when off */
 } Client;
 
 Client *client_create(int fd, uint64_t flags);

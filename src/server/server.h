@@ -103,6 +103,21 @@ enum { PAUSE_NONE = 0, PAUSE_WRITE = 1, PAUSE_ALL = 2 };
 #define REPLY_BUFFER_PEAK_RESET_MS 5000
 /* SHUTDOWN flags (and what shutdown-on-sig* maps to). */
 enum { SHUTDOWN_NOFLAGS = 0, SHUTDOWN_SAVE = 1, SHUTDOWN_NOSAVE = 2, SHUTDOWN_NOW = 4, SHUTDOWN_FORCE = 8 };
+/* What a forked child does (server.child_type). */
+enum { CHILD_TYPE_NONE = 0, CHILD_TYPE_RDB = 1, CHILD_TYPE_AOF = 2 };
+
+/* What the persistence layer (src/persist/) does for the server: main.c
+ * registers it at start-up (persist_hooks_register); the server calls up
+ * only through it, and a NULL member (or no registration) means nothing
+ * to do. */
+typedef struct PersistHooks {
+    void (*load)(void);               /* start-up: load the dataset (exits when it cannot) */
+    void (*cron)(void);               /* every server_cron tick: children, save points */
+    int (*shutdown)(int flags);       /* before exiting (SHUTDOWN_* flags): 0 go on, -1 stay up */
+    const char *(*write_error)(void); /* NULL, or the error that refuses writes (-MISCONF) */
+    Str *(*info)(Str *s);             /* appends INFO's persistence section body */
+    void (*debug_reload)(Client *c, int save, int flush, int merge); /* DEBUG RELOAD, replies */
+} PersistHooks;
 
 typedef struct Server {
     ServerConfig cfg;
@@ -138,6 +153,15 @@ typedef struct Server {
     uint64_t pubsub_clients; /* clients with any subscription */
     uint64_t watching_clients; /* clients WATCHing keys (multi.c) */
     uint64_t watched_keys;   /* distinct (db, key) pairs watched */
+    /* persistence: src/persist/ runs it through these hooks; the server
+     * reads the rest to refuse what it must while a load or a child runs */
+    const PersistHooks *persist;
+    pid_t child_pid;         /* the forked child (BGSAVE), -1 when none */
+    int child_type;          /* CHILD_TYPE_* of that child */
+    int loading;             /* a dataset is loading: -LOADING for commands without the loading flag */
+    uint64_t tracking_clients; /* clients with CLIENT TRACKING on (tracking.c) */
+    int tracking_live;       /* the tracking or prefix table holds something (tracking.c) */
+    struct TrackingState *tracking; /* client-side caching tables, NULL until first used */
     /* time */
     int64_t now_ms;          /* cached wall clock, fixed during a command */
     int64_t wall_base_us;    /* wall clock at mono_base_us: now = base + elapsed */
@@ -205,6 +229,10 @@ void server_shutdown(void);
 int server_prepare_shutdown(int flags);
 /* A new random replication id (server.replid). */
 void server_change_replid(void);
+void persist_hooks_register(const PersistHooks *hooks);
+/* While a long job (a dataset load) holds the main thread: accept, read
+ * and answer clients (commands refused with -LOADING), a few rounds. */
+void server_process_events_while_blocked(void);
 Str *info_generate(const char *section);
 void bytes_to_human(char *buf, size_t len, unsigned long long n);
 /* Hooks for config setters that need the running server to act. */
