@@ -34,6 +34,7 @@
 #include "multi.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "tracking.h"
 #include "../net/socket.h"
 
 #define READ_CHUNK (16 * 1024)
@@ -104,6 +105,7 @@ void client_free(Client *c) {
     unblock_client(c, UNBLOCK_FREE);
     pubsub_client_free(c);
     multi_client_free(c);
+    if (server.tracking_clients) tracking_client_free(c);
     if (server.clients_cron_next == c) server.clients_cron_next = c->next;
     if (c->prev) c->prev->next = c->next;
     else server.clients = c->next;

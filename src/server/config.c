@@ -33,6 +33,7 @@
 #include "config_internal.h"
 #include "server.h"
 #include "reply.h"
+#include "tracking.h"
 
 /* ------------------------------------------------------------ the table */
 
@@ -271,7 +272,7 @@ const ConfigDef config_table[] = {
      shutdown_on_sig_enum, NULL, FLD(shutdown_on_sigint), NULL},
     {"shutdown-on-sigterm", NULL, CT_ENUM, CF_FLAGS_ENUM | CF_MULTI_ARG, "default", 0, 0,
      shutdown_on_sig_enum, NULL, FLD(shutdown_on_sigterm), NULL},
-    NUM_ROW("tracking-table-max-keys", NULL, CT_SIZE, 0, NOF, "1000000", 0, LONG_MAX, NULL),
+    NUM_ROW("tracking-table-max-keys", NULL, CT_SIZE, 0, NOF, "1000000", 0, LONG_MAX, tracking_apply_max_keys),
     BOOL_ROW("disable-thp", NULL, IMM, NOF, "yes"),
     BOOL_ROW("jemalloc-bg-thread", NULL, 0, NOF, "yes"),
     {"oom-score-adj", NULL, CT_ENUM, 0, "no", 0, 0, oom_score_adj_enum, NULL, FLD(oom_score_adj), apply_oom_score},

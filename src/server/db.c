@@ -10,6 +10,7 @@
 
 #include "server.h"
 #include "multi.h"
+#include "tracking.h"
 
 /* The hash of the last (short) key looked up, so a lookup and the store
  * that follows it (SET, INCR...) hash the key once.  The key's bytes are
@@ -328,7 +329,7 @@ void key_touched(Client *c, Db *db, const char *key, size_t klen) {
     (void)c;
     if (db->watched_keys) multi_touch_key(db, key, klen);
     if (db->blocking_keys) blocked_signal_key(db, key, klen);
-    /* Client-side caching invalidation plugs in here. */
+    if (server.tracking_live) tracking_key_touched(c, key, klen);
 }
 
 void key_event(Db *db, const char *key, size_t klen, int notify_class, const char *event) {
@@ -357,6 +358,8 @@ void keys_flushed(Client *c, int dbid, uint64_t removed) {
     /* FLUSHALL counts one change more than the keys it removed, as Valkey
      * does (so a save point triggers even for an empty server). */
     server.dirty += removed + (dbid == -1 ? 1 : 0);
+    /* Client-side caches: one null invalidation means "every key". */
+    if (server.tracking) tracking_flushed();
 }
 
 void keys_flushing(Client *c, int dbid) {

@@ -16,6 +16,7 @@
 #include "keyspec.h"
 #include "multi.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "../../deps/siphash/siphash.h"
 
 static uint64_t nocase_hash(const char *key, size_t len) {
@@ -279,6 +280,7 @@ void call(Client *c) {
     ex->nesting++;
     cmd->proc(c);
     ex->nesting--;
+    if (server.tracking_clients) tracking_after_call(c, cmd);
     uint64_t elapsed = ev_monotonic_us() - start;
     if (prop) {
         propagate_command_done(c, server.dirty != dirty_before);

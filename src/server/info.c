@@ -17,6 +17,7 @@
 
 #include "server.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "reply.h"
 #include "cmds.h"
 
@@ -122,7 +123,7 @@ static Str *info_clients(Str *s) {
                       "client_recent_max_input_buffer:%zu\r\n"
                       "client_recent_max_output_buffer:%zu\r\n"
                       "blocked_clients:%llu\r\n"
-                      "tracking_clients:0\r\n"
+                      "tracking_clients:%llu\r\n"
                       "pubsub_clients:%llu\r\n"
                       "watching_clients:%llu\r\n"
                       "clients_in_timeout_table:%llu\r\n"
@@ -133,7 +134,8 @@ static Str *info_clients(Str *s) {
                       /* Clients held by CLIENT PAUSE are not "blocked" here, as in Valkey. */
                       (unsigned long long)(server.blocked.stats.blocked_clients -
                                            server.blocked.stats.by_reason[BLOCKED_PAUSE]),
-                      (unsigned long long)server.pubsub_clients, (unsigned long long)server.watching_clients,
+                      (unsigned long long)server.tracking_clients, (unsigned long long)server.pubsub_clients,
+                      (unsigned long long)server.watching_clients,
                       (unsigned long long)server.blocked.stats.in_timeout_table,
                       (unsigned long long)server.watched_keys,
                       (unsigned long long)server.blocked.stats.blocking_keys,
@@ -306,9 +308,9 @@ static Str *info_stats(Str *s) {
         "active_defrag_key_misses:0\r\n"
         "total_active_defrag_time:0\r\n"
         "current_active_defrag_time:0\r\n"
-        "tracking_total_keys:0\r\n"
-        "tracking_total_items:0\r\n"
-        "tracking_total_prefixes:0\r\n"
+        "tracking_total_keys:%llu\r\n"
+        "tracking_total_items:%llu\r\n"
+        "tracking_total_prefixes:%llu\r\n"
         "unexpected_error_replies:%llu\r\n"
         "total_error_replies:%llu\r\n"
         "dump_payload_sanitizations:0\r\n"
@@ -342,7 +344,8 @@ static Str *info_stats(Str *s) {
         (unsigned long long)st->evicted_keys, (unsigned long long)st->keyspace_hits,
         (unsigned long long)st->keyspace_misses, (unsigned long long)pubsub_channel_count(),
         (unsigned long long)pubsub_pattern_count(), (unsigned long long)pubsub_shard_channel_count(),
-        (unsigned long long)st->unexpected_error_replies,
+        (unsigned long long)tracking_total_keys(), (unsigned long long)tracking_total_items(),
+        (unsigned long long)tracking_total_prefixes(), (unsigned long long)st->unexpected_error_replies,
         (unsigned long long)st->total_error_replies, (unsigned long long)st->total_reads,
         (unsigned long long)st->total_writes, (unsigned long long)st->qbuf_limit_disconnections,
         (unsigned long long)st->obuf_limit_disconnections, (unsigned long long)st->reply_buffer_shrinks,

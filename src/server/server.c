@@ -25,6 +25,7 @@
 #include "server.h"
 #include "notify.h"
 #include "pubsub.h"
+#include "tracking.h"
 
 Server server;
 
@@ -298,6 +299,7 @@ static void before_sleep(EventLoop *loop) {
         expire_cycle_fast();
         busy = 1;
     }
+    if (server.tracking_clients) tracking_before_sleep();
     uint64_t t = busy ? ev_monotonic_us() : start;
     st->eventloop_duration_cron_sum_us += t - start;
     /* Durability before replies: the sinks get every write first. */
