@@ -14,9 +14,9 @@
  *    key past its TTL reads as missing but stays until the pause ends, so
  *    nothing is written while paused.
  *
- * Client tracking (client-side caching) is not implemented: TRACKING ON
- * answers an error; TRACKINGINFO, GETREDIR and CACHING answer truthfully
- * for a connection that never tracks. */
+ * The tracking subcommands parse and check their options here, in
+ * Valkey's order of checks (so the same error wins); the state and the
+ * invalidations are tracking.c's. */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +26,7 @@
 #include "cmds.h"
 #include "multi.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "timeout.h"
 #include "../../deps/numconv/numconv.h"
 
@@ -75,6 +76,9 @@ void client_format_info(Client *c, Str **out) {
     if (c->flags & CLIENT_PUBSUB) flags[nf++] = 'P';
     if (c->flags & CLIENT_MULTI) flags[nf++] = 'x';
     if (c->flags & CLIENT_BLOCKED) flags[nf++] = 'b';
+    if (c->flags & CLIENT_TRACKING) flags[nf++] = 't';
+    if (c->tracking && (c->tracking->flags & TRACKING_BROKEN)) flags[nf++] = 'R';
+    if (c->tracking && (c->tracking->flags & TRACKING_BCAST)) flags[nf++] = 'B';
     if (c->flags & CLIENT_DIRTY_CAS) flags[nf++] = 'd';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) flags[nf++] = 'c';
     if (c->flags & CLIENT_CLOSE_ASAP) flags[nf++] = 'A';
@@ -112,12 +116,13 @@ void client_format_info(Client *c, Str **out) {
     *out = str_catfmt(*out,
                       "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%lld psub=%lld "
                       "ssub=%lld multi=%lld watch=%lld qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
-                      "oll=%zu omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d lib-name=%s "
+                      "oll=%zu omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=%lld resp=%d lib-name=%s "
                       "lib-ver=%s tot-net-in=%llu tot-net-out=%llu tot-cmds=%llu",
                       (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name->buf : "",
                       (long long)age, (long long)idle, flags, c->db->id, sub, psub, ssub, multi_client_queued(c),
                       multi_client_watched(c), c->qlen, qowned ? qowned - c->qlen : 0,
-                      argv_mem, c->obuf_size, rbp, c->opos, oll, omem, tot_mem, events, cmd, c->resp,
+                      argv_mem, c->obuf_size, rbp, c->opos, oll, omem, tot_mem, events, cmd,
+                      c->tracking ? (long long)c->tracking->redirect_id : -1LL, c->resp,
                       c->lib_name ? c->lib_name->buf : "", c->lib_ver ? c->lib_ver->buf : "",
                       (unsigned long long)c->net_in, (unsigned long long)c->net_out,
                       (unsigned long long)c->commands_processed);
@@ -491,39 +496,142 @@ void client_unblock_command(Client *c) {
 
 /* --------------------------------------------------------- tracking */
 
-/* CLIENT TRACKING ON|OFF [options]: OFF is what every connection is. */
+/* CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN]
+ * [OPTOUT] [NOLOOP].  Every option is parsed (and REDIRECT's client looked
+ * up) before ON or OFF is read, as Valkey does: OFF with a bad option is an
+ * error too. */
 void client_tracking_command(Client *c) {
-    if (arg_equals(&c->argv[2], "off")) {
-        reply_ok(c);
-    } else if (arg_equals(&c->argv[2], "on")) {
-        reply_error(c, "client-side caching (CLIENT TRACKING ON) is not supported by this server yet");
+    Client *redirect_to = NULL;
+    unsigned options = 0;
+    int nprefixes = 0;
+    Arg *prefixes = mem_alloc(sizeof(Arg) * (size_t)c->argc);
+    for (int j = 3; j < c->argc; j++) {
+        int more = c->argc - 1 - j;
+        const Arg *a = &c->argv[j];
+        if (arg_equals(a, "redirect") && more) {
+            j++;
+            if (redirect_to) {
+                reply_error(c, "A client can only redirect to a single other client");
+                goto done;
+            }
+            long long id;
+            if (!arg_to_ll(c, &c->argv[j], &id)) goto done;
+            redirect_to = id > 0 ? client_by_id((uint64_t)id) : NULL;
+            if (!redirect_to) {
+                reply_error(c, "The client ID you want redirect to does not exist");
+                goto done;
+            }
+        } else if (arg_equals(a, "bcast")) {
+            options |= TRACKING_BCAST;
+        } else if (arg_equals(a, "optin")) {
+            options |= TRACKING_OPTIN;
+        } else if (arg_equals(a, "optout")) {
+            options |= TRACKING_OPTOUT;
+        } else if (arg_equals(a, "noloop")) {
+            options |= TRACKING_NOLOOP;
+        } else if (arg_equals(a, "prefix") && more) {
+            prefixes[nprefixes++] = c->argv[++j];
+        } else {
+            reply_syntax_error(c);
+            goto done;
+        }
+    }
+    if (arg_equals(&c->argv[2], "on")) {
+        unsigned cur = c->tracking ? c->tracking->flags : 0;
+        if (!(options & TRACKING_BCAST) && nprefixes) {
+            reply_error(c, "PREFIX option requires BCAST mode to be enabled");
+            goto done;
+        }
+        if (c->tracking && (cur & TRACKING_BCAST) != (options & TRACKING_BCAST)) {
+            reply_error(c, "You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+                           "re-enabling it with a different mode.");
+            goto done;
+        }
+        if ((options & TRACKING_BCAST) && (options & (TRACKING_OPTIN | TRACKING_OPTOUT))) {
+            reply_error(c, "OPTIN and OPTOUT are not compatible with BCAST");
+            goto done;
+        }
+        if ((options & TRACKING_OPTIN) && (options & TRACKING_OPTOUT)) {
+            reply_error(c, "You can't specify both OPTIN mode and OPTOUT mode");
+            goto done;
+        }
+        if (((options & TRACKING_OPTIN) && (cur & TRACKING_OPTOUT)) ||
+            ((options & TRACKING_OPTOUT) && (cur & TRACKING_OPTIN))) {
+            reply_error(c, "You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+                           "re-enabling it with a different mode.");
+            goto done;
+        }
+        if (!tracking_enable(c, redirect_to, options, prefixes, nprefixes)) goto done;
+    } else if (arg_equals(&c->argv[2], "off")) {
+        tracking_disable(c);
     } else {
         reply_syntax_error(c);
+        goto done;
     }
+    reply_ok(c);
+done:
+    mem_free(prefixes);
 }
 
+/* A map of flags (a set), redirect and prefixes, in Valkey's order. */
 void client_trackinginfo_command(Client *c) {
+    const ClientTracking *ct = c->tracking;
+    unsigned f = ct ? ct->flags : 0;
+    const char *names[8];
+    int n = 0;
+    names[n++] = ct ? "on" : "off";
+    if (f & TRACKING_BCAST) names[n++] = "bcast";
+    if (f & TRACKING_OPTIN) {
+        names[n++] = "optin";
+        if (f & TRACKING_CACHING) names[n++] = "caching-yes";
+    }
+    if (f & TRACKING_OPTOUT) {
+        names[n++] = "optout";
+        if (f & TRACKING_CACHING) names[n++] = "caching-no";
+    }
+    if (f & TRACKING_NOLOOP) names[n++] = "noloop";
+    if (f & TRACKING_BROKEN) names[n++] = "broken_redirect";
     reply_map_len(c, 3);
     reply_bulk_cstr(c, "flags");
-    reply_set_len(c, 1);
-    reply_bulk_cstr(c, "off");
+    reply_set_len(c, n);
+    for (int i = 0; i < n; i++) reply_bulk_cstr(c, names[i]);
     reply_bulk_cstr(c, "redirect");
-    reply_int(c, -1);
+    reply_int(c, ct ? (long long)ct->redirect_id : -1);
     reply_bulk_cstr(c, "prefixes");
-    reply_array_len(c, 0);
+    reply_array_len(c, ct ? ct->nprefixes : 0);
+    for (int i = 0; ct && i < ct->nprefixes; i++) reply_bulk_str(c, ct->prefixes[i]);
 }
 
+/* -1 when not tracking, 0 when tracking without REDIRECT. */
 void client_getredir_command(Client *c) {
-    reply_int(c, -1);
+    reply_int(c, c->tracking ? (long long)c->tracking->redirect_id : -1);
 }
 
+/* CLIENT CACHING YES (OPTIN) / NO (OPTOUT): the next command (or
+ * transaction) is remembered, or not, against the mode's default. */
 void client_caching_command(Client *c) {
-    if (!arg_equals(&c->argv[2], "yes") && !arg_equals(&c->argv[2], "no")) {
+    ClientTracking *ct = c->tracking;
+    if (!ct) {
+        reply_error(c, "CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT "
+                       "mode enabled");
+        return;
+    }
+    if (arg_equals(&c->argv[2], "yes")) {
+        if (!(ct->flags & TRACKING_OPTIN)) {
+            reply_error(c, "CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+            return;
+        }
+    } else if (arg_equals(&c->argv[2], "no")) {
+        if (!(ct->flags & TRACKING_OPTOUT)) {
+            reply_error(c, "CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+            return;
+        }
+    } else {
         reply_syntax_error(c);
         return;
     }
-    reply_error(c, "CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode "
-                   "enabled");
+    ct->flags |= TRACKING_CACHING;
+    reply_ok(c);
 }
 
 /* ------------------------------------------------------------- HELP */
