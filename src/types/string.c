@@ -139,7 +139,10 @@ static void set_generic(Client *c, int flags, const Arg *key, const Arg *val, in
             server.stat.keyspace_hits++;
             reply_value(c, old);
         } else {
+            /* A read that missed, as GET's: "keymiss" too. */
             server.stat.keyspace_misses++;
+            if (server.cfg.notify_keyspace_events & NOTIFY_KEY_MISS)
+                key_event(c->db, key->p, key->len, NOTIFY_KEY_MISS, "keymiss");
             reply_null(c);
         }
     }
