@@ -958,3 +958,103 @@ with_server -config {unixsocket %DIR%/s.sock unixsocketperm 700} {
         $u .close
     }
 }
+
+# A seeded model test: clients in every mode read and write random keys;
+# a model in Tcl says which invalidations each must have received after
+# each command, and what INFO must count.  Replay with TRACKING_SEED=n.
+with_server {
+    test "model: invalidations and counts over random reads, writes and flushes" {
+        set seed [expr {[info exists ::env(TRACKING_SEED)] ? $::env(TRACKING_SEED) : 20240611}]
+        expr {srand($seed)}
+        set modes {default noloop optin optout bcast bcastloop}
+        set keys {a1 a2 b:1 b:2 c1 c2 {} a}
+        set prefixes {a b:}
+        array set cl {}
+        array set id {}
+        foreach m $modes {
+            set cl($m) [new_client -resp 3]
+            set id($m) [$cl($m) client id]
+            switch $m {
+                default   { $cl($m) client tracking on }
+                noloop    { $cl($m) client tracking on noloop }
+                optin     { $cl($m) client tracking on optin }
+                optout    { $cl($m) client tracking on optout }
+                bcast     { $cl($m) client tracking on bcast prefix a prefix b: noloop }
+                bcastloop { $cl($m) client tracking on bcast }
+            }
+        }
+        # table: key -> list of modes that read it; exists: keys present.
+        array set table {}
+        set exists {}
+        for {set step 0} {$step < 400} {incr step} {
+            set expect [dict create]
+            foreach m $modes { dict set expect $m {} }
+            set op [expr {int(rand() * 10)}]
+            set who [lindex [concat $modes r] [expr {int(rand() * 7)}]]
+            set c [expr {$who eq "r" ? "r" : $cl($who)}]
+            set ks {}
+            for {set i [expr {1 + int(rand() * 3)}]} {$i > 0} {incr i -1} {
+                lappend ks [lindex $keys [expr {int(rand() * [llength $keys])}]]
+            }
+            set ks [lsort -unique $ks]
+            if {$op < 4 && $who ne "r"} {
+                # a read, maybe with a CACHING override first
+                set track [expr {$who in {default noloop optout}}]
+                if {$who in {optin optout} && rand() < 0.5} {
+                    $c client caching [expr {$who eq "optin" ? "yes" : "no"}]
+                    set track [expr {$who eq "optin"}]
+                }
+                $c mget {*}$ks
+                if {$track} {
+                    foreach k $ks {
+                        if {![info exists table($k)]} { set table($k) {} }
+                        if {$who ni $table($k)} { lappend table($k) $who }
+                    }
+                }
+            } elseif {$op < 9} {
+                # a write of every key named (SET on one, MSET on several)
+                set args {}
+                foreach k $ks { lappend args $k v$step }
+                if {[llength $ks] == 1} { $c set [lindex $ks 0] v$step } else { $c mset {*}$args }
+                foreach k $ks {
+                    if {$k ni $exists} { lappend exists $k }
+                    if {[info exists table($k)]} {
+                        foreach m $table($k) {
+                            if {$m eq "noloop" && $who eq "noloop"} continue
+                            dict lappend expect $m [list invalidate [list $k]]
+                        }
+                        unset table($k)
+                    }
+                }
+                # BCAST: one message per prefix, keys sorted; the empty
+                # prefix for bcastloop; "bcast" leaves its own changes out.
+                foreach {m pfxs} {bcast {a b:} bcastloop {{}}} {
+                    if {$m eq "bcast" && $who eq "bcast"} continue
+                    foreach p $pfxs {
+                        set hit {}
+                        foreach k $ks {
+                            if {[string range $k 0 [string length $p]-1] eq $p} { lappend hit $k }
+                        }
+                        if {[llength $hit]} { dict lappend expect $m [list invalidate [lsort $hit]] }
+                    }
+                }
+            } else {
+                r flushall
+                foreach m $modes { dict lappend expect $m {invalidate {}} }
+                array unset table
+                set exists {}
+            }
+            foreach m $modes {
+                set got [lsort [pushes_now $cl($m)]]
+                set want [lsort [dict get $expect $m]]
+                expect_eq $got $want "seed $seed step $step ($who op $op keys $ks): client $m"
+            }
+            set items 0
+            foreach k [array names table] { incr items [llength $table($k)] }
+            expect_eq [info_field tracking_total_keys] [array size table] "seed $seed step $step"
+            expect_eq [info_field tracking_total_items] $items "seed $seed step $step"
+        }
+        expect_eq [info_field tracking_total_prefixes] 3
+        foreach m $modes { $cl($m) .close }
+    }
+}
