@@ -9,6 +9,7 @@
 #ifndef SERVER_COMMAND_H
 #define SERVER_COMMAND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "client.h"
@@ -114,6 +115,23 @@ typedef struct ExecContext {
     int nesting;              /* call() depth; 0 between commands */
     int64_t cmd_start_ms;     /* wall clock of the top-level command */
 } ExecContext;
+
+/* Scripting (src/script/) registers these at start-up; script_hooks is
+ * NULL in a server built without it.  busy_reject: a script is past
+ * busy-reply-threshold, so c's command is refused with -BUSY (written)
+ * and 1 is returned, unless it may run now (allow_busy). */
+typedef struct ScriptInfo {
+    size_t vm_eval, vm_functions;       /* interpreter memory */
+    size_t scripts_eval, functions_mem; /* script cache and libraries */
+    uint64_t cached_scripts, functions, libraries, evicted_scripts;
+} ScriptInfo;
+typedef struct ScriptHooks {
+    int (*busy_reject)(Client *c);
+    void (*info)(ScriptInfo *out);
+    void (*stats_reset)(void); /* CONFIG RESETSTAT */
+} ScriptHooks;
+extern const ScriptHooks *script_hooks;
+void script_hooks_register(const ScriptHooks *hooks);
 
 /* Command handlers of the server layer (src/server/cmds.h) and of the
  * types (src/types/) are wired into src/commands.c. */

@@ -266,7 +266,7 @@ const ConfigDef config_table[] = {
     NUM_ROW("slowlog-log-slower-than", NULL, CT_LL, 0, FLD(slowlog_log_slower_than), "10000", -1, LLONG_MAX, NULL),
     NUM_ROW("slowlog-max-len", NULL, CT_ULONG, 0, FLD(slowlog_max_len), "128", 0, LONG_MAX, NULL),
     SPECIAL_ROW("notify-keyspace-events", NULL, 0, FLD(notify_keyspace_events), "", special_events, NULL),
-    NUM_ROW("busy-reply-threshold", "lua-time-limit", CT_LL, UNS, FLD(busy_reply_threshold), "5000", 0, LONG_MAX, NULL),
+    NUM_ROW("busy-reply-threshold", "lua-time-limit", CT_LL, 0, FLD(busy_reply_threshold), "5000", 0, LONG_MAX, NULL),
     NUM_ROW("shutdown-timeout", NULL, CT_INT, 0, FLD(shutdown_timeout), "10", 0, INT_MAX, NULL),
     {"shutdown-on-sigint", NULL, CT_ENUM, CF_FLAGS_ENUM | CF_MULTI_ARG, "default", 0, 0,
      shutdown_on_sig_enum, NULL, FLD(shutdown_on_sigint), NULL},

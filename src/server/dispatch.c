@@ -111,6 +111,12 @@ static void init_one(Command *cmd, Command *parent) {
         for (Command *sub = cmd->subcommands; sub->name; sub++) init_one(sub, cmd);
 }
 
+const ScriptHooks *script_hooks;
+
+void script_hooks_register(const ScriptHooks *hooks) {
+    script_hooks = hooks;
+}
+
 void command_docs_register(command_doc_lookup_fn *fn) {
     server.doc_lookup = fn;
 }
@@ -219,6 +225,7 @@ static void reset_command_stats(Command *cmd) {
 void command_stats_reset(void) {
     for (Command *cmd = server.cmd_table; cmd->name; cmd++) reset_command_stats(cmd);
     ht_clear(server.error_stats, mem_free);
+    if (script_hooks && script_hooks->stats_reset) script_hooks->stats_reset();
 }
 
 static void reply_unknown_command(Client *c) {
@@ -376,6 +383,8 @@ int process_command(Client *c) {
                      cmd->fullname);
         return reject(c, cmd);
     }
+    /* A script past busy-reply-threshold: only allow_busy commands run. */
+    if (script_hooks && script_hooks->busy_reject(c)) return reject(c, cmd);
     if (server.pause_type != PAUSE_NONE && pause_applies(c)) {
         /* Held back until the pause ends; blocked.c runs it then. */
         block_for_pause(c);

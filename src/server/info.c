@@ -147,6 +147,40 @@ static size_t total_system_memory(void) {
     return pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize : 0;
 }
 
+static uint64_t info_evicted_scripts(void) {
+    ScriptInfo si = {0};
+    if (script_hooks && script_hooks->info) script_hooks->info(&si);
+    return si.evicted_scripts;
+}
+
+/* The scripting figures (script_hooks; zeros without scripting). */
+static Str *info_scripts_memory(void) {
+    ScriptInfo si = {0};
+    if (script_hooks && script_hooks->info) script_hooks->info(&si);
+    char h_lua[32], h_vm[32], h_scripts[32];
+    bytes_to_human(h_lua, sizeof(h_lua), si.vm_eval);
+    bytes_to_human(h_vm, sizeof(h_vm), si.vm_eval + si.vm_functions);
+    bytes_to_human(h_scripts, sizeof(h_scripts), si.scripts_eval + si.functions_mem);
+    return str_catfmt(str_with_capacity(512),
+                      "used_memory_lua:%zu\r\n"
+                      "used_memory_vm_eval:%zu\r\n"
+                      "used_memory_lua_human:%s\r\n"
+                      "used_memory_scripts_eval:%zu\r\n"
+                      "number_of_cached_scripts:%llu\r\n"
+                      "number_of_functions:%llu\r\n"
+                      "number_of_libraries:%llu\r\n"
+                      "used_memory_vm_functions:%zu\r\n"
+                      "used_memory_vm_total:%zu\r\n"
+                      "used_memory_vm_total_human:%s\r\n"
+                      "used_memory_functions:%zu\r\n"
+                      "used_memory_scripts:%zu\r\n"
+                      "used_memory_scripts_human:%s\r\n",
+                      si.vm_eval, si.vm_eval, h_lua, si.scripts_eval, (unsigned long long)si.cached_scripts,
+                      (unsigned long long)si.functions, (unsigned long long)si.libraries, si.vm_functions,
+                      si.vm_eval + si.vm_functions, h_vm, si.functions_mem, si.scripts_eval + si.functions_mem,
+                      h_scripts);
+}
+
 static Str *info_memory(Str *s) {
     MemOverhead m;
     mem_overhead_compute(&m);
@@ -158,9 +192,10 @@ static Str *info_memory(Str *s) {
     bytes_to_human(h_peak, sizeof(h_peak), server.used_memory_peak);
     bytes_to_human(h_sys, sizeof(h_sys), total_system_memory());
     bytes_to_human(h_max, sizeof(h_max), server.cfg.maxmemory);
+    Str *scripts = info_scripts_memory();
     static const char *policies[] = {"noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu",
                                      "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"};
-    return str_catfmt(
+    s = str_catfmt(
         s,
         "used_memory:%zu\r\n"
         "used_memory_human:%s\r\n"
@@ -179,19 +214,7 @@ static Str *info_memory(Str *s) {
         "allocator_muzzy:0\r\n"
         "total_system_memory:%zu\r\n"
         "total_system_memory_human:%s\r\n"
-        "used_memory_lua:0\r\n"
-        "used_memory_vm_eval:0\r\n"
-        "used_memory_lua_human:0B\r\n"
-        "used_memory_scripts_eval:0\r\n"
-        "number_of_cached_scripts:0\r\n"
-        "number_of_functions:0\r\n"
-        "number_of_libraries:0\r\n"
-        "used_memory_vm_functions:0\r\n"
-        "used_memory_vm_total:0\r\n"
-        "used_memory_vm_total_human:0B\r\n"
-        "used_memory_functions:0\r\n"
-        "used_memory_scripts:0\r\n"
-        "used_memory_scripts_human:0B\r\n"
+        "%s"
         "maxmemory:%llu\r\n"
         "maxmemory_human:%s\r\n"
         "maxmemory_policy:%s\r\n"
@@ -217,10 +240,13 @@ static Str *info_memory(Str *s) {
         "lazyfreed_objects:0\r\n",
         used, h_used, rss, h_rss, server.used_memory_peak, h_peak,
         (double)m.peak_perc, overhead, server.used_memory_startup, dataset, (double)m.dataset_perc, allocated,
-        active, resident, total_system_memory(), h_sys, (unsigned long long)server.cfg.maxmemory, h_max,
+        active, resident, total_system_memory(), h_sys, scripts->buf, (unsigned long long)server.cfg.maxmemory,
+        h_max,
         policies[server.cfg.maxmemory_policy & 7], (double)m.alloc_frag, m.alloc_frag_bytes, (double)m.alloc_rss,
         m.alloc_rss_bytes, (double)m.rss_overhead, m.rss_overhead_bytes, (double)m.frag, m.frag_bytes,
         m.clients_normal, mem_allocator_name(), m.rehashing);
+    str_free(scripts);
+    return s;
 }
 
 static Str *info_persistence(Str *s) {
@@ -290,7 +316,7 @@ static Str *info_stats(Str *s) {
         "expire_cycle_cpu_milliseconds:%llu\r\n"
         "evicted_keys:%llu\r\n"
         "evicted_clients:0\r\n"
-        "evicted_scripts:0\r\n"
+        "evicted_scripts:%llu\r\n"
         "total_eviction_exceeded_time:0\r\n"
         "current_eviction_exceeded_time:0\r\n"
         "keyspace_hits:%llu\r\n"
@@ -341,7 +367,8 @@ static Str *info_stats(Str *s) {
         (double)inst_avg(st->inst_out) / 1024, (unsigned long long)st->rejected_connections,
         (unsigned long long)st->expired_keys, (double)st->expired_stale_perc_x100 / 100,
         (unsigned long long)st->expired_time_cap_reached, (unsigned long long)st->expire_cycle_cpu_ms,
-        (unsigned long long)st->evicted_keys, (unsigned long long)st->keyspace_hits,
+        (unsigned long long)st->evicted_keys, (unsigned long long)info_evicted_scripts(),
+        (unsigned long long)st->keyspace_hits,
         (unsigned long long)st->keyspace_misses, (unsigned long long)pubsub_channel_count(),
         (unsigned long long)pubsub_pattern_count(), (unsigned long long)pubsub_shard_channel_count(),
         (unsigned long long)tracking_total_keys(), (unsigned long long)tracking_total_items(),

@@ -94,6 +94,8 @@ void client_obuf_cron(Client *c) {
 }
 
 static void check_output_limits(Client *c) {
+    /* A fake client (scripts) is read back by its owner, never cut off. */
+    if (c->fd == -1) return;
     /* Subscribers have their own class: a slow one is cut off. */
     int cls = (c->flags & CLIENT_PUBSUB) ? CLIENT_CLASS_PUBSUB : CLIENT_CLASS_NORMAL;
     ClientBufferLimit *lim = &server.cfg.obuf_limits[cls];
