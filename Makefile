@@ -79,7 +79,15 @@ BUILD := build/$(or $(TARGET),native)-$(MALLOC)$(if $(SANITIZER),-$(SANITIZER))
 DEPS_SRC := $(wildcard deps/*/*.c)
 DS_SRC := $(wildcard src/ds/*.c)
 NET_SRC := src/net/event.c src/net/socket.c src/net/resp_parser.c src/net/resp_reader.c
-SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/types/*.c) $(wildcard src/persist/*.c) src/commands.c src/command_docs.c src/main.c
+SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/types/*.c) $(wildcard src/persist/*.c) $(wildcard src/script/*.c) src/commands.c src/command_docs.c src/main.c
+
+# Lua 5.1 for scripting (src/script/), with the cjson and bit modules, all
+# from Debian (liblua5.1-0-dev, lua-cjson-dev, lua-bitop-dev; for a cross
+# build their :arm64/:armhf multiarch packages), linked statically: no
+# shared library to load, nothing else of Lua (io, os, package) is pulled
+# in because nothing references it.
+LUA_CFLAGS := -I/usr/include/lua5.1
+LUA_LIBS := -Wl,-Bstatic -llua5.1-cjson -llua5.1-bitop -llua5.1 -Wl,-Bdynamic
 
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(DEPS_SRC) $(DS_SRC) $(NET_SRC))
 SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVER_SRC))
@@ -101,8 +109,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+$(BUILD)/src/script/%.o: CFLAGS_ALL += $(LUA_CFLAGS)
+
 $(BUILD)/valkey-server: $(LIB_OBJ) $(SERVER_OBJ)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LUA_LIBS) $(LIBS)
 
 # Always refresh the copy in src/ from the current configuration's build.
 src/valkey-server: $(BUILD)/valkey-server FORCE
@@ -137,7 +147,7 @@ $(BUILD)/tests/test_%: tests/c/test_%.c $(LIB_OBJ)
 SERVER_LIB_OBJ := $(filter-out $(BUILD)/src/main.o,$(SERVER_OBJ))
 $(BUILD)/tests/test_server_%: tests/c/test_server_%.c $(LIB_OBJ) $(SERVER_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(SERVER_LIB_OBJ) $(LIB_OBJ) $(LDFLAGS_ALL) $(LIBS)
+	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -Isrc -o $@ $< $(SERVER_LIB_OBJ) $(LIB_OBJ) $(LDFLAGS_ALL) $(LUA_LIBS) $(LIBS)
 
 HIREDIS_SRC := $(wildcard tests/hiredis/*.c)
 HIREDIS_BIN := $(patsubst tests/hiredis/%.c,$(BUILD)/hiredis/%,$(HIREDIS_SRC))

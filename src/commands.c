@@ -7,6 +7,7 @@
  * commands.tsv); a test compares this table with that file.  Flags are
  * written as Valkey names them and parsed once at start-up. */
 #include "commands.h"
+#include "persist/persist.h"
 #include "server/cmds.h"
 #include "types/bitops.h"
 #include "types/hash.h"
@@ -18,6 +19,7 @@
 #include "types/stream.h"
 #include "types/string.h"
 #include "types/zset.h"
+#include "script/script.h"
 
 #define KEY1 1, 1, 1
 #define NOKEYS 0, 0, 0
@@ -141,6 +143,31 @@ static Command pubsub_subcommands[] = {
     {"numsub", -2, "pubsub loading stale", NOKEYS, pubsub_numsub_command, "pubsub", "2.8.0", NULL},
     {"shardchannels", -2, "pubsub loading stale", NOKEYS, pubsub_shardchannels_command, "pubsub", "7.0.0", NULL},
     {"shardnumsub", -2, "pubsub loading stale", NOKEYS, pubsub_shardnumsub_command, "pubsub", "7.0.0", NULL},
+    {0},
+};
+
+/* ---- scripting (script/): SCRIPT and FUNCTION subcommands */
+static Command script_subcommands[] = {
+    {"debug", 3, "noscript", NOKEYS, script_debug_command, "scripting", "3.2.0", NULL},
+    {"exists", -3, "noscript", NOKEYS, script_exists_command, "scripting", "2.6.0", NULL},
+    {"flush", -2, "noscript", NOKEYS, script_flush_command, "scripting", "2.6.0", NULL},
+    {"help", 2, "loading stale", NOKEYS, script_help_command, "scripting", "5.0.0", NULL},
+    {"kill", 2, "noscript allow_busy", NOKEYS, script_kill_command, "scripting", "2.6.0", NULL},
+    {"load", 3, "noscript stale", NOKEYS, script_load_command, "scripting", "2.6.0", NULL},
+    {"show", 3, "noscript", NOKEYS, script_show_command, "scripting", "8.0.0", NULL},
+    {0},
+};
+
+static Command function_subcommands[] = {
+    {"delete", 3, "noscript write", NOKEYS, function_delete_command, "scripting", "7.0.0", NULL},
+    {"dump", 2, "noscript", NOKEYS, function_dump_command, "scripting", "7.0.0", NULL},
+    {"flush", -2, "noscript write", NOKEYS, function_flush_command, "scripting", "7.0.0", NULL},
+    {"help", 2, "loading stale", NOKEYS, function_help_command, "scripting", "7.0.0", NULL},
+    {"kill", 2, "noscript allow_busy", NOKEYS, function_kill_command, "scripting", "7.0.0", NULL},
+    {"list", -2, "noscript", NOKEYS, function_list_command, "scripting", "7.0.0", NULL},
+    {"load", -3, "noscript write denyoom", NOKEYS, function_load_command, "scripting", "7.0.0", NULL},
+    {"restore", -3, "noscript write denyoom", NOKEYS, function_restore_command, "scripting", "7.0.0", NULL},
+    {"stats", 2, "noscript allow_busy", NOKEYS, function_stats_command, "scripting", "7.0.0", NULL},
     {0},
 };
 
@@ -363,6 +390,12 @@ Command command_table[] = {
     {"flushdb", -1, "write", NOKEYS, flushdb_command, "server", "1.0.0", NULL},
     {"info", -1, "loading stale sentinel", NOKEYS, info_command, "server", "1.0.0", NULL},
     {"lastsave", 1, "loading stale fast", NOKEYS, lastsave_command, "server", "1.0.0", NULL},
+    /* ---- persistence (persist/rdb_cmds.c) */
+    {"bgsave", -1, "no_async_loading admin noscript", NOKEYS, bgsave_command, "server", "1.0.0", NULL},
+    {"dump", 2, "readonly", KEY1, dump_command, "generic", "2.6.0", NULL},
+    {"restore", -4, "write denyoom", KEY1, restore_command, "generic", "2.6.0", NULL},
+    {"restore-asking", -4, "write denyoom asking", KEY1, restore_command, "server", "3.0.0", NULL},
+    {"save", 1, "no_async_loading admin noscript no_multi", NOKEYS, save_command, "server", "1.0.0", NULL},
     {"shutdown", -1, "admin noscript loading stale no_multi sentinel allow_busy", NOKEYS, shutdown_command, "server", "1.0.0", NULL},
     {"swapdb", 3, "write fast", NOKEYS, swapdb_command, "server", "4.0.0", NULL},
     {"time", 1, "loading stale fast", NOKEYS, time_command, "server", "2.6.0", NULL},
@@ -375,5 +408,14 @@ Command command_table[] = {
     {"lolwut", -1, "readonly fast", NOKEYS, lolwut_command, "server", "5.0.0", NULL},
     {"module", -2, "", NOKEYS, NULL, "server", "4.0.0", module_subcommands},
     {"role", 1, "noscript loading stale fast sentinel", NOKEYS, role_command, "server", "2.8.12", NULL},
+    /* scripting (script/) */
+    {"eval", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale", NOKEYS, eval_command, "scripting", "2.6.0", NULL},
+    {"eval_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", NOKEYS, eval_ro_command, "scripting", "7.0.0", NULL},
+    {"evalsha", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale", NOKEYS, evalsha_command, "scripting", "2.6.0", NULL},
+    {"evalsha_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", NOKEYS, evalsha_ro_command, "scripting", "7.0.0", NULL},
+    {"fcall", -3, "noscript skip_monitor may_replicate no_mandatory_keys stale", NOKEYS, fcall_command, "scripting", "7.0.0", NULL},
+    {"fcall_ro", -3, "noscript skip_monitor no_mandatory_keys stale readonly", NOKEYS, fcall_ro_command, "scripting", "7.0.0", NULL},
+    {"function", -2, "", NOKEYS, NULL, "scripting", "7.0.0", function_subcommands},
+    {"script", -2, "", NOKEYS, NULL, "scripting", "2.6.0", script_subcommands},
     {0},
 };

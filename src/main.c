@@ -13,8 +13,10 @@
 
 #include "command_docs.h"
 #include "commands.h"
+#include "persist/persist.h"
 #include "server/server.h"
 #include "types/types.h"
+#include "script/script.h"
 
 static void usage(void) {
     fprintf(stderr,
@@ -80,8 +82,10 @@ int main(int argc, char **argv) {
     config_init();
     /* The upper layers' hooks, registered before anything runs. */
     types_init();
+    script_init();
     command_docs_register(command_docs_find);
     commands_init(command_table);
+    persist_init();
     config_load(config_path, options->len ? options->buf : NULL);
     str_free(options);
     server_run();

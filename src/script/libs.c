@@ -1,0 +1,105 @@
+/* libs.c - cjson, bit, and math.random for scripts (see libs.h).
+ *
+ * bit.tohex: lua-bitop 1.0.2 negates its width argument, which overflows
+ * for -2^31 and writes far outside its buffer; the replacement clamps the
+ * width first (as Valkey's patched copy does) and keeps the same output.
+ *
+ * math.random: the 48-bit linear congruential generator of lrand48
+ * (a = 0x5DEECE66D, c = 11), seeded by randomseed(n) to (n << 16) | 0x330E
+ * and starting from lrand48's default state, so a script sees the same
+ * numbers on every platform after the same seed. */
+#include <math.h>
+#include <stdint.h>
+
+#include <lauxlib.h>
+
+#include "libs.h"
+
+int luaopen_cjson(lua_State *L);
+int luaopen_bit(lua_State *L);
+
+static uint64_t rand48_state = 0x1234ABCD330EULL;
+
+static int32_t rand48_next(void) {
+    rand48_state = (0x5DEECE66DULL * rand48_state + 0xB) & 0xFFFFFFFFFFFFULL;
+    return (int32_t)(rand48_state >> 17);
+}
+
+static int math_random(lua_State *L) {
+    lua_Number r = (lua_Number)(rand48_next() % INT32_MAX) / (lua_Number)INT32_MAX;
+    switch (lua_gettop(L)) {
+    case 0:
+        lua_pushnumber(L, r);
+        break;
+    case 1: {
+        int u = luaL_checkint(L, 1);
+        luaL_argcheck(L, 1 <= u, 1, "interval is empty");
+        lua_pushnumber(L, floor(r * u) + 1);
+        break;
+    }
+    case 2: {
+        int l = luaL_checkint(L, 1);
+        int u = luaL_checkint(L, 2);
+        luaL_argcheck(L, l <= u, 2, "interval is empty");
+        lua_pushnumber(L, floor(r * ((lua_Number)u - l + 1)) + l);
+        break;
+    }
+    default:
+        return luaL_error(L, "wrong number of arguments");
+    }
+    return 1;
+}
+
+static int math_randomseed(lua_State *L) {
+    uint32_t seed = (uint32_t)luaL_checkint(L, 1);
+    rand48_state = ((uint64_t)seed << 16) | 0x330E;
+    return 0;
+}
+
+void libs_patch_math(lua_State *L, int g) {
+    lua_getfield(L, g, "math");
+    lua_pushcfunction(L, math_random);
+    lua_setfield(L, -2, "random");
+    lua_pushcfunction(L, math_randomseed);
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+}
+
+/* bit.tohex(x [,n]): n hex digits of x (8 by default), upper case when n
+ * is negative. */
+static int bit_tohex(lua_State *L) {
+    uint32_t b = (uint32_t)(int64_t)luaL_checknumber(L, 1);
+    int32_t n = lua_isnoneornil(L, 2) ? 8 : (int32_t)luaL_checknumber(L, 2);
+    const char *digits = "0123456789abcdef";
+    char buf[8];
+    if (n == INT32_MIN) n = INT32_MIN + 1;
+    if (n < 0) {
+        n = -n;
+        digits = "0123456789ABCDEF";
+    }
+    if (n > 8) n = 8;
+    for (int i = n; --i >= 0;) {
+        buf[i] = digits[b & 15];
+        b >>= 4;
+    }
+    lua_pushlstring(L, buf, (size_t)n);
+    return 1;
+}
+
+void libs_open(lua_State *L) {
+    lua_pushcfunction(L, luaopen_cjson);
+    lua_call(L, 0, 1);
+    lua_setglobal(L, "cjson");
+    lua_pushcfunction(L, luaopen_bit);
+    lua_pushstring(L, "bit");
+    lua_call(L, 1, 1);
+    lua_pushcfunction(L, bit_tohex);
+    lua_setfield(L, -2, "tohex");
+    lua_setglobal(L, "bit");
+    lua_pushcfunction(L, libs_open_struct);
+    lua_call(L, 0, 1);
+    lua_setglobal(L, "struct");
+    lua_pushcfunction(L, libs_open_cmsgpack);
+    lua_call(L, 0, 1);
+    lua_setglobal(L, "cmsgpack");
+}
