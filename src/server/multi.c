@@ -75,29 +75,54 @@ static ClientMulti *state(Client *c) {
     return c->multi;
 }
 
+/* Queue and watch arrays up to this many entries stay allocated between
+ * transactions: a client that uses MULTI tends to use it again, and two
+ * allocations fewer per transaction are a tenth of its cost. */
+#define MULTI_KEEP_CAP 8
+
 static void free_queue(ClientMulti *m) {
     for (int i = 0; i < m->n; i++) mem_free(m->cmds[i].argv);
-    mem_free(m->cmds);
-    m->cmds = NULL;
-    m->n = m->cap = 0;
+    m->n = 0;
     m->flags = 0;
-}
-
-/* Drops the state struct once nothing is left in it. */
-static void maybe_release(Client *c) {
-    ClientMulti *m = c->multi;
-    if (m && m->n == 0 && m->nwatched == 0 && !(c->flags & CLIENT_MULTI)) {
+    if (m->cap > MULTI_KEEP_CAP) {
         mem_free(m->cmds);
-        mem_free(m->watched);
-        mem_free(m);
-        c->multi = NULL;
+        m->cmds = NULL;
+        m->cap = 0;
     }
 }
 
+/* Out of a transaction with nothing watched: big arrays go, the state
+ * and small arrays stay for the next transaction. */
+static void trim_state(Client *c) {
+    ClientMulti *m = c->multi;
+    if (!m || m->n || m->nwatched || (c->flags & CLIENT_MULTI)) return;
+    if (m->cap > MULTI_KEEP_CAP) {
+        mem_free(m->cmds);
+        m->cmds = NULL;
+        m->cap = 0;
+    }
+    if (m->wcap > MULTI_KEEP_CAP) {
+        mem_free(m->watched);
+        m->watched = NULL;
+        m->wcap = 0;
+    }
+}
+
+/* The client goes (or RESETs): everything goes. */
+static void release_state(Client *c) {
+    ClientMulti *m = c->multi;
+    if (!m) return;
+    mem_free(m->cmds);
+    mem_free(m->watched);
+    mem_free(m);
+    c->multi = NULL;
+}
+
+/* Compared by handler, not by name: this runs for every queued command. */
 int multi_queues(const struct Command *cmd) {
-    const char *n = cmd->parent ? cmd->parent->name : cmd->name;
-    return strcmp(n, "exec") && strcmp(n, "discard") && strcmp(n, "multi") && strcmp(n, "watch") &&
-           strcmp(n, "quit") && strcmp(n, "reset");
+    command_proc *p = cmd->parent ? cmd->parent->proc : cmd->proc;
+    return p != exec_command && p != discard_command && p != multi_command && p != watch_command &&
+           p != quit_command && p != reset_command;
 }
 
 void multi_queue_command(Client *c) {
@@ -305,7 +330,7 @@ void discard_command(Client *c) {
     }
     discard_transaction(c);
     unwatch_all(c);
-    maybe_release(c);
+    trim_state(c);
     reply_ok(c);
 }
 
@@ -320,14 +345,14 @@ void exec_command(Client *c) {
         reply_error(c, "-EXECABORT Transaction discarded because of previous errors.");
         discard_transaction(c);
         unwatch_all(c);
-        maybe_release(c);
+        trim_state(c);
         return;
     }
     if ((c->flags & CLIENT_DIRTY_CAS) || watched_key_expired(c)) {
         reply_null_array(c);
         discard_transaction(c);
         unwatch_all(c);
-        maybe_release(c);
+        trim_state(c);
         return;
     }
     unwatch_all(c);
@@ -335,7 +360,7 @@ void exec_command(Client *c) {
     /* The queue is taken out of the state: a queued command may not
      * touch it (MULTI/EXEC are never queued), but be safe. */
     Queued *cmds = m->cmds;
-    int n = m->n;
+    int n = m->n, cap = m->cap;
     m->cmds = NULL;
     m->n = m->cap = 0;
     m->flags = 0;
@@ -355,9 +380,17 @@ void exec_command(Client *c) {
     c->argc = own_argc;
     c->cmd = own_cmd;
     for (int i = 0; i < n; i++) mem_free(cmds[i].argv);
-    mem_free(cmds);
+    /* The array goes back for the next transaction (CLIENT_MULTI, still
+     * set, kept the state alive meanwhile). */
+    m = c->multi;
+    if (m && !m->cmds && cap <= MULTI_KEEP_CAP) {
+        m->cmds = cmds;
+        m->cap = cap;
+    } else {
+        mem_free(cmds);
+    }
     c->flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC);
-    maybe_release(c);
+    trim_state(c);
 }
 
 void watch_command(Client *c) {
@@ -374,7 +407,7 @@ void watch_command(Client *c) {
 void unwatch_command(Client *c) {
     unwatch_all(c);
     c->flags &= ~CLIENT_DIRTY_CAS;
-    maybe_release(c);
+    trim_state(c);
     reply_ok(c);
 }
 
@@ -383,7 +416,7 @@ void multi_client_free(Client *c) {
     discard_transaction(c);
     unwatch_all(c);
     c->flags &= ~CLIENT_DIRTY_CAS;
-    maybe_release(c);
+    release_state(c);
 }
 
 uint64_t multi_watching_clients(void) { return server.watching_clients; }
