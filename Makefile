@@ -90,6 +90,11 @@ LUA_CFLAGS := -I/usr/include/lua5.1
 LUA_LIBS := -Wl,-Bstatic -llua5.1-cjson -llua5.1-bitop -llua5.1 -Wl,-Bdynamic
 
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(DEPS_SRC) $(DS_SRC) $(NET_SRC))
+# The RDB format code (src/persist/format/) is shared by the server, the
+# check tool and the format unit tests.
+PERSIST_FORMAT_SRC := $(wildcard src/persist/format/*.c)
+PERSIST_FORMAT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(PERSIST_FORMAT_SRC))
+SERVER_SRC += $(PERSIST_FORMAT_SRC)
 SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVER_SRC))
 
 .PHONY: all run test test-unit test-tcl test-arm bench fuzz install clean deps-build deps-test FORCE
@@ -100,8 +105,10 @@ BENCH_SRC := $(wildcard src/tools/benchmark/*.c)
 TOOLS_COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TOOLS_COMMON_SRC))
 CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 BENCH_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
+CHECK_RDB_SRC := $(wildcard src/tools/check-rdb/*.c)
+CHECK_RDB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CHECK_RDB_SRC))
 # A tool is built only once its sources exist.
-TOOLS := $(if $(CLI_SRC),src/valkey-cli) $(if $(BENCH_SRC),src/valkey-benchmark)
+TOOLS := $(if $(CLI_SRC),src/valkey-cli) $(if $(BENCH_SRC),src/valkey-benchmark) $(if $(CHECK_RDB_SRC),src/valkey-check-rdb)
 
 all: src/valkey-server $(TOOLS)
 
@@ -130,7 +137,14 @@ src/valkey-cli: $(BUILD)/valkey-cli FORCE
 src/valkey-benchmark: $(BUILD)/valkey-benchmark FORCE
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
+$(BUILD)/valkey-check-rdb: $(LIB_OBJ) $(PERSIST_FORMAT_OBJ) $(CHECK_RDB_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+src/valkey-check-rdb: $(BUILD)/valkey-check-rdb FORCE
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
 -include $(LIB_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(TOOLS_COMMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)
+-include $(CHECK_RDB_OBJ:.o=.d)
 -include $(HIREDIS_BIN:=.d) $(UNIT_BIN:=.d)
 
 # ------------------------------------------------------------------ tests
@@ -148,6 +162,17 @@ SERVER_LIB_OBJ := $(filter-out $(BUILD)/src/main.o,$(SERVER_OBJ))
 $(BUILD)/tests/test_server_%: tests/c/test_server_%.c $(LIB_OBJ) $(SERVER_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -Isrc -o $@ $< $(SERVER_LIB_OBJ) $(LIB_OBJ) $(LDFLAGS_ALL) $(LUA_LIBS) $(LIBS)
+
+# tests/c/test_rdb_*.c: the RDB format code alone (src/persist/format/);
+# test_rdb_fuzz also loads values through the server (corrupt payloads
+# and files, seeded).
+$(BUILD)/tests/test_rdb_%: tests/c/test_rdb_%.c $(LIB_OBJ) $(PERSIST_FORMAT_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(PERSIST_FORMAT_OBJ) $(LIB_OBJ) $(LDFLAGS_ALL) $(LIBS)
+
+$(BUILD)/tests/test_rdb_fuzz: tests/c/test_rdb_fuzz.c $(LIB_OBJ) $(SERVER_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(SERVER_LIB_OBJ) $(LIB_OBJ) $(LDFLAGS_ALL) $(LUA_LIBS) $(LIBS)
 
 HIREDIS_SRC := $(wildcard tests/hiredis/*.c)
 HIREDIS_BIN := $(patsubst tests/hiredis/%.c,$(BUILD)/hiredis/%,$(HIREDIS_SRC))
@@ -194,6 +219,13 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
 FUZZ ?= $(FUZZ_NAMES)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
 
+# fuzz_rdb feeds RESTORE payloads and whole files to the server's loader:
+# it is built with every server source (but main.c).
+FUZZ_SERVER_SRC := $(filter-out src/main.c,$(SERVER_SRC))
+build/fuzz/fuzz_rdb: tests/fuzz/fuzz_rdb.c $(DEPS_SRC) $(DS_SRC) $(NET_SRC) $(FUZZ_SERVER_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(LUA_CFLAGS) -o $@ $< $(DEPS_SRC) $(DS_SRC) $(NET_SRC) $(FUZZ_SERVER_SRC) $(LUA_LIBS) -lm -lpthread
+
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(DEPS_SRC) $(DS_SRC) $(NET_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(DEPS_SRC) $(DS_SRC) $(NET_SRC) -lm -lpthread
@@ -217,4 +249,4 @@ install: all
 	install -m 755 src/valkey-server $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build src/valkey-server src/valkey-cli src/valkey-benchmark src/valkey-check-aof tests/tmp
+	rm -rf build src/valkey-server src/valkey-cli src/valkey-benchmark src/valkey-check-aof src/valkey-check-rdb tests/tmp

@@ -13,6 +13,7 @@
 
 #include "command_docs.h"
 #include "commands.h"
+#include "persist/persist.h"
 #include "server/server.h"
 #include "types/types.h"
 #include "script/script.h"
@@ -84,6 +85,7 @@ int main(int argc, char **argv) {
     script_init();
     command_docs_register(command_docs_find);
     commands_init(command_table);
+    persist_init();
     config_load(config_path, options->len ? options->buf : NULL);
     str_free(options);
     server_run();

@@ -51,6 +51,7 @@ enum { MAXMEMORY_NOEVICTION = 0, MAXMEMORY_ALLKEYS_LRU, MAXMEMORY_VOLATILE_LRU,
 enum { PROTECTED_NO = 0, PROTECTED_YES, PROTECTED_LOCAL }; /* enable-debug-command etc. */
 enum { SUPERVISED_NO = 0, SUPERVISED_UPSTART, SUPERVISED_SYSTEMD, SUPERVISED_AUTO };
 enum { APPENDFSYNC_NO = 0, APPENDFSYNC_ALWAYS, APPENDFSYNC_EVERYSEC };
+enum { SANITIZE_DUMP_NO = 0, SANITIZE_DUMP_YES, SANITIZE_DUMP_CLIENTS };
 
 /* Output buffer limits for one client class (normal, replica, pubsub). */
 typedef struct ClientBufferLimit {
@@ -130,6 +131,16 @@ typedef struct ServerConfig {
     char *dbfilename;
     int save_params_count;
     long long save_params[32]; /* pairs: seconds, changes */
+    /* RDB snapshots and DUMP/RESTORE (src/persist/) */
+    int rdb_compression;
+    int rdb_checksum;
+    int rdb_del_sync_files;
+    int rdb_save_incremental_fsync;
+    int stop_writes_on_bgsave_error;
+    int sanitize_dump_payload;           /* SANITIZE_DUMP_* */
+    int rdb_key_save_delay;              /* test hook: microseconds per key saved */
+    int key_load_delay;                  /* test hook: microseconds per key loaded */
+    long long loading_process_events_interval_bytes;
     /* added with config.c (flagged unsupported in its table until the
      * feature reads them; remove the flag there when it does) */
     int notify_keyspace_events;          /* NOTIFY_* bits */

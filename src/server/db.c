@@ -68,7 +68,9 @@ Kv *db_lookup(Client *c, Db *db, const Arg *key, int flags) {
         return NULL;
     }
     if (!(flags & (LOOKUP_WRITE | LOOKUP_NOSTATS))) server.stat.keyspace_hits++;
-    if (!(flags & LOOKUP_NOTOUCH) && !(c && (c->flags & CLIENT_NO_TOUCH))) kv_touch(kv);
+    /* No access-time writes while a child shares our pages (BGSAVE):
+     * each would copy a page the child still reads. */
+    if (!(flags & LOOKUP_NOTOUCH) && !(c && (c->flags & CLIENT_NO_TOUCH)) && server.child_pid == -1) kv_touch(kv);
     return kv;
 }
 
@@ -260,6 +262,23 @@ uint64_t db_scan_expires(Db *db, uint64_t cursor, db_scan_fn *fn, void *priv) {
 }
 
 void db_cron(Db *db, int rehash_ms) {
+    /* While a child (BGSAVE) shares our pages, resizing or rehashing a
+     * table would copy them: a table grows only when it holds four
+     * entries a bucket (Valkey's forced resize), and nothing rehashes
+     * from here. */
+    int child = server.child_pid != -1;
+    db->keys->resize_allowed = db->expires->resize_allowed = !child;
+    if (child) {
+        Htable *t[2] = {db->keys, db->expires};
+        for (int i = 0; i < 2; i++) {
+            if (t[i]->size[0] && ht_count(t[i]) / 4 >= t[i]->size[0]) {
+                t[i]->resize_allowed = 1;
+                ht_resize_if_needed(t[i]);
+                t[i]->resize_allowed = 0;
+            }
+        }
+        return;
+    }
     ht_resize_if_needed(db->keys);
     ht_resize_if_needed(db->expires);
     if (rehash_ms) {

@@ -201,8 +201,12 @@ static const char *debug_help[] = {
     "    Sets the threshold for elements to be inserted as plain vs packed nodes",
     "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
     "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
-    "    Save the RDB on disk and reload it back to memory. This server has no RDB",
-    "    support yet, so the save (or, with NOSAVE, the load) fails.",
+    "    Save the RDB on disk and reload it back to memory. By default it will save",
+    "    the RDB file and load it back.",
+    "    * MERGE: Merge the content of the RDB file with the current dataset; keys",
+    "      read from the file replace those with the same name.",
+    "    * NOFLUSH: Do not empty the dataset before loading the RDB file.",
+    "    * NOSAVE: Do not save the RDB file before loading it back.",
     "SEGFAULT",
     "    Crash the server with sigsegv.",
     "PROPAGATED <START|GET|STOP>",
@@ -662,23 +666,23 @@ static int debug_lifecycle(Client *c, const Arg *sub) {
         debug_stringmatch_fuzz();
         reply_simple(c, "Apparently Valkey did not crash: test passed");
     } else if (arg_equals(sub, "reload")) {
-        int save = 1;
+        int save = 1, flush = 1, merge = 0;
         for (int i = 2; i < c->argc; i++) {
-            if (arg_equals(&c->argv[i], "merge") || arg_equals(&c->argv[i], "noflush")) continue;
-            if (arg_equals(&c->argv[i], "nosave")) {
-                save = 0;
-                continue;
+            if (arg_equals(&c->argv[i], "merge")) merge = 1;
+            else if (arg_equals(&c->argv[i], "noflush")) flush = 0;
+            else if (arg_equals(&c->argv[i], "nosave")) save = 0;
+            else {
+                reply_error(c, "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                return 1;
             }
-            reply_error(c, "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
-            return 1;
         }
-        /* No RDB support yet: the save fails (Valkey then answers a bare
-         * -ERR), or with NOSAVE the load finds nothing it can read. */
-        if (save) {
-            server_log(LL_WARNING, "DEBUG RELOAD: can't save the DB, this version has no RDB support");
+        /* Save, flush, load back: the persistence layer does it and replies. */
+        if (server.persist && server.persist->debug_reload) {
+            server.persist->debug_reload(c, save, flush, merge);
+        } else if (save) {
+            server_log(LL_WARNING, "DEBUG RELOAD: can't save the DB, no RDB support is registered");
             reply_error(c, "-ERR");
         } else {
-            server_log(LL_WARNING, "DEBUG RELOAD: can't load the DB, this version has no RDB support");
             reply_error(c, "Error trying to load the RDB dump, check server logs.");
         }
     } else {

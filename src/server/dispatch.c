@@ -359,6 +359,15 @@ int process_command(Client *c) {
         reply_error(c, "-OOM command not allowed when used memory > 'maxmemory'.");
         return reject(c, cmd);
     }
+    /* A failed background save refuses writes (and PING, as in Valkey)
+     * while stop-writes-on-bgsave-error holds (persist/ says why). */
+    if (server.persist && server.persist->write_error && ((cmd->flags & CMD_WRITE) || cmd->proc == ping_command)) {
+        const char *misconf = server.persist->write_error();
+        if (misconf) {
+            reply_error(c, misconf);
+            return reject(c, cmd);
+        }
+    }
     /* DEBUG and MODULE are gated by their enable-* options. */
     if ((cmd->flags & CMD_PROTECTED) &&
         ((base->proc == debug_command && !config_allows_protected(server.cfg.enable_debug_command, c)) ||
@@ -385,6 +394,10 @@ int process_command(Client *c) {
     }
     /* A script past busy-reply-threshold: only allow_busy commands run. */
     if (script_hooks && script_hooks->busy_reject(c)) return reject(c, cmd);
+    if (server.loading && !(cmd->flags & CMD_LOADING)) {
+        reply_error(c, "-LOADING Valkey is loading the dataset in memory");
+        return reject(c, cmd);
+    }
     if (server.pause_type != PAUSE_NONE && pause_applies(c)) {
         /* Held back until the pause ends; blocked.c runs it then. */
         block_for_pause(c);

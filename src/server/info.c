@@ -250,6 +250,7 @@ static Str *info_memory(Str *s) {
 }
 
 static Str *info_persistence(Str *s) {
+    if (server.persist && server.persist->info) return server.persist->info(s);
     return str_catfmt(s,
                       "loading:0\r\n"
                       "async_loading:0\r\n"

@@ -73,6 +73,11 @@ void kv_touch(Kv *kv) {
     store_u32(BW(kv) + OFF_META, (m & 0xff) | ((server.lru_clock & LRU_CLOCK_MAX) << 8));
 }
 
+void kv_set_lru(Kv *kv, uint32_t lru) {
+    uint32_t m = meta(kv);
+    store_u32(BW(kv) + OFF_META, (m & 0xff) | ((lru & LRU_CLOCK_MAX) << 8));
+}
+
 const char *kv_key(const Kv *kv, size_t *len) {
     uint32_t ki = keyinfo(kv);
     *len = ki & ~KEYINFO_EXPIRE;

@@ -139,6 +139,8 @@ void kv_copy_links(Kv *dst, const Kv *src);
 uint32_t kv_lru(const Kv *kv);
 /* Sets the access clock to server.lru_clock. */
 void kv_touch(Kv *kv);
+/* Sets the access field (LRU_BITS): a restored idle time or LFU counter. */
+void kv_set_lru(Kv *kv, uint32_t lru);
 size_t kv_mem_usage(const Kv *kv, long long samples);
 /* Fingerprint of the value (not the key or TTL), see TypeOps.digest. */
 void kv_value_digest(const Kv *kv, uint8_t out[20]);

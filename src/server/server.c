@@ -164,6 +164,9 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
     server_update_time();
     /* DEBUG PAUSE-CRON: tests freeze what the cron would change. */
     if (server.pause_cron) return 1000 / server.cfg.hz;
+    /* While a dataset loads, only the loader's own event rounds run the
+     * loop: the keyspace is half-built, nothing may expire or rehash. */
+    if (server.loading) return 1000 / server.cfg.hz;
     uint64_t cron_start = server.mono_base_us;
     server.cronloops++;
     sample_instantaneous();
@@ -182,6 +185,7 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
         if ((long long)ms >= server.cfg.latency_monitor_threshold) latency_add_sample("expire-cycle", ms);
     }
     databases_cron();
+    if (server.persist && server.persist->cron) server.persist->cron();
 #ifdef SANITIZER_BUILD
     /* Sanitizer builds check the keyspace invariants once a second (on
      * databases small enough that the walk costs little). */
@@ -378,6 +382,7 @@ void server_init(void) {
     server.start_time_ms = server.now_ms;
     server.start_mono_us = ev_monotonic_us();
     server.lastsave_s = server.now_ms / 1000;
+    server.child_pid = -1;
     pubsub_init();
     notify_init();
 }
@@ -451,6 +456,7 @@ void server_run(void) {
     show_banner();
     config_log_unsupported();
     server_log(LL_NOTICE, "Server initialized");
+    if (server.persist && server.persist->load) server.persist->load();
     if (server.listen_count) server_log(LL_NOTICE, "Ready to accept connections tcp");
     if (server.unix_fd != -1) server_log(LL_NOTICE, "Ready to accept connections unix");
     supervise_ready();
@@ -463,17 +469,15 @@ void server_run(void) {
     exit(server.exit_code);
 }
 
-/* The shutdown sequence.  Without persistence there is nothing to save:
- * SAVE (or a save point) would write an RDB snapshot in Valkey; here it
- * behaves as Valkey does when no save point is configured and NOSAVE is
- * implied.  NOW and FORCE matter only with replicas to wait for and saves
- * that can fail, neither of which exists yet, so shutdown-timeout never
- * comes into play either.  Returns 0: this sequence cannot fail. */
+/* The shutdown sequence.  The persistence hook stops any child and saves
+ * the final snapshot (SAVE, or save points configured without NOSAVE);
+ * when that save fails without FORCE the server stays up and this
+ * returns -1.  NOW matters only with replicas to wait for, which do not
+ * exist yet, so shutdown-timeout never comes into play either. */
 int server_prepare_shutdown(int flags) {
     server_log(LL_WARNING, "User requested shutdown...");
+    if (server.persist && server.persist->shutdown && server.persist->shutdown(flags) == -1) return -1;
     supervise_stopping();
-    if ((flags & SHUTDOWN_SAVE) && !(flags & SHUTDOWN_NOSAVE))
-        server_log(LL_NOTICE, "No persistence in this version: nothing to save before exiting.");
     if (server.cfg.pidfile && server.cfg.pidfile[0]) {
         server_log(LL_NOTICE, "Removing the pid file.");
         unlink(server.cfg.pidfile);
@@ -491,4 +495,23 @@ void server_free_keyspace(void) {
 void server_shutdown(void) {
     server.shutdown_asap = 0;
     if (server_prepare_shutdown(server.shutdown_flags) == 0) ev_stop(server.loop);
+    else if (server.shutdown_by_signal)
+        server_log(LL_WARNING, "SIGTERM received but errors trying to shut down the server, check the logs for more "
+                               "information");
+}
+
+void persist_hooks_register(const PersistHooks *hooks) {
+    server.persist = hooks;
+}
+
+void server_process_events_while_blocked(void) {
+    /* Up to four rounds, as long as something happened: a client's
+     * command and its reply may take one each. */
+    for (int i = 0; i < 4; i++) {
+        server_update_time();
+        int n = ev_process(server.loop, 1);
+        clients_write_pending();
+        clients_close_pending();
+        if (n == 0) break;
+    }
 }

@@ -1,0 +1,151 @@
+/* persist.c - the persistence hooks the server calls (server.h's
+ * PersistHooks): the start-up load, the cron, the shutdown save, the
+ * MISCONF check, INFO's persistence section and DEBUG RELOAD.
+ *
+ * Start-up: a dbfilename that does not exist means an empty server; one
+ * that cannot be read or is refused stops the start (Valkey exits too),
+ * after a log line naming the offset and the reason. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../server/reply.h"
+#include "../server/server.h"
+#include "format/rdb_blobs.h"
+#include "persist.h"
+
+static void persist_load(void) {
+    uint64_t t0 = ev_monotonic_us();
+    int rc = rdb_load_file(server.cfg.dbfilename, RDB_LOAD_EVENTS);
+    if (rc == RDB_LOAD_OK) {
+        server_log(LL_NOTICE, "DB loaded from disk: %.3f seconds", (double)(ev_monotonic_us() - t0) / 1e6);
+    } else if (rc == RDB_LOAD_FAILED) {
+        server_log(LL_WARNING, "Fatal error loading the DB, check server logs. Exiting.");
+        exit(1);
+    }
+}
+
+static int persist_shutdown(int flags) {
+    if (server.child_pid != -1 && server.child_type == CHILD_TYPE_RDB) {
+        server_log(LL_WARNING, "There is a child saving an .rdb. Killing it!");
+        rdb_kill_child();
+    }
+    int save = (flags & SHUTDOWN_SAVE) || (server.cfg.save_params_count > 0 && !(flags & SHUTDOWN_NOSAVE));
+    if (save) {
+        server_log(LL_NOTICE, "Saving the final RDB snapshot before exiting.");
+        if (rdb_save_foreground() == -1) {
+            if (flags & SHUTDOWN_FORCE) {
+                server_log(LL_WARNING, "Error trying to save the DB. Exit anyway.");
+            } else {
+                server_log(LL_WARNING, "Error trying to save the DB, can't exit.");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static Str *persist_info(Str *s) {
+    int64_t now = (int64_t)time(NULL);
+    int child_rdb = server.child_pid != -1 && server.child_type == CHILD_TYPE_RDB;
+    uint64_t keys = child_rdb ? rdb_state.child_keys : 0, total = child_rdb ? rdb_state.child_keys_total : 0;
+    s = str_catfmt(s,
+                   "loading:%d\r\n"
+                   "async_loading:0\r\n"
+                   "current_cow_peak:%llu\r\n"
+                   "current_cow_size:%llu\r\n"
+                   "current_cow_size_age:%lld\r\n"
+                   "current_fork_perc:%.2f\r\n"
+                   "current_save_keys_processed:%llu\r\n"
+                   "current_save_keys_total:%llu\r\n"
+                   "rdb_changes_since_last_save:%llu\r\n"
+                   "rdb_bgsave_in_progress:%d\r\n"
+                   "rdb_last_save_time:%lld\r\n"
+                   "rdb_last_bgsave_status:%s\r\n"
+                   "rdb_last_bgsave_time_sec:%lld\r\n"
+                   "rdb_current_bgsave_time_sec:%lld\r\n"
+                   "rdb_saves:%llu\r\n"
+                   "rdb_last_cow_size:%llu\r\n"
+                   "rdb_last_load_keys_expired:%llu\r\n"
+                   "rdb_last_load_keys_loaded:%llu\r\n"
+                   "aof_enabled:0\r\n"
+                   "aof_rewrite_in_progress:0\r\n"
+                   "aof_rewrite_scheduled:0\r\n"
+                   "aof_last_rewrite_time_sec:-1\r\n"
+                   "aof_current_rewrite_time_sec:-1\r\n"
+                   "aof_last_bgrewrite_status:ok\r\n"
+                   "aof_rewrites:0\r\n"
+                   "aof_rewrites_consecutive_failures:0\r\n"
+                   "aof_last_write_status:ok\r\n"
+                   "aof_last_cow_size:0\r\n"
+                   "module_fork_in_progress:0\r\n"
+                   "module_fork_last_cow_size:0\r\n",
+                   server.loading, (unsigned long long)(child_rdb ? rdb_state.child_cow_peak : 0),
+                   (unsigned long long)(child_rdb ? rdb_state.child_cow : 0),
+                   (long long)(child_rdb && rdb_state.child_cow_time ? now - rdb_state.child_cow_time : 0),
+                   total ? (double)keys * 100 / (double)total : 0.0, (unsigned long long)keys,
+                   (unsigned long long)total, (unsigned long long)server.dirty, child_rdb,
+                   (long long)server.lastsave_s, rdb_state.lastbgsave_ok ? "ok" : "err",
+                   (long long)rdb_state.save_time_last,
+                   (long long)(child_rdb && rdb_state.save_time_start != -1 ? now - rdb_state.save_time_start : -1),
+                   (unsigned long long)rdb_state.saves, (unsigned long long)rdb_state.last_cow,
+                   (unsigned long long)rdb_state.keys_expired, (unsigned long long)rdb_state.keys_loaded);
+    if (server.loading) {
+        int64_t elapsed = now - rdb_state.loading_start;
+        double perc = rdb_state.loading_total ? (double)rdb_state.loading_loaded * 100 / (double)rdb_state.loading_total
+                                              : 0;
+        int64_t eta = 1;
+        if (elapsed > 0 && rdb_state.loading_loaded) {
+            double rate = (double)rdb_state.loading_loaded / (double)elapsed;
+            eta = (int64_t)((double)(rdb_state.loading_total - rdb_state.loading_loaded) / rate);
+        }
+        s = str_catfmt(s,
+                       "loading_start_time:%lld\r\n"
+                       "loading_total_bytes:%llu\r\n"
+                       "loading_rdb_used_mem:%llu\r\n"
+                       "loading_loaded_bytes:%llu\r\n"
+                       "loading_loaded_perc:%.2f\r\n"
+                       "loading_eta_seconds:%lld\r\n",
+                       (long long)rdb_state.loading_start, (unsigned long long)rdb_state.loading_total,
+                       (unsigned long long)rdb_state.loading_rdb_used_mem,
+                       (unsigned long long)rdb_state.loading_loaded, perc, (long long)eta);
+    }
+    return s;
+}
+
+/* DEBUG RELOAD: save (unless NOSAVE), empty the dataset (unless NOFLUSH),
+ * load the file back (MERGE: its keys replace existing ones). */
+static void persist_debug_reload(Client *c, int save, int flush, int merge) {
+    if (server.loading) {
+        reply_error(c, "-LOADING Valkey is loading the dataset in memory");
+        return;
+    }
+    if (save && rdb_save_foreground() == -1) {
+        reply_error(c, "-ERR");
+        return;
+    }
+    if (flush)
+        for (int i = 0; i < server.db_count; i++) db_flush(&server.dbs[i]);
+    if (rdb_load_file(server.cfg.dbfilename, merge ? RDB_LOAD_ALLOW_DUP : 0) != RDB_LOAD_OK) {
+        reply_error(c, "Error trying to load the RDB dump, check server logs.");
+        return;
+    }
+    server_log(LL_NOTICE, "DB reloaded by DEBUG RELOAD");
+    reply_ok(c);
+}
+
+static const PersistHooks hooks = {
+    .load = persist_load,
+    .cron = rdb_cron,
+    .shutdown = persist_shutdown,
+    .write_error = rdb_write_error,
+    .info = persist_info,
+    .debug_reload = persist_debug_reload,
+};
+
+void persist_init(void) {
+    rdbf_set_hash_seed(server.hash_seed);
+    persist_hooks_register(&hooks);
+}
