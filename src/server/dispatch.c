@@ -344,7 +344,8 @@ int process_command(Client *c) {
     }
     c->cmd = cmd;
     if (!arity_ok(cmd, c->argc)) {
-        reply_wrong_arity(c, cmd->fullname);
+        if (!multi_exec_refused(c, cmd, "wrong number of arguments for 'exec' command"))
+            reply_wrong_arity(c, cmd->fullname);
         return reject(c, cmd);
     }
     if (!(c->flags & CLIENT_AUTHENTICATED) && !(cmd->flags & CMD_NO_AUTH)) {

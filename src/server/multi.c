@@ -311,6 +311,16 @@ void multi_touch_swap(Db *a, Db *b) {
     touch_replaced(b, a, b);
 }
 
+int multi_exec_refused(Client *c, const struct Command *cmd, const char *err) {
+    if (!(c->flags & CLIENT_MULTI) || cmd->proc != exec_command) return 0;
+    if (err[0] == '-') err++;
+    reply_errorf(c, "-EXECABORT Transaction discarded because of: %s", err);
+    discard_transaction(c);
+    unwatch_all(c);
+    trim_state(c);
+    return 1;
+}
+
 /* ------------------------------------------------------------- commands */
 
 void multi_command(Client *c) {

@@ -134,6 +134,20 @@ with_server {
         expect_eq [r exists a b] 0
         expect_eq [cinfo r multi] -1
     }
+    mtest "EXEC itself refused (wrong arity) aborts and ends the transaction" {
+        r del a
+        r multi
+        r set a 1
+        expect_err "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command" {r exec extra}
+        expect_err "ERR EXEC without MULTI" {r exec}
+        expect_eq [r exists a] 0
+        # A refused DISCARD only flags the transaction.
+        r multi
+        r set a 1
+        expect_err "ERR wrong number of arguments for 'discard' command" {r discard extra}
+        expect_err "EXECABORT Transaction discarded because of previous errors." {r exec}
+        expect_eq [r exists a] 0
+    }
     mtest "EXECABORT is counted: rejected calls of the refused command, a failed EXEC" {
         r config resetstat
         r multi
