@@ -312,7 +312,8 @@ void multi_touch_swap(Db *a, Db *b) {
 }
 
 int multi_exec_refused(Client *c, const struct Command *cmd, const char *err) {
-    if (!(c->flags & CLIENT_MULTI) || cmd->proc != exec_command) return 0;
+    /* Valkey aborts even outside MULTI (and drops the watches then too). */
+    if (cmd->proc != exec_command) return 0;
     if (err[0] == '-') err++;
     reply_errorf(c, "-EXECABORT Transaction discarded because of: %s", err);
     discard_transaction(c);

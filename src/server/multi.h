@@ -24,10 +24,11 @@ void multi_flag_error(Client *c);
 /* Whether the dispatcher must queue this command for a client in MULTI
  * (everything but EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
 int multi_queues(const struct Command *cmd);
-/* EXEC itself refused before it runs (wrong arity, OOM...): when c is in
- * MULTI and cmd is EXEC, answers "-EXECABORT Transaction discarded
- * because of: <err>" (err without its leading '-'), ends the transaction
- * and returns 1; otherwise returns 0 and the caller answers err. */
+/* EXEC itself refused before it runs (wrong arity, OOM...): when cmd is
+ * EXEC, answers "-EXECABORT Transaction discarded because of: <err>" (err
+ * without its leading '-'), ends any transaction, drops the watches (all
+ * as Valkey does, in MULTI or not) and returns 1; otherwise returns 0 and
+ * the caller answers err. */
 int multi_exec_refused(Client *c, const struct Command *cmd, const char *err);
 /* The union of the queued commands' flags (CLIENT PAUSE WRITE holds an
  * EXEC back when it would write). */

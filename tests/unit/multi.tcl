@@ -92,7 +92,7 @@ with_server {
     mtest "EXEC and DISCARD without MULTI" {
         expect_err "ERR EXEC without MULTI" {r exec}
         expect_err "ERR DISCARD without MULTI" {r discard}
-        expect_err "ERR wrong number of arguments for 'exec' command" {r exec x}
+        expect_err "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command" {r exec x}
         expect_err "ERR wrong number of arguments for 'multi' command" {r multi x}
         expect_err "ERR wrong number of arguments for 'watch' command" {r watch}
         expect_err "ERR wrong number of arguments for 'unwatch' command" {r unwatch x}
@@ -141,6 +141,10 @@ with_server {
         expect_err "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command" {r exec extra}
         expect_err "ERR EXEC without MULTI" {r exec}
         expect_eq [r exists a] 0
+        # Outside MULTI too; and the watches go.
+        r watch a
+        expect_err "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command" {r exec extra}
+        expect_eq [cinfo r watch] 0
         # A refused DISCARD only flags the transaction.
         r multi
         r set a 1
@@ -851,4 +855,117 @@ with_server {
         expect_eq [r get p] 2
         $c .close
     }
+}
+
+# ---- the same random transactions against redis-server 7.0 --------------------
+#
+# A seeded stream of MULTI/EXEC/DISCARD/WATCH/UNWATCH and data commands
+# (some refused while queueing, some failing inside EXEC, WRONGTYPE, keys
+# changed by a second client between WATCH and EXEC) goes to our server
+# and to redis-server 7.0, and every reply must be the same.  Left out are
+# the Valkey 8 changes: MULTI and WATCH inside MULTI (refused with
+# "Command not allowed inside a transaction" and aborting EXEC since 8.0).
+# MULTI_SEED=n replays one seed.
+
+proc start_redis {} {
+    set bin [auto_execok redis-server]
+    if {$bin eq ""} { return "" }
+    set saved $srvh::binary
+    set srvh::binary [lindex $bin 0]
+    set code [catch {srvh::start} h]
+    set srvh::binary $saved
+    if {$code} { error $h }
+    return $h
+}
+
+# One random data command on the keys k1..k4 (a few refused at queue time).
+proc diff_data_cmd {} {
+    set k k[expr {1 + int(rand() * 4)}]
+    set k2 k[expr {1 + int(rand() * 4)}]
+    set v [lindex {a b 1 2 10 x} [expr {int(rand() * 6)}]]
+    set cmds [list \
+        [list set $k $v] [list get $k] [list incr $k] [list incrby $k $v] [list del $k $k2] \
+        [list lpush $k $v] [list rpop $k] [list lrange $k 0 -1] [list sadd $k $v] [list scard $k] \
+        [list hset $k f $v] [list hget $k f] [list append $k $v] [list exists $k $k2] [list type $k] \
+        [list mset $k $v $k2 $v] [list getset $k $v] [list rename $k $k2] [list persist $k] \
+        [list expire $k 1000] [list zadd $k 1 $v] [list zcard $k] [list setnx $k $v] [list strlen $k] \
+        [list nosuchcommand $k] [list get] [list set $k] [list lpush $k] [list select 99]]
+    return [lindex $cmds [expr {int(rand() * [llength $cmds])}]]
+}
+
+proc diff_value {c k} {
+    switch -- [$c type $k] {
+        none { return none }
+        string { return [list string [$c get $k]] }
+        list { return [list list [$c lrange $k 0 -1]] }
+        set { return [list set [lsort [$c smembers $k]]] }
+        hash { return [list hash [lsort -stride 2 [$c hgetall $k]]] }
+        zset { return [list zset [$c zrange $k 0 -1]] }
+    }
+}
+
+set ::redis_handle [start_redis]
+if {$::redis_handle ne ""} {
+    with_server {
+        mtest "Random transactions: every reply as redis-server 7.0's" {
+            set seeds [expr {[info exists ::env(MULTI_SEED)] ? $::env(MULTI_SEED) : {11 22 33}}]
+            foreach seed $seeds {
+                expr {srand($seed)}
+                set resp [expr {$seed % 3 == 0 ? 3 : 2}]
+                set oa [new_client -resp $resp]
+                set ob [new_client -resp $resp]
+                set ra [new_client -resp $resp -srv $::redis_handle]
+                set rb [new_client -resp $resp -srv $::redis_handle]
+                foreach c [list $oa $ob $ra $rb] { $c select 9 }
+                $oa flushdb
+                $ra flushdb
+                set in_multi 0
+                for {set step 0} {$step < 1500} {incr step} {
+                    set p [expr {int(rand() * 100)}]
+                    set second 0
+                    if {$p < 8 && !$in_multi} {
+                        set cmd [list multi]
+                    } elseif {$p < 14 && !$in_multi} {
+                        set cmd [list watch k[expr {1 + int(rand() * 4)}]]
+                        if {rand() < 0.5} { lappend cmd k[expr {1 + int(rand() * 4)}] }
+                    } elseif {$p < 17} {
+                        set cmd [list unwatch]
+                    } elseif {$p < 26} {
+                        set cmd [list exec]
+                        if {rand() < 0.05} { lappend cmd extra }
+                    } elseif {$p < 30} {
+                        set cmd [list discard]
+                    } elseif {$p < 45} {
+                        # The other client changes a key meanwhile.
+                        set second 1
+                        set cmd [diff_data_cmd]
+                    } else {
+                        set cmd [diff_data_cmd]
+                    }
+                    if {$second} { set o $ob; set rr $rb } else { set o $oa; set rr $ra }
+                    set got [$o .typed {*}$cmd]
+                    set want [$rr .typed {*}$cmd]
+                    expect_eq $got $want "seed $seed step $step: $cmd"
+                    if {!$second} {
+                        set name [lindex $cmd 0]
+                        if {$name eq "multi" && $want eq {simple OK}} { set in_multi 1 }
+                        if {$name in {exec discard} && [lindex $want 1] ni {{ERR EXEC without MULTI} {ERR DISCARD without MULTI}}} {
+                            # A refused DISCARD leaves the transaction open.
+                            if {!($name eq "discard" && [string match "ERR wrong number*" [lindex $want 1]])} {
+                                set in_multi 0
+                            }
+                        }
+                    }
+                }
+                if {$in_multi} {
+                    expect_eq [$oa .typed exec] [$ra .typed exec] "seed $seed: the last EXEC"
+                }
+                foreach k {k1 k2 k3 k4} {
+                    expect_eq [diff_value $oa $k] [diff_value $ra $k] "seed $seed: key $k at the end"
+                }
+                foreach c [list $oa $ob $ra $rb] { $c .close }
+            }
+        }
+    }
+    srvh::stop $::redis_handle
 }
