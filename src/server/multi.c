@@ -30,10 +30,18 @@ typedef struct Queued {
     Arg *argv; /* owned */
 } Queued;
 
+/* One watcher of a key, and whether the key was already expired (still
+ * in the table) when it started watching: such a key's deletion is no
+ * change for it. */
+typedef struct WatchRef {
+    Client *c;
+    int expired;
+} WatchRef;
+
 /* A watched key of one database and its watchers. */
 typedef struct WatchEntry {
     void *ht_next;
-    Client **clients;
+    WatchRef *refs;
     uint32_t n, cap;
     size_t klen;
     char key[];
@@ -43,7 +51,6 @@ typedef struct WatchEntry {
 typedef struct Watched {
     Db *db;
     WatchEntry *we;
-    int expired_at_watch;
 } Watched;
 
 typedef struct ClientMulti {
@@ -164,12 +171,13 @@ static void discard_transaction(Client *c) {
 static void watch_key(Client *c, const Arg *key) {
     ClientMulti *m = state(c);
     Db *db = c->db;
-    for (int i = 0; i < m->nwatched; i++)
-        if (m->watched[i].db == db && m->watched[i].we->klen == key->len &&
-            memcmp(m->watched[i].we->key, key->p, key->len) == 0)
-            return;
     if (!db->watched_keys) db->watched_keys = ht_create(&watch_httype);
     WatchEntry *we = ht_find(db->watched_keys, key->p, key->len);
+    /* Already watched by c: its watchers, not its own list, are searched
+     * (WATCH of many keys stays linear). */
+    if (we)
+        for (uint32_t i = 0; i < we->n; i++)
+            if (we->refs[i].c == c) return;
     if (!we) {
         we = mem_calloc(sizeof(WatchEntry) + key->len);
         we->klen = key->len;
@@ -179,17 +187,18 @@ static void watch_key(Client *c, const Arg *key) {
     }
     if (we->n == we->cap) {
         we->cap = we->cap ? we->cap * 2 : 2;
-        we->clients = mem_realloc(we->clients, sizeof(Client *) * we->cap);
+        we->refs = mem_realloc(we->refs, sizeof(WatchRef) * we->cap);
     }
-    we->clients[we->n++] = c;
+    Kv *kv = db_find(db, key->p, key->len);
+    we->refs[we->n].c = c;
+    we->refs[we->n].expired = kv && kv_is_expired(kv);
+    we->n++;
     if (m->nwatched == m->wcap) {
         m->wcap = m->wcap ? m->wcap * 2 : 4;
         m->watched = mem_realloc(m->watched, sizeof(Watched) * (size_t)m->wcap);
     }
-    Kv *kv = db_find(db, key->p, key->len);
     m->watched[m->nwatched].db = db;
     m->watched[m->nwatched].we = we;
-    m->watched[m->nwatched].expired_at_watch = kv && kv_is_expired(kv);
     if (m->nwatched++ == 0) server.watching_clients++;
 }
 
@@ -199,13 +208,13 @@ static void unwatch_all(Client *c) {
     for (int i = 0; i < m->nwatched; i++) {
         WatchEntry *we = m->watched[i].we;
         for (uint32_t j = 0; j < we->n; j++) {
-            if (we->clients[j] != c) continue;
-            we->clients[j] = we->clients[--we->n];
+            if (we->refs[j].c != c) continue;
+            we->refs[j] = we->refs[--we->n];
             break;
         }
         if (we->n == 0) {
             ht_remove(m->watched[i].db->watched_keys, we->key, we->klen);
-            mem_free(we->clients);
+            mem_free(we->refs);
             mem_free(we);
             server.watched_keys--;
         }
@@ -219,19 +228,13 @@ static int watched_key_expired(Client *c) {
     ClientMulti *m = c->multi;
     if (!m) return 0;
     for (int i = 0; i < m->nwatched; i++) {
-        if (m->watched[i].expired_at_watch) continue;
-        Kv *kv = db_find(m->watched[i].db, m->watched[i].we->key, m->watched[i].we->klen);
-        if (kv && kv_is_expired(kv)) return 1;
+        WatchEntry *we = m->watched[i].we;
+        Kv *kv = db_find(m->watched[i].db, we->key, we->klen);
+        if (!kv || !kv_is_expired(kv)) continue;
+        for (uint32_t j = 0; j < we->n; j++)
+            if (we->refs[j].c == c && !we->refs[j].expired) return 1;
     }
     return 0;
-}
-
-/* c's record of the key we in db. */
-static Watched *find_watched(Client *c, Db *db, WatchEntry *we) {
-    ClientMulti *m = c->multi;
-    for (int i = 0; i < m->nwatched; i++)
-        if (m->watched[i].we == we && m->watched[i].db == db) return &m->watched[i];
-    return NULL;
 }
 
 void multi_touch_key(Db *db, const char *key, size_t klen) {
@@ -239,16 +242,15 @@ void multi_touch_key(Db *db, const char *key, size_t klen) {
     WatchEntry *we = ht_find(db->watched_keys, key, klen);
     if (!we) return;
     /* A dirty client drops all its watches at once (nothing it watches
-     * can matter any more), which removes it from we->clients: the slot
-     * i then holds another client, and we itself goes with its last one. */
+     * can matter any more), which removes it from we->refs: the slot i
+     * then holds another client, and we itself goes with its last one. */
     uint32_t i = 0;
     while (i < we->n) {
-        Client *c = we->clients[i];
-        Watched *w = find_watched(c, db, we);
-        if (w->expired_at_watch && !db_find(db, key, klen)) {
+        Client *c = we->refs[i].c;
+        if (we->refs[i].expired && !db_find(db, key, klen)) {
             /* The key was already expired at WATCH time and is now
              * deleted: logically nothing changed (Valkey's rule). */
-            w->expired_at_watch = 0;
+            we->refs[i].expired = 0;
             i++;
             continue;
         }
@@ -278,16 +280,16 @@ static void touch_replaced(Db *watched, Db *emptied, Db *replaced) {
         if (!old && !now) continue;
         int now_expired = now && kv_is_expired(now);
         for (uint32_t i = 0; i < we->n; i++) {
-            Client *c = we->clients[i];
-            Watched *w = find_watched(c, watched, we);
-            if (w->expired_at_watch) {
+            WatchRef *w = &we->refs[i];
+            Client *c = w->c;
+            if (w->expired) {
                 if (!now) {
-                    w->expired_at_watch = 0;
+                    w->expired = 0;
                     continue;
                 }
                 if (now_expired) continue;
             } else if (!old && now_expired) {
-                w->expired_at_watch = 1;
+                w->expired = 1;
                 continue;
             }
             /* Dirty, but the watches stay until EXEC: dropping them here

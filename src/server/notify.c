@@ -15,6 +15,8 @@
 static void publish_event(Db *db, const char *key, size_t klen, int notify_class, const char *event) {
     int flags = server.cfg.notify_keyspace_events;
     if (!(flags & notify_class) || !(flags & (NOTIFY_KEYSPACE | NOTIFY_KEYEVENT))) return;
+    /* Nobody subscribed to anything: no channel name to build. */
+    if (pubsub_channel_count() == 0 && pubsub_pattern_count() == 0) return;
     char prefix[64];
     size_t elen = strlen(event);
     if (flags & NOTIFY_KEYSPACE) {

@@ -618,6 +618,37 @@ with_server {
         r flushall
         r select 9
     }
+    mtest "WATCH of many keys at once, and several clients on one key" {
+        set keys {}
+        for {set i 0} {$i < 20000} {incr i} { lappend keys wk:$i }
+        r watch {*}$keys
+        r watch {*}[lrange $keys 0 99]
+        expect_eq [cinfo r watch] 20000
+        set cs {}
+        for {set i 0} {$i < 5} {incr i} {
+            set c [new_client]
+            $c select 9
+            $c watch wk:12345 other:$i
+            lappend cs $c
+        }
+        expect_eq [info_field clients total_watched_keys] 20005
+        expect_eq [info_field clients watching_clients] 6
+        set w [new_client]
+        $w select 9
+        $w set wk:12345 changed
+        $w .close
+        r multi
+        r ping
+        expect_rtype nullarray {r exec}
+        foreach c $cs {
+            expect_eq [cinfo $c watch] 0
+            $c multi
+            $c ping
+            expect_rtype nullarray {$c exec}
+            $c .close
+        }
+        expect_eq [info_field clients total_watched_keys] 0
+    }
     mtest "WATCH from a client already dirty watches nothing more" {
         r set x 1
         r watch x
