@@ -11,9 +11,11 @@
  * table.insert/remove/sort refuse a proxy; rawget, next, pairs and ipairs
  * read the real table behind one (so `pairs(os)` lists os.clock);
  * getmetatable answers from the view table; loadstring/load refuse
- * precompiled chunks.  Functions reachable from the globals get the
+ * precompiled chunks; unpack counts its range without the int overflow
+ * that crashes the stock one.  Functions reachable from the globals get the
  * global proxy as their environment, so getfenv never hands out a real
  * table. */
+#include <limits.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -229,6 +231,21 @@ static int sb_table_writer(lua_State *L) {
     return lua_gettop(L);
 }
 
+/* unpack(t [,i [,j]]) with its range counted without overflow: stock
+ * Lua 5.1 computes j - i + 1 in an int and crashes on huge ranges. */
+static int sb_unpack(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int i = luaL_optint(L, 2, 1);
+    resolve_proxy(L, 1);
+    int e = lua_isnoneornil(L, 3) ? (int)lua_objlen(L, 1) : luaL_checkint(L, 3);
+    if (i > e) return 0;
+    unsigned n = (unsigned)e - (unsigned)i;
+    if (n >= (unsigned)INT_MAX || !lua_checkstack(L, (int)++n)) return luaL_error(L, "too many results to unpack");
+    lua_rawgeti(L, 1, i);
+    while (i++ < e) lua_rawgeti(L, 1, i);
+    return (int)n;
+}
+
 static int load_checked(lua_State *L, const char *s, size_t len, const char *chunkname) {
     if (len && s[0] == LUA_SIGNATURE[0]) {
         lua_pushnil(L);
@@ -333,6 +350,8 @@ void sandbox_install(lua_State *L, int g) {
     lua_setfield(L, g, "getmetatable");
     lua_pushcfunction(L, sb_loadstring);
     lua_setfield(L, g, "loadstring");
+    lua_pushcfunction(L, sb_unpack);
+    lua_setfield(L, g, "unpack");
     lua_pushcfunction(L, sb_load);
     lua_setfield(L, g, "load");
     lua_getfield(L, g, "table");
