@@ -35,6 +35,11 @@ with_server {
             set arity $valkey_arity($name)
             if {$arity <= 0} continue
             set args [lrepeat $arity x]
+            # A refused EXEC aborts the transaction (Valkey's rejectCommand).
+            if {$name eq "exec"} {
+                expect_err "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command" [list r $name {*}$args]
+                continue
+            }
             expect_err "ERR wrong number of arguments for '$name' command*" [list r $name {*}$args]
         }
     }
