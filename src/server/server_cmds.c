@@ -21,10 +21,11 @@ void lastsave_command(Client *c) {
     reply_int(c, server.lastsave_s);
 }
 
-/* SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].  The shutdown itself runs
- * from before_sleep (server_prepare_shutdown() says what each flag means
- * without persistence or replicas).  The client gets no reply, as with
- * Valkey: its connection closes when the server exits. */
+/* SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].  The final RDB save (SAVE,
+ * or save points without NOSAVE) runs here through the persistence hook;
+ * the rest of the shutdown runs from before_sleep.  On success the client
+ * gets no reply, as with Valkey: its connection closes when the server
+ * exits. */
 void shutdown_command(Client *c) {
     int flags = SHUTDOWN_NOFLAGS, abort_req = 0;
     for (int i = 1; i < c->argc; i++) {
@@ -48,6 +49,15 @@ void shutdown_command(Client *c) {
          * is never one in progress to abort. */
         reply_error(c, "No shutdown in progress.");
         return;
+    }
+    /* The final save runs now, so its failure can be the reply; the
+     * shutdown sequence then has nothing left to save. */
+    if (server.persist && server.persist->shutdown) {
+        if (server.persist->shutdown(flags) == -1) {
+            reply_error(c, "Errors trying to SHUTDOWN. Check logs.");
+            return;
+        }
+        flags = (flags & ~SHUTDOWN_SAVE) | SHUTDOWN_NOSAVE;
     }
     server.shutdown_flags = flags;
     server.shutdown_by_signal = 0;

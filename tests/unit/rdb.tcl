@@ -1,0 +1,341 @@
+# rdb.tcl - RDB snapshots: SAVE, BGSAVE (and SCHEDULE), LASTSAVE, INFO
+# persistence, DEBUG RELOAD and restarts of seeded random datasets over
+# every type, encoding and expiry (DEBUG DIGEST unchanged), expired keys
+# left out on load, IDLE/FREQ, rdbcompression, rdbchecksum, the save
+# points, SHUTDOWN's final save, -LOADING while a long load runs, refused
+# files (corrupt, bad CRC, duplicated keys) and valkey-check-rdb.
+# Failures of the disk (killed child, full disk, unwritable dir) are in
+# rdb_failures.tcl.
+
+file_tags {rdb persistence}
+source [asset_path rdb/helpers.tcl]
+
+proc rdb_file {} { return [file join [srv dir] dump.rdb] }
+proc read_bytes {path} {
+    set fh [open $path rb]
+    set d [read $fh]
+    close $fh
+    return $d
+}
+proc write_bytes {path data} {
+    set fh [open $path wb]
+    puts -nonewline $fh $data
+    close $fh
+}
+proc check_rdb_tool {} { return [file join [file dirname $srvh::binary] valkey-check-rdb] }
+proc info_field {section field} {
+    if {[regexp "(?n)^${field}:(.*)\r?$" [r info $section] -> v]} { return [string trim $v] }
+    return ""
+}
+proc wait_bgsave_done {} {
+    wait_for {[info_field persistence rdb_bgsave_in_progress] == 0} -timeout 30000
+}
+
+with_server {
+    test "SAVE writes dump.rdb, resets the change counter and moves LASTSAVE" {
+        r flushall
+        r set a 1
+        r set b 2
+        expect_gt [info_field persistence rdb_changes_since_last_save] 0
+        set before [r lastsave]
+        after 1100
+        expect_eq [r save] OK
+        expect_true {[file exists [rdb_file]]}
+        expect_eq [info_field persistence rdb_changes_since_last_save] 0
+        expect_gt [r lastsave] $before
+        expect_eq [info_field persistence rdb_last_save_time] [r lastsave]
+        expect_eq [string range [read_bytes [rdb_file]] 0 8] REDIS0011
+    }
+
+    test "a saved file holds Valkey 8's AUX fields and passes valkey-check-rdb" {
+        set out [exec [check_rdb_tool] [rdb_file]]
+        expect_re {AUX FIELD valkey-ver = '8\.0\.\d+'} $out
+        expect_re {AUX FIELD redis-bits = '(32|64)'} $out
+        expect_re {AUX FIELD ctime = '\d+'} $out
+        expect_re {AUX FIELD used-mem = '\d+'} $out
+        expect_re {AUX FIELD aof-base = '0'} $out
+        expect_re {Checksum OK} $out
+        expect_re {RDB looks OK} $out
+        expect_re {\[info\] 2 keys read} $out
+    }
+
+    test "DEBUG RELOAD of seeded random datasets keeps DEBUG DIGEST (every type, encoding, expiry)" {
+        foreach seed {11 22 33} {
+            r flushall
+            rdb_populate $seed 30
+            set before [r debug digest]
+            set listing [rdb_listing]
+            expect_eq [r debug reload] OK
+            expect_eq [r debug digest] $before "seed $seed"
+            expect_eq [rdb_listing] $listing
+            expect_eq [r debug keyspace-check] OK
+        }
+    }
+
+    test "the random datasets hit every encoding" {
+        set seen {}
+        foreach db {0 1 9} {
+            r select $db
+            foreach k [r keys *] { dict set seen "[r type $k]/[r object encoding $k]" 1 }
+        }
+        r select 0
+        foreach want {string/int string/embstr string/raw list/listpack list/quicklist hash/listpack
+                      hash/hashtable set/intset set/listpack set/hashtable zset/listpack zset/skiplist
+                      stream/stream} {
+            expect_true {[dict exists $seen $want]} "an encoding missing: $want"
+        }
+    }
+
+    test "encodings survive a reload when the limits do not change" {
+        r flushall
+        r rpush lp a b c
+        r rpush ql {*}[lrepeat 300 element]
+        r hset hl f v
+        r hset ht f [string repeat x 100]
+        r sadd si 1 2 3
+        r sadd sl a b c
+        r sadd sh {*}[lmap i [lrepeat 200 0] {set i m[incr n]}]
+        r zadd zl 1 a
+        r zadd zs 1 [string repeat y 100]
+        set enc {}
+        foreach k [lsort [r keys *]] { lappend enc $k [r object encoding $k] }
+        r debug reload
+        set after {}
+        foreach k [lsort [r keys *]] { lappend after $k [r object encoding $k] }
+        expect_eq $after $enc
+    }
+
+    test "DEBUG RELOAD NOSAVE loads the file as it is; NOFLUSH MERGE replaces keys from it" {
+        r flushall
+        r set a file-version
+        r save
+        r set a memory-version
+        r set b only-in-memory
+        expect_eq [r debug reload nosave] OK
+        expect_eq [r get a] file-version
+        expect_eq [r exists b] 0
+        r set a memory-again
+        r set b only-in-memory
+        expect_eq [r debug reload nosave noflush merge] OK
+        expect_eq [r get a] file-version
+        expect_eq [r get b] only-in-memory
+    }
+
+    test "DEBUG RELOAD NOFLUSH without MERGE refuses a key the dataset already has" {
+        r flushall
+        r set a 1
+        r save
+        expect_err "ERR Error trying to load the RDB dump*" {r debug reload nosave noflush}
+        expect_glob "*duplicated key 'a'*" [server_log]
+    }
+
+    test "INFO reports the last load: keys loaded and keys already expired" {
+        r flushall
+        r debug set-active-expire 0
+        r set keep 1
+        r set gone 1 px 50
+        r save
+        after 100
+        r debug reload nosave
+        expect_eq [info_field persistence rdb_last_load_keys_loaded] 1
+        expect_eq [info_field persistence rdb_last_load_keys_expired] 1
+        expect_eq [r exists gone] 0
+        expect_eq [r get keep] 1
+        r debug set-active-expire 1
+    }
+
+    test "TTLs survive a reload to the millisecond" {
+        r flushall
+        r set k v
+        r pexpireat k 4102444800123
+        r hset h f v
+        r pexpireat h 4102444800456
+        r debug reload
+        expect_eq [r pexpiretime k] 4102444800123
+        expect_eq [r pexpiretime h] 4102444800456
+    }
+
+    test "rdbcompression: LZF shrinks compressible values, off stores them raw" {
+        r flushall
+        r set big [string repeat abcdefgh 2000]
+        r config set rdbcompression yes
+        r save
+        set small [file size [rdb_file]]
+        r config set rdbcompression no
+        r save
+        set raw [file size [rdb_file]]
+        r config set rdbcompression yes
+        expect_lt $small [expr {$raw / 10}]
+        r debug reload nosave
+        expect_eq [r get big] [string repeat abcdefgh 2000]
+    }
+
+    test "integer-looking strings are stored with the integer encoding" {
+        r flushall
+        r set k 123
+        r save
+        set data [read_bytes [rdb_file]]
+        # type 0, key "k", value as an int8 encoding (0xC0 0x7B)
+        expect_true {[string first "\x00\x01k\xc0\x7b" $data] >= 0}
+    }
+
+    test "BGSAVE forks a child that writes the file; INFO follows it" {
+        r flushall
+        r debug populate 1000
+        expect_eq [r bgsave] "Background saving started"
+        wait_bgsave_done
+        expect_eq [info_field persistence rdb_last_bgsave_status] ok
+        expect_ge [info_field persistence rdb_saves] 1
+        expect_ge [info_field persistence rdb_last_bgsave_time_sec] 0
+        expect_eq [info_field persistence rdb_changes_since_last_save] 0
+        expect_glob "*Background saving terminated with success*" [server_log]
+        r debug reload nosave
+        expect_eq [r dbsize] 1000
+    }
+
+    test "a BGSAVE in progress refuses SAVE and BGSAVE; MULTI schedules it" {
+        r config set rdb-key-save-delay 2000
+        expect_eq [r bgsave] "Background saving started"
+        expect_eq [info_field persistence rdb_bgsave_in_progress] 1
+        expect_ge [info_field persistence rdb_current_bgsave_time_sec] 0
+        expect_eq [info_field persistence current_save_keys_total] 1000
+        expect_err "ERR Background save already in progress" {r bgsave}
+        expect_err "ERR Background save already in progress" {r bgsave schedule}
+        expect_err "ERR Background save already in progress" {r save}
+        expect_err "ERR syntax error" {r bgsave now}
+        r config set rdb-key-save-delay 0
+        wait_bgsave_done
+        set saves [info_field persistence rdb_saves]
+        r multi
+        r bgsave
+        expect_eq [r exec] {{Background saving scheduled}}
+        wait_for {[info_field persistence rdb_saves] == $saves + 1} -timeout 10000
+        wait_bgsave_done
+        expect_eq [info_field persistence rdb_last_bgsave_status] ok
+    }
+
+    test "a save point triggers a background save" {
+        r flushall
+        r save
+        r config set save "1 2"
+        r set x 1
+        r set y 2
+        wait_for {[info_field persistence rdb_changes_since_last_save] == 0} -timeout 10000
+        expect_glob "*2 changes in 1 seconds. Saving...*" [server_log]
+        r config set save ""
+    }
+
+    test "IDLE and FREQ are written and read back under LRU and LFU policies" {
+        r flushall
+        r config set maxmemory-policy allkeys-lru
+        r set idle v
+        r debug sleep 2.1
+        r debug reload
+        expect_ge [r object idletime idle] 2
+        r config set maxmemory-policy allkeys-lfu
+        r set hot v
+        for {set i 0} {$i < 50} {incr i} { r get hot }
+        set f [r object freq hot]
+        r debug reload
+        expect_eq [r object freq hot] $f
+        r config set maxmemory-policy noeviction
+    }
+
+    test "a dump without the checksum (rdbchecksum no) still loads; check-rdb says so" {
+        r flushall
+        r set k v
+        r save
+        set data [read_bytes [rdb_file]]
+        write_bytes [rdb_file] [string range $data 0 end-8][string repeat \x00 8]
+        expect_eq [r debug reload nosave] OK
+        expect_eq [r get k] v
+        expect_re {checksum disabled} [exec [check_rdb_tool] [rdb_file]]
+    }
+
+    test "a wrong checksum refuses the file" {
+        r flushall
+        r set k v
+        r save
+        set data [read_bytes [rdb_file]]
+        set last [expr {[string length $data] - 1}]
+        binary scan [string index $data $last] cu b
+        write_bytes [rdb_file] [string range $data 0 end-1][binary format cu [expr {$b ^ 1}]]
+        expect_err "ERR Error trying to load*" {r debug reload nosave}
+        expect_glob "*Wrong RDB checksum*" [server_log]
+        set rc [catch {exec [check_rdb_tool] [rdb_file]} out]
+        expect_eq $rc 1
+        expect_re {RDB ERROR DETECTED} $out
+        expect_re {RDB CRC error} $out
+    }
+}
+
+with_server -config {save ""} {
+    test "a restart (SIGKILL after SAVE) brings the random dataset back" {
+        rdb_populate 44 25
+        set digest [r debug digest]
+        set listing [rdb_listing]
+        r save
+        restart_server -kill 1
+        expect_eq [r debug digest] $digest
+        expect_eq [rdb_listing] $listing
+        expect_glob "*DB loaded from disk*" [server_log]
+    }
+
+    test "a corrupt file stops the start with the offset and the reason" {
+        set data [read_bytes [rdb_file]]
+        # Cut the file in the middle of a value: the load must fail.
+        write_bytes [rdb_file] [string range $data 0 [expr {[string length $data] / 2}]]
+        set cfg [srv conf]
+        lassign [run_server_once [list $cfg --port [srvh::free_port]]] status out
+        expect_eq $status 1
+        expect_re {Internal error in RDB reading offset \d+} "$out[server_log]"
+        expect_re {Fatal error loading the DB} "$out[server_log]"
+        write_bytes [rdb_file] $data
+    }
+}
+
+with_server -config {save "3600 1"} {
+    test "SHUTDOWN saves when save points are configured; NOSAVE does not" {
+        r set k saved
+        catch {r shutdown}
+        wait_for {![srvh::alive [srv pid]]} -timeout 10000
+        restart_server
+        expect_eq [r get k] saved
+        r set k not-saved
+        catch {r shutdown nosave}
+        wait_for {![srvh::alive [srv pid]]} -timeout 10000
+        restart_server
+        expect_eq [r get k] saved
+    }
+}
+
+with_server {
+    test "SHUTDOWN SAVE saves even without save points" {
+        r set k forced
+        catch {r shutdown save}
+        wait_for {![srvh::alive [srv pid]]} -timeout 10000
+        restart_server
+        expect_eq [r get k] forced
+    }
+}
+
+with_server -config {loading-process-events-interval-bytes 1024} {
+    test "a long load answers -LOADING and INFO shows loading:1 with its progress" {
+        r debug populate 3000 key 10
+        r save
+        restart_server -config {key-load-delay 1000} -wait 0
+        set c ""
+        wait_for {![catch {new_client} c]} -timeout 20000
+        wait_for {[regexp {(?n)^loading:1} [$c info persistence]]} -timeout 10000
+        expect_err "LOADING Valkey is loading the dataset in memory" {$c get key:1}
+        set info [$c info persistence]
+        expect_re {loading_total_bytes:\d+} $info
+        expect_re {loading_loaded_perc:[\d.]+} $info
+        expect_re {loading_eta_seconds:\d+} $info
+        wait_for {[regexp {(?n)^loading:0} [$c info persistence]]} -timeout 60000
+        expect_eq [$c dbsize] 3000
+        $c .close
+        reconnect
+        r config set key-load-delay 0
+    }
+}
