@@ -876,6 +876,31 @@ with_server {
         expect_eq [info_field tracking_total_keys] 0
     }
 
+    test "many readers of one key: each counted once, each told once" {
+        fresh
+        set cs {}
+        for {set i 0} {$i < 40} {incr i} {
+            set c [new_client -resp 3]
+            $c client tracking on
+            $c get hot
+            lappend cs $c
+        }
+        # Reading again, in any order, adds nobody.
+        foreach c [lreverse $cs] { $c get hot }
+        expect_eq [info_field tracking_total_keys] 1
+        expect_eq [info_field tracking_total_items] 40
+        # Half of them leave: their ids stay until the key changes.
+        foreach c [lrange $cs 0 19] { $c .close }
+        set cs [lrange $cs 20 end]
+        wait_for {[info_field tracking_clients] == 20}
+        expect_eq [info_field tracking_total_items] 40
+        r set hot 1
+        foreach c $cs { expect_eq [next_push $c] {invalidate hot} }
+        foreach c $cs { expect_eq [pushes_now $c] {} }
+        expect_eq [info_field tracking_total_items] 0
+        foreach c $cs { $c .close }
+    }
+
     test "tracking-table-max-keys: keys beyond it are forgotten, with an invalidation" {
         fresh
         lassign [redirect_client] rd rid
