@@ -386,6 +386,24 @@ with_server {
         wait_for {[r pubsub numpat] == 0}
         expect_eq [r pubsub channels] {}
     }
+    ptest "A subscriber is not an idle client: timeout leaves it connected" {
+        r config set timeout 1
+        set idle [new_client]
+        set sub [new_client]
+        set sub3 [new_client -resp 3]
+        psend $sub "" subscribe quiet
+        psend3 $sub3 "" psubscribe q*
+        expect_eq [$idle ping] PONG
+        after 2500
+        expect_eq [$idle .closed 100] 1
+        # `r` was idle too: a new connection publishes.
+        reconnect
+        expect_eq [r publish quiet still-here] 2
+        expect_eq [$sub .read] {message quiet still-here}
+        expect_eq [resp::plain [$sub3 .readpush]] {pmessage q* quiet still-here}
+        r config set timeout 0
+        foreach c [list $idle $sub $sub3] { $c .close }
+    }
     ptest "CLIENT REPLY OFF: confirmations and messages still arrive (they are pushes)" {
         foreach resp {2 3} {
             set c [new_client -resp $resp]
