@@ -18,7 +18,8 @@
 # divided by the 100 receivers, of one delivered message.  Then, without
 # valgrind, messages delivered per second in one run: PUBLISHes from
 # valkey-benchmark (one client, pipeline 16) until every subscriber has
-# read every message, from the first PUBLISH sent to the last byte read.
+# read every message, from the first PUBLISH sent to the last byte read
+# (the median of RATE_RUNS runs).
 #
 # The 100 subscribers are one python3 process (no client library needed)
 # that reads and throws away what arrives; the pubsub output-buffer limit
@@ -26,7 +27,7 @@
 #
 #   utils/bench-pubsub.sh
 #   TESTS=channel,pattern N1=500 N2=1500 SUBS=100 utils/bench-pubsub.sh
-#   RATE_N=50000 utils/bench-pubsub.sh          (publishes in the rate run)
+#   RATE_N=50000 RATE_RUNS=9 utils/bench-pubsub.sh   (publishes per rate run, runs)
 #   CALLGRIND=0 utils/bench-pubsub.sh           (only the rate run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,7 @@ N1=${N1:-1000}
 N2=${N2:-3000}
 SUBS=${SUBS:-100}
 RATE_N=${RATE_N:-20000}
+RATE_RUNS=${RATE_RUNS:-5}
 CALLGRIND=${CALLGRIND:-1}
 MSG=${MSG:-abcdefghijklmnopqrstuvwxyz012345}
 if [ -z "${OURS:-}" ]; then
@@ -196,21 +198,26 @@ measure_ir() { # binary label
     done
 }
 
-# Messages delivered per second, one server.
+# Messages delivered per second, one server: the median of RATE_RUNS runs
+# (the machine's other work moves a single run a lot).
 measure_rate() { # binary
-    local port t t0 t1
+    local port t t0 t1 run rates
     for t in channel pattern; do
         case ",$TESTS," in *",$t,"*) ;; *) continue ;; esac
-        port=$(free_port)
-        start_server "$1" "$port"
-        start_subscribers "$port" "$t"
-        t0=$(date +%s.%N)
-        "$BENCH" -p "$port" -c 1 -P 16 -n "$RATE_N" -q PUBLISH "$(channel_of "$t")" "$MSG" >/dev/null 2>&1
-        wait_messages "$statusfile" $(( RATE_N * SUBS ))
-        t1=$(date +%s.%N)
-        echo "$t $(awk -v n=$((RATE_N * SUBS)) -v a="$t0" -v b="$t1" 'BEGIN{printf "%d", n / (b - a)}')"
-        kill "$drain_pid" 2>/dev/null || true
-        stop_server "$port"
+        rates=()
+        for run in $(seq "$RATE_RUNS"); do
+            port=$(free_port)
+            start_server "$1" "$port"
+            start_subscribers "$port" "$t"
+            t0=$(date +%s.%N)
+            "$BENCH" -p "$port" -c 1 -P 16 -n "$RATE_N" -q PUBLISH "$(channel_of "$t")" "$MSG" >/dev/null 2>&1
+            wait_messages "$statusfile" $(( RATE_N * SUBS ))
+            t1=$(date +%s.%N)
+            rates+=("$(awk -v n=$((RATE_N * SUBS)) -v a="$t0" -v b="$t1" 'BEGIN{printf "%d", n / (b - a)}')")
+            kill "$drain_pid" 2>/dev/null || true
+            stop_server "$port"
+        done
+        echo "$t $(printf '%s\n' "${rates[@]}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
     done
 }
 
@@ -237,5 +244,5 @@ if [ "$CALLGRIND" = 1 ]; then
 fi
 measure_rate "$OURS" >"$tmp/ours.rate"
 if [ -n "$REDIS" ]; then measure_rate "$REDIS" >"$tmp/redis.rate"; fi
-table "messages delivered per second ($SUBS subscribers, $RATE_N publishes, one publisher, pipeline 16)" \
+table "messages delivered per second ($SUBS subscribers, $RATE_N publishes, one publisher, pipeline 16; median of $RATE_RUNS)" \
     rate "$tmp/ours.rate" "$tmp/redis.rate"
