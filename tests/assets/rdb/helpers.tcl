@@ -9,8 +9,9 @@
 #                                   (values, TTLs as absolute ms, stream metadata, groups,
 #                                   pending entries, consumers; no times, no node layout)
 #   rdb_replay file ?client?        sends a dataset file's commands (one Tcl list a line)
-#   rdb_populate seed ?nkeys?       a seeded random dataset over every type, encoding and
-#                                   expiry, in databases 0, 1 and 9
+#   rdb_populate seed ?nkeys? ?skip?  a seeded random dataset over every type, encoding and
+#                                   expiry, in databases 0, 1 and 9 (skip: kinds to leave
+#                                   out, 0 string 1 list 2 hash 3 set 4 zset 5 stream)
 
 namespace eval rdbh {
     variable crc_table {}
@@ -106,7 +107,13 @@ proc rdb_listing {{c ""} {dbs {0 1 2 3 9}}} {
                 list { set v [rdbh::call $c lrange $key 0 -1] }
                 hash { set v [lsort -stride 2 [rdbh::call $c hgetall $key]] }
                 set { set v [lsort [rdbh::call $c smembers $key]] }
-                zset { set v [rdbh::call $c zrange $key 0 -1 withscores] }
+                zset {
+                    # Scores in one form (Redis 7.0 prints %.17g, Valkey 8 the shortest).
+                    set v {}
+                    foreach {m sc} [rdbh::call $c zrange $key 0 -1 withscores] {
+                        lappend v $m [expr {[string match -nocase *inf* $sc] ? [string tolower $sc] : double($sc)}]
+                    }
+                }
                 stream { set v [rdbh::stream_listing $c $key] }
                 default { set v "?" }
             }
@@ -159,13 +166,14 @@ proc rdbh::score {} {
     }
 }
 
-proc rdb_populate {seed {nkeys 40}} {
+proc rdb_populate {seed {nkeys 40} {skip {}}} {
     expr {srand($seed)}
     foreach db {0 1 9} {
         r select $db
         for {set k 0} {$k < $nkeys} {incr k} {
             set key "k:$seed:$db:$k"
             set kind [rdbh::rnd 6]
+            if {$kind in $skip} continue
             switch $kind {
                 0 { r set $key [rdbh::rstring [lindex {10 40 100 2000} [rdbh::rnd 4]]] }
                 1 {
