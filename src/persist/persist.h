@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include "../server/client.h"
+#include "../server/kv.h"
 
 /* What rdb_load_file returns. */
 enum { RDB_LOAD_OK = 0, RDB_LOAD_NOT_EXIST = 1, RDB_LOAD_FAILED = 2 };
@@ -61,7 +62,7 @@ int rdb_save_file(const char *filename);
 int rdb_load_file(const char *filename, int flags);
 /* Sets a key's access data from an RDB IDLE (seconds, -1: none) or FREQ
  * (LFU counter, -1: none), whichever the eviction policy keeps. */
-void rdb_apply_lru(struct Kv *kv, int64_t idle, int freq);
+void rdb_apply_lru(Kv *kv, int64_t idle, int freq);
 
 /* Sleeps usec microseconds (negative: one call in -usec sleeps 1 us),
  * as Valkey's rdb-key-save-delay and key-load-delay test hooks do. */

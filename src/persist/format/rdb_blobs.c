@@ -52,7 +52,7 @@ static int entries_equal(const unsigned char *a, const unsigned char *b) {
 
 int rdbf_listpack_unique(unsigned char *lp, int pairs) {
     uint32_t n = lp_length(lp);
-    uint32_t keys = pairs ? n / 2 : n;
+    uint32_t keys = pairs ? (n + 1) / 2 : n;
     if (keys < 2) return 1;
     size_t cap = 4;
     while (cap < (size_t)keys * 2) cap *= 2;
