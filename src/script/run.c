@@ -86,8 +86,6 @@ static void unprotect_caller(ScriptRun *r) {
 void run_end(ScriptRun *r) {
     if (r->flags & RUN_TIMEDOUT) {
         unprotect_caller(r);
-        server_log(LL_WARNING, "Slow script finished after %llu milliseconds.",
-                   (unsigned long long)((ev_monotonic_us() - r->start_us) / 1000));
     }
     /* Commands of the script may have changed the fake client's state:
      * leave it clean for the next one. */
