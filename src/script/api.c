@@ -161,6 +161,9 @@ static int call_generic(lua_State *L, int raise) {
     }
     fc->argv = NULL;
     fc->argc = 0;
+    /* The arguments are not needed any more: their stack slots are room
+     * for the reply (a command may take thousands of arguments). */
+    lua_settop(L, 0);
     RespValue *v = take_reply(fc);
     if (!v) {
         push_plain_error(L, "the command returned no reply");
