@@ -199,8 +199,8 @@ with_server {
         r function load [lib l2 f2a f2b]
         set dump [r function dump]
         # APPEND (the default) refuses a library that exists.
-        expect_err "ERR Library gs already exists" {r function restore $dump}
-        expect_err "ERR Library gs already exists" {r function restore $dump append}
+        expect_err "ERR Library * already exists" {r function restore $dump}
+        expect_err "ERR Library * already exists" {r function restore $dump append}
         expect_eq [r function restore $dump replace] OK
         expect_eq [llength [r function list]] 2
         r function flush
