@@ -58,8 +58,11 @@ void persist_init(void);
 /* rdb_save.c: writes the whole dataset to filename (through a temporary
  * file renamed into place).  0, or -1 with a log line. */
 int rdb_save_file(const char *filename);
-/* rdb_load.c: loads filename into the keyspace. */
+/* rdb_load.c: loads filename into the keyspace; rdb_load_from does it
+ * from any reader (name is for the log). */
 int rdb_load_file(const char *filename, int flags);
+struct RdbIn;
+int rdb_load_from(struct RdbIn *in, const char *name, int flags);
 /* Sets a key's access data from an RDB IDLE (seconds, -1: none) or FREQ
  * (LFU counter, -1: none), whichever the eviction policy keeps. */
 void rdb_apply_lru(Kv *kv, int64_t idle, int freq);

@@ -38,12 +38,12 @@ void rdb_register_function_loader(rdb_function_load_fn *fn) {
 static int key_kept(RdbIn *in, char **buf, size_t *cap, size_t *klen) {
     const unsigned char *p;
     if (!rdbi_string(in, &p, klen)) return 0;
-    if (*klen > *cap) {
+    if (*klen > *cap || !*buf) {
         mem_free(*buf);
-        *cap = *klen * 2;
+        *cap = *klen < 32 ? 64 : *klen * 2;
         *buf = mem_alloc(*cap);
     }
-    memcpy(*buf, p, *klen);
+    if (*klen) memcpy(*buf, p, *klen);
     return 1;
 }
 
@@ -241,6 +241,30 @@ static int load_stream(RdbIn *in, int flags) {
     return 1;
 }
 
+int rdb_load_from(RdbIn *in, const char *name, int flags) {
+    server.loading = 1;
+    rdb_state.loading_start = server.now_ms / 1000;
+    rdb_state.loading_total = in->size == RDBI_SIZE_UNKNOWN ? 0 : in->size;
+    rdb_state.loading_loaded = 0;
+    rdb_state.loading_rdb_used_mem = 0;
+    rdb_state.keys_loaded = rdb_state.keys_expired = rdb_state.empty_skipped = 0;
+    int ok = load_stream(in, flags);
+    if (!ok) {
+        server_log(LL_WARNING, "Internal error in RDB reading offset %llu, file %s -> %s",
+                   (unsigned long long)in->fail_off, name, in->why[0] ? in->why : "Unexpected EOF reading RDB file");
+    } else if (rdb_state.empty_skipped) {
+        server_log(LL_NOTICE, "Done loading RDB, keys loaded: %llu, keys expired: %llu, empty keys skipped: %llu.",
+                   (unsigned long long)rdb_state.keys_loaded, (unsigned long long)rdb_state.keys_expired,
+                   (unsigned long long)rdb_state.empty_skipped);
+    } else {
+        server_log(LL_NOTICE, "Done loading RDB, keys loaded: %llu, keys expired: %llu.",
+                   (unsigned long long)rdb_state.keys_loaded, (unsigned long long)rdb_state.keys_expired);
+    }
+    rdb_state.loading_loaded = rdbi_offset(in);
+    server.loading = 0;
+    return ok ? RDB_LOAD_OK : RDB_LOAD_FAILED;
+}
+
 int rdb_load_file(const char *filename, int flags) {
     int fd = open(filename, O_RDONLY | O_CLOEXEC);
     if (fd == -1) {
@@ -252,27 +276,8 @@ int rdb_load_file(const char *filename, int flags) {
     uint64_t size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : RDBI_SIZE_UNKNOWN;
     RdbIn in;
     rdbi_init_fd(&in, fd, size);
-    server.loading = 1;
-    rdb_state.loading_start = server.now_ms / 1000;
-    rdb_state.loading_total = size == RDBI_SIZE_UNKNOWN ? 0 : size;
-    rdb_state.loading_loaded = 0;
-    rdb_state.loading_rdb_used_mem = 0;
-    rdb_state.keys_loaded = rdb_state.keys_expired = rdb_state.empty_skipped = 0;
-    int ok = load_stream(&in, flags);
-    if (!ok) {
-        server_log(LL_WARNING, "Internal error in RDB reading offset %llu, file %s -> %s",
-                   (unsigned long long)in.fail_off, filename, in.why[0] ? in.why : "Unexpected EOF reading RDB file");
-    } else if (rdb_state.empty_skipped) {
-        server_log(LL_NOTICE, "Done loading RDB, keys loaded: %llu, keys expired: %llu, empty keys skipped: %llu.",
-                   (unsigned long long)rdb_state.keys_loaded, (unsigned long long)rdb_state.keys_expired,
-                   (unsigned long long)rdb_state.empty_skipped);
-    } else {
-        server_log(LL_NOTICE, "Done loading RDB, keys loaded: %llu, keys expired: %llu.",
-                   (unsigned long long)rdb_state.keys_loaded, (unsigned long long)rdb_state.keys_expired);
-    }
-    rdb_state.loading_loaded = rdbi_offset(&in);
+    int rc = rdb_load_from(&in, filename, flags);
     rdbi_release(&in);
     close(fd);
-    server.loading = 0;
-    return ok ? RDB_LOAD_OK : RDB_LOAD_FAILED;
+    return rc;
 }

@@ -739,6 +739,10 @@ static void *stream_rdb_load(RdbReader *r, int rdb_type, int *enc) {
         r->fail(r, "Stream length inconsistent with its entries");
         goto fail;
     }
+    if (added < length) {
+        r->fail(r, "Stream entries added below its length");
+        goto fail;
+    }
     if (ss_nodes(st) && sid_cmp(last, ss_edge_id(st, 0, 0)) < 0) {
         r->fail(r, "Stream last ID below its last entry");
         goto fail;

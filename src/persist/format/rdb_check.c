@@ -297,6 +297,8 @@ static int check_stream(RdbIn *in, int type) {
     if (ok && type >= RDB_TYPE_STREAM_LISTPACKS_2)
         ok = read_id_pair(in, &first) && read_id_pair(in, &maxdel) && rdbi_len(in, &added, NULL);
     if (ok && length != st.length) ok = rdbi_fail(in, "Stream length inconsistent with its entries");
+    if (ok && type >= RDB_TYPE_STREAM_LISTPACKS_2 && added < length)
+        ok = rdbi_fail(in, "Stream entries added below its length");
     if (ok && ss_nodes(&st) && sid_cmp(last, ss_edge_id(&st, 0, 0)) < 0)
         ok = rdbi_fail(in, "Stream last ID below its last entry");
     ss_free(&st);

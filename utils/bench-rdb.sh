@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# bench-rdb.sh - RDB snapshots, ours and Debian's redis-server 7.0 side by
+# side, each on the same data loaded with `valkey-cli --pipe`:
+#
+#   SAVE time, file size and start-up load time ("DB loaded from disk: N
+#   seconds", as both servers log it) for 1,000,000 small strings
+#   (key:%012d -> a 3-byte value) and the data types' datasets
+#   (utils/datasets/*.sh); the best of ROUNDS saves and loads;
+#
+#   writes/s of `valkey-benchmark -t set` alone and while BGSAVE runs
+#   back to back (a save in progress for most of the run), and the ratio.
+#
+#   utils/bench-rdb.sh                              everything
+#   DATASETS="strings_1m hash_small" utils/bench-rdb.sh
+#   ROUNDS=1 PARTS=save utils/bench-rdb.sh          PARTS: save, bgsave (default both)
+#   OURS=/path/to/valkey-server utils/bench-rdb.sh
+# Targets (issue 13): save and load at least 1.2x faster than redis-server
+# 7.0 and the file no bigger; BGSAVE throughput at least 0.9x of none.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${OURS:-}" ]; then
+    make -s all
+    OURS=src/valkey-server
+fi
+REDIS=$(command -v redis-server || true)
+CLI=src/valkey-cli
+BENCH=src/valkey-benchmark
+ROUNDS=${ROUNDS:-3}
+PARTS=${PARTS:-"save bgsave"}
+DATASETS=${DATASETS:-"strings_1m list_1m hash_small hash_big set_big set_small zset_1m zset_small stream_1m"}
+tmp=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+free_port() {
+    echo 'set s [socket -server none -myaddr 127.0.0.1 0]; puts [lindex [fconfigure $s -sockname] 2]; close $s' | tclsh
+}
+
+dataset() { # name -> RESP on stdout
+    if [ "$1" = strings_1m ]; then
+        awk 'BEGIN { for (i = 0; i < 1000000; i++) {
+            k = sprintf("key:%012d", i); printf "*3\r\n$3\r\nSET\r\n$16\r\n%s\r\n$3\r\nxyz\r\n", k } }'
+    else
+        "utils/datasets/$1.sh"
+    fi
+}
+
+start() { # binary dir port
+    "$1" --port "$3" --bind 127.0.0.1 --save "" --appendonly no --dir "$2" >>"$2/log" 2>&1 &
+    pid=$!
+    for _ in $(seq 600); do
+        if "$CLI" -p "$3" ping 2>/dev/null | grep -q PONG; then return 0; fi
+        sleep 0.05
+    done
+    echo "server $1 did not start"; tail -5 "$2/log"; exit 1
+}
+
+stop() {
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+}
+
+now() { date +%s.%N; }
+
+# One server, one dataset: "save-seconds file-bytes load-seconds".
+measure() { # binary dataset
+    local dir="$tmp/$(basename "$1")-$2" port best_save=999 best_load=999 t0 t1 s l size
+    rm -rf "$dir"; mkdir -p "$dir"
+    port=$(free_port)
+    start "$1" "$dir" "$port"
+    dataset "$2" | "$CLI" -p "$port" --pipe >/dev/null
+    for _ in $(seq "$ROUNDS"); do
+        t0=$(now); "$CLI" -p "$port" save >/dev/null; t1=$(now)
+        s=$(echo "$t1 - $t0" | bc -l)
+        best_save=$(echo "if ($s < $best_save) $s else $best_save" | bc -l)
+    done
+    size=$(stat -c %s "$dir/dump.rdb")
+    stop
+    for _ in $(seq "$ROUNDS"); do
+        : >"$dir/log"
+        start "$1" "$dir" "$port"
+        l=$(grep -o 'DB loaded from disk: [0-9.]*' "$dir/log" | awk '{print $5}' | tail -1)
+        best_load=$(echo "if ($l < $best_load) $l else $best_load" | bc -l)
+        stop
+    done
+    echo "$best_save $size $best_load"
+}
+
+if [[ " $PARTS " == *" save "* ]]; then
+    printf "%-12s %9s %9s %6s | %10s %10s %6s | %9s %9s %6s\n" dataset save-ours save-redis x \
+        size-ours size-redis ratio load-ours load-redis x
+    for ds in $DATASETS; do
+        read -r os osz ol < <(measure "$OURS" "$ds")
+        if [ -n "$REDIS" ]; then read -r rs rsz rl < <(measure "$REDIS" "$ds"); else rs=0 rsz=0 rl=0; fi
+        awk -v d="$ds" -v os="$os" -v rs="$rs" -v osz="$osz" -v rsz="$rsz" -v ol="$ol" -v rl="$rl" 'BEGIN {
+            printf "%-12s %9.3f %9.3f %6.2f | %10d %10d %6.3f | %9.3f %9.3f %6.2f\n", d, os, rs,
+                (os > 0 ? rs / os : 0), osz, rsz, (rsz > 0 ? osz / rsz : 0), ol, rl, (ol > 0 ? rl / ol : 0) }'
+    done
+    echo "(seconds, best of $ROUNDS; x = redis time / ours, ratio = our size / redis size)"
+fi
+
+# writes/s of SET with and without BGSAVE running back to back.
+bgsave_run() { # binary
+    local dir="$tmp/bg-$(basename "$1")" port base during
+    rm -rf "$dir"; mkdir -p "$dir"
+    port=$(free_port)
+    start "$1" "$dir" "$port"
+    dataset strings_1m | "$CLI" -p "$port" --pipe >/dev/null
+    base=$("$BENCH" -p "$port" -t set -n 3000000 -r 1000000 -P 16 -c 50 -q --csv | tail -1 | cut -d, -f2 | tr -d '"')
+    # BGSAVE whenever none is running, for as long as the benchmark runs.
+    ( while :; do "$CLI" -p "$port" bgsave >/dev/null 2>&1 || true; sleep 0.05; done ) &
+    local saver=$!
+    during=$("$BENCH" -p "$port" -t set -n 3000000 -r 1000000 -P 16 -c 50 -q --csv | tail -1 | cut -d, -f2 | tr -d '"')
+    kill "$saver" 2>/dev/null || true
+    wait "$saver" 2>/dev/null || true
+    local saves
+    saves=$("$CLI" -p "$port" info persistence | awk -F: '/^rdb_saves:/{print $2+0}')
+    stop
+    echo "$base $during $saves"
+}
+
+if [[ " $PARTS " == *" bgsave "* ]]; then
+    printf "\n%-8s %12s %14s %6s %6s\n" server "set/s" "set/s+bgsave" ratio saves
+    read -r b d n < <(bgsave_run "$OURS")
+    awk -v b="$b" -v d="$d" -v n="$n" 'BEGIN { printf "%-8s %12.0f %14.0f %6.2f %6d\n", "ours", b, d, d / b, n }'
+    if [ -n "$REDIS" ]; then
+        read -r b d n < <(bgsave_run "$REDIS")
+        awk -v b="$b" -v d="$d" -v n="$n" 'BEGIN { printf "%-8s %12.0f %14.0f %6.2f %6d\n", "redis", b, d, d / b, n }'
+    fi
+fi
