@@ -82,6 +82,7 @@
 #include "difftest_bitops.h"
 #include "difftest_hll.h"
 #include "difftest_stream.h"
+#include "difftest_eval.h"
 
 /* ---- the rows ----------------------------------------------------------- */
 
@@ -97,6 +98,7 @@ static const DiffType *const rows[] = {
     &difftype_bitops,
     &difftype_hll,
     &difftype_stream,
+    &difftype_eval,
 };
 #define NROWS (int)(sizeof rows / sizeof *rows)
 
@@ -587,6 +589,30 @@ static int m_hll_cut_xzero(const Cmd *c, const RVal *o, const RVal *r, Server *r
     return 0;
 }
 
+/* Valkey 8 words the scripting layer's own errors without "Redis" (and
+ * without "Lua redis lib"); the rest of the text, the script's location
+ * included, is the same. */
+static int m_script_wording(const Cmd *c, const RVal *o, const RVal *r, Server *rs)
+{
+    (void)c;
+    (void)rs;
+    static const char *const pairs[][2] = {
+        {"Unknown Redis command called from script", "Unknown command called from script"},
+        {"Wrong number of args calling Redis command from script", "Wrong number of args calling command from script"},
+        {"Please specify at least one argument for this redis lib call", "Please specify at least one argument for this call"},
+        {"Lua redis lib command arguments must be strings or integers", "Command arguments must be strings or integers"},
+    };
+    if (!o || !r || o->type != '-' || r->type != '-') return 0;
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        const char *at = strstr(r->str, pairs[i][0]);
+        if (!at) continue;
+        size_t head = (size_t)(at - r->str), l0 = strlen(pairs[i][0]), l1 = strlen(pairs[i][1]);
+        return o->len == r->len - l0 + l1 && !strncmp(o->str, r->str, head) &&
+               !strncmp(o->str + head, pairs[i][1], l1) && !strcmp(o->str + head + l1, at + l0);
+    }
+    return 0;
+}
+
 static Accepted accepted[] = {
     /* Valkey vs Redis 7.0, checked against Valkey's own t_string.c. */
     {"GETEX", m_getex_validate_first, 0, "Valkey validates GETEX's time before the key lookup", 0},
@@ -606,6 +632,7 @@ static Accepted accepted[] = {
     {"XREAD*", m_xread_unbalanced, 0, "Valkey 8 names the command and its special ID ('xreadgroup', '>') in the unbalanced-streams error; 7.0 always says XREAD and '$'", 0},
     {"XINFO", m_xinfo_consumers, 0, "XINFO CONSUMERS: Valkey 8 (7.2+) adds `inactive`; and an XREADGROUP that reads nothing creates its consumer (7.0: only when served), so ours may list/count more consumers with nothing pending", 0},
     {"XSETID", m_xsetid_maxdeleted, 1, "Valkey 8 (7.2+) refuses an XSETID below the stream's max deleted ID, checked before the top item; 7.0 checks the top item first", 0},
+    {"EVAL*", m_script_wording, 0, "Valkey 8 words the scripting layer's errors without 'Redis' ('Unknown command called from script', 'Wrong number of args calling command from script', ...)", 0},
     {"XGROUP", m_xgroup_createconsumer, 0, "the consumer already exists on ours: Valkey 8 (7.2+) created it in an XREADGROUP that read nothing, 7.0 did not", 0},
 };
 #define NACCEPTED (int)(sizeof accepted / sizeof *accepted)
