@@ -26,14 +26,16 @@ static void format_error(lua_State *L, int rc, const SfOpt *o) {
 }
 
 /* A Lua number as the integer the original stores: negatives through a
- * signed conversion, others unsigned (clamped, where C would be undefined). */
+ * signed conversion, others unsigned.  Out of range, C leaves the result
+ * undefined; this gives what x86-64 (Valkey's usual host) computes: the
+ * signed form's INT64_MIN below -2^63, and 0 at 2^64 and above or NaN. */
 static uint64_t number_bits(lua_Number n) {
     if (n != n) return 0;
     if (n < 0) {
-        if (n <= -9223372036854775808.0) return (uint64_t)1 << 63;
+        if (n < -9223372036854775808.0) return (uint64_t)1 << 63;
         return (uint64_t)(int64_t)n;
     }
-    if (n >= 18446744073709551616.0) return UINT64_MAX;
+    if (n >= 18446744073709551616.0) return 0;
     return (uint64_t)n;
 }
 

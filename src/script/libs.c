@@ -10,6 +10,7 @@
  * numbers on every platform after the same seed. */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <lauxlib.h>
 
@@ -65,11 +66,22 @@ void libs_patch_math(lua_State *L, int g) {
     lua_pop(L, 1);
 }
 
+/* lua-bitop's number to 32 bits: the low word of x + 2^52 + 2^51, which
+ * is x mod 2^32 for any integer-valued x the double holds. */
+static uint32_t bit_arg(lua_State *L, int idx) {
+    double n = (double)lua_tonumber(L, idx) + 6755399441055744.0;
+    uint64_t bits;
+    memcpy(&bits, &n, sizeof(bits));
+    uint32_t b = (uint32_t)bits;
+    if (b == 0 && !lua_isnumber(L, idx)) luaL_typerror(L, idx, "number");
+    return b;
+}
+
 /* bit.tohex(x [,n]): n hex digits of x (8 by default), upper case when n
  * is negative. */
 static int bit_tohex(lua_State *L) {
-    uint32_t b = (uint32_t)(int64_t)luaL_checknumber(L, 1);
-    int32_t n = lua_isnoneornil(L, 2) ? 8 : (int32_t)luaL_checknumber(L, 2);
+    uint32_t b = bit_arg(L, 1);
+    int32_t n = lua_isnone(L, 2) ? 8 : (int32_t)bit_arg(L, 2);
     const char *digits = "0123456789abcdef";
     char buf[8];
     if (n == INT32_MIN) n = INT32_MIN + 1;
