@@ -97,6 +97,16 @@ static void start_resize(Htable *ht, uint64_t newsize) {
     ht->rehash_idx = 0;
 }
 
+void ht_expand(Htable *ht, uint64_t n) {
+    uint64_t want = size_for(n);
+    if (ht_is_rehashing(ht) || want <= ht->size[0]) return;
+    if (ht_count(ht) == 0 && ht->size[0]) {
+        mem_free(ht->buckets[0]);
+        reset_table(ht, 0);
+    }
+    start_resize(ht, want);
+}
+
 int ht_rehash_step(Htable *ht, int n) {
     if (!ht_is_rehashing(ht)) return 0;
     int empty_visits = n * 10;

@@ -79,6 +79,9 @@ int ht_rehash_step(Htable *ht, int n);
 int ht_rehash_ms(Htable *ht, int ms);
 /* Resize to fit the current count if the table is too sparse or full. */
 void ht_resize_if_needed(Htable *ht);
+/* Sizes the table for n entries at once (an empty one at once, a full
+ * one by starting a rehash): before a bulk load of known size. */
+void ht_expand(Htable *ht, uint64_t n);
 size_t ht_mem_usage(const Htable *ht);
 
 /* Iteration that tolerates removing the entry just returned. */

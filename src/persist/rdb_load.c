@@ -169,7 +169,13 @@ static int load_stream(RdbIn *in, int flags) {
             db = &server.dbs[a];
             continue;
         case RDB_OPCODE_RESIZEDB:
-            ok = rdbi_len(in, &a, NULL) && rdbi_len(in, &b, NULL);
+            if ((ok = rdbi_len(in, &a, NULL) && rdbi_len(in, &b, NULL))) {
+                /* A hint, trusted only as far as the input could hold
+                 * that many keys (three bytes each at least). */
+                uint64_t most = rdbi_remaining(in) / 3;
+                if (most > UINT32_MAX) most = UINT32_MAX;
+                db_expand(db, a < most ? a : most, b < most ? b : most);
+            }
             continue;
         case RDB_OPCODE_SLOT_INFO:
             ok = rdbi_len(in, &a, NULL) && rdbi_len(in, &b, NULL) && rdbi_len(in, &c, NULL);

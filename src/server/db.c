@@ -287,6 +287,11 @@ void db_cron(Db *db, int rehash_ms) {
     }
 }
 
+void db_expand(Db *db, uint64_t keys, uint64_t expires) {
+    ht_expand(db->keys, keys);
+    ht_expand(db->expires, expires);
+}
+
 void db_table_stats(const Db *db, DbTableStats *st) {
     memset(st, 0, sizeof(*st));
     st->keys_bytes = ht_mem_usage(db->keys);

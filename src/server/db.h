@@ -90,6 +90,8 @@ uint64_t db_scan(Db *db, uint64_t cursor, db_scan_fn *fn, void *priv);
 uint64_t db_scan_expires(Db *db, uint64_t cursor, db_scan_fn *fn, void *priv);
 /* Housekeeping from cron: resize, and rehash for about `ms` when asked. */
 void db_cron(Db *db, int rehash_ms);
+/* Sizes the tables for a bulk load (an RDB's RESIZEDB hint). */
+void db_expand(Db *db, uint64_t keys, uint64_t expires);
 /* Bytes of the bucket arrays (INFO/MEMORY STATS). */
 typedef struct DbTableStats {
     size_t keys_bytes, expires_bytes, rehashing_bytes;
