@@ -758,3 +758,40 @@ with_server {
         expect_eq [teval $take 3 q:wait q:active q:deadline 3000 500] {nullbulk}
     }
 }
+
+with_server -config {busy-reply-threshold 50} {
+    test "SHUTDOWN after scripts, errors, kills, functions and flushes leaves no sanitizer report" {
+        r set s 1
+        r eval {return redis.call('get', KEYS[1])} 1 s
+        catch {r eval {return redis.call('incr', 'nosuchkey', 'extra')} 0}
+        catch {r eval {error({})} 0}
+        catch {r eval {return (} 0}
+        r eval {return cmsgpack.unpack(cmsgpack.pack({1, {a = 'b'}, 'c'}))} 0
+        r eval {return struct.pack('>i4', 7)} 0
+        r eval {return cjson.encode(cjson.decode('[1, {"a": [2]}]'))} 0
+        set a [new_client]
+        $a .send eval {local i = 0 while true do i = i + 1 end} 0
+        wait_for {[catch {r ping} e] && [string match BUSY* $e]} -timeout 5000
+        r script kill
+        catch {$a .read}
+        $a .close
+        r function load "#!lua name=leak\nredis.register_function{function_name='lf', callback=function(k, a) return redis.call('set', k\[1\], a\[1\]) end, description='d'}"
+        r fcall lf 1 k v
+        set dump [r function dump]
+        r function restore $dump replace
+        catch {r function load "#!lua name=bad\nredis.register_function('x', 1)"}
+        r script load {return 'cached'}
+        r script flush
+        r function flush
+        r function load "#!lua name=kept\nredis.register_function('kf', function() return 1 end)"
+        r eval {return 'kept script'} 0
+        r .send shutdown nosave
+        expect_eq [r .closed 5000] 1
+        expect_true {[srvh::wait_exit [srv pid] 10000]} "server exited"
+        set fh [open [srv stderr]]
+        set err [read $fh]
+        close $fh
+        expect_true {![string match "*Sanitizer*" $err]} "stderr: [tf::show $err 2000]"
+        expect_true {![string match "*runtime error*" $err]} "stderr: [tf::show $err 2000]"
+    }
+}
