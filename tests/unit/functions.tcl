@@ -265,3 +265,28 @@ with_server {
         expect_err "*Script attempted to access nonexistent global variable 'x' script: getg*" {r fcall getg 0}
     }
 }
+
+with_server {
+    tagged {needs:rdb} {
+        test "Libraries are saved in the RDB file and loaded back (SAVE + restart, DEBUG RELOAD)" {
+            r function flush
+            r function load "#!lua name=saved\nredis.register_function{function_name='sf', callback=function() return 'saved' end, flags={'no-writes'}, description='kept'}"
+            r function load [lib second s2]
+            r save
+            restart_server
+            expect_eq [r fcall sf 0] saved
+            expect_eq [r fcall_ro sf 0] saved
+            expect_eq [r fcall s2 0] s2
+            set l [r function list libraryname saved]
+            expect_eq [dict get [lindex [dict get [lindex $l 0] functions] 0] description] kept
+            r function delete second
+            r debug reload
+            expect_eq [llength [r function list]] 1
+            expect_err "ERR Function not found" {r fcall s2 0}
+            r function flush
+            r save
+            restart_server
+            expect_eq [r function list] {}
+        }
+    }
+}
