@@ -58,6 +58,7 @@
 #define RDB_BLOB_PAIRS 1    /* an even number of entries: field, value, ... */
 #define RDB_BLOB_UNIQUE 2   /* no element (with PAIRS: no field) repeated */
 #define RDB_BLOB_NONEMPTY 4 /* at least one entry */
+#define RDB_BLOB_UNCHECKED 8 /* no check here: the caller validates every byte itself */
 
 typedef struct RdbWriter RdbWriter;
 struct RdbWriter {

@@ -234,7 +234,19 @@ void *hash_from_listpack(unsigned char *lp, int *enc) {
  * written pair by pair (RDB_TYPE_HASH). */
 static int hash_rdb_save(RdbWriter *w, const void *ptr, int enc) {
     if (enc == ENC_LISTPACK) {
-        unsigned char *lp = hash_to_listpack(ptr, enc);
+        /* Every pair expanded at once, then one listpack built in one
+         * allocation (hash_to_listpack's appends reallocate per string). */
+        uint32_t n;
+        PpView *views = pp_expand(ptr, &n);
+        LpEntry stack[64], *e = 2 * (size_t)n <= 64 ? stack : mem_alloc(2 * (size_t)n * sizeof(LpEntry));
+        for (size_t i = 0; i < 2 * (size_t)n; i++) {
+            e[i].sval = views[i].p;
+            e[i].slen = (uint32_t)views[i].len;
+            e[i].lval = 0;
+        }
+        unsigned char *lp = lp_batch_append(lp_new(0), e, 2 * (size_t)n);
+        if (e != stack) mem_free(e);
+        mem_free(views);
         int rc = w->type(w, RDB_TYPE_HASH_LISTPACK);
         if (rc == 0) rc = w->string(w, lp, lp_bytes(lp));
         lp_free(lp);

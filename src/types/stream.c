@@ -718,7 +718,8 @@ static void *stream_rdb_load(RdbReader *r, int rdb_type, int *enc) {
         }
         StreamId master = sid_from_be((const unsigned char *)key);
         size_t size;
-        unsigned char *lp = r->listpack(r, RDB_BLOB_NONEMPTY, &size);
+        /* ss_add_listpack validates every entry as it converts them. */
+        unsigned char *lp = r->listpack(r, RDB_BLOB_UNCHECKED, &size);
         if (!lp) goto fail;
         int ok = ss_add_listpack(st, master, lp, size);
         lp_free(lp);

@@ -582,15 +582,41 @@ void zs_store_result(Client *c, const Arg *key, ZVal *z, const char *event) {
  * skiplist as RDB_TYPE_ZSET_2, highest score first as Valkey writes it
  * (loading then inserts each element at the head). */
 static int zset_rdb_save(RdbWriter *w, const void *ptr, int encoding) {
+    ZVal z = {encoding, (void *)ptr};
+    uint64_t n = zv_len(&z);
     if (encoding == ENC_LISTPACK) {
-        unsigned char *lp = zset_to_listpack(ptr, encoding);
+        /* zset_to_listpack's form (member, then the score as d2string's
+         * text), built with one allocation: members and score texts are
+         * gathered first, then appended in one batch. */
+        LpEntry *e = mem_alloc(2 * (size_t)n * sizeof(LpEntry) + 1);
+        /* Per element: the score's text, then room for an integer
+         * member's text (ZElem renders those into its own buffer). */
+        const size_t slot = DTOA_BUF + LP_INTBUF_SIZE;
+        char *texts = mem_alloc((size_t)n * slot + 1);
+        ZIter it;
+        ZElem el;
+        size_t i = 0;
+        if (n) zi_init(&it, &z, 0, n - 1, 0);
+        while (n && zi_next(&it, &el)) {
+            /* Member bytes rendered into el.buf (integers) must be kept. */
+            char *t = texts + i * slot;
+            size_t slen = dtoa_valkey(el.score, t);
+            e[2 * i].sval = el.m == el.buf ? memcpy(t + DTOA_BUF, el.m, el.len) : el.m;
+            e[2 * i].slen = (uint32_t)el.len;
+            e[2 * i].lval = 0;
+            e[2 * i + 1].sval = t;
+            e[2 * i + 1].slen = (uint32_t)slen;
+            e[2 * i + 1].lval = 0;
+            i++;
+        }
+        unsigned char *lp = lp_batch_append(lp_new(0), e, 2 * i);
+        mem_free(e);
+        mem_free(texts);
         int rc = w->type(w, RDB_TYPE_ZSET_LISTPACK);
         if (rc == 0) rc = w->string(w, lp, lp_bytes(lp));
         lp_free(lp);
         return rc;
     }
-    ZVal z = {encoding, (void *)ptr};
-    uint64_t n = zv_len(&z);
     if (w->type(w, RDB_TYPE_ZSET_2) || w->len(w, n)) return -1;
     if (!n) return 0;
     ZIter it;

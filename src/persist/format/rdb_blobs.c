@@ -50,10 +50,29 @@ static int entries_equal(const unsigned char *a, const unsigned char *b) {
     return la == lb && memcmp(sa, sb, la) == 0;
 }
 
+/* Few elements: compared pairwise, which beats hashing them. */
+#define UNIQUE_SMALL 16
+
+static int unique_small(unsigned char *lp, int pairs) {
+    const char *s[UNIQUE_SMALL];
+    uint32_t len[UNIQUE_SMALL];
+    char bufs[UNIQUE_SMALL][LP_INTBUF_SIZE];
+    int k = 0, i = 0;
+    for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p), i++) {
+        if (pairs && (i & 1)) continue;
+        s[k] = lp_get_str(p, bufs[k], &len[k]);
+        for (int j = 0; j < k; j++)
+            if (len[j] == len[k] && memcmp(s[j], s[k], len[k]) == 0) return 0;
+        k++;
+    }
+    return 1;
+}
+
 int rdbf_listpack_unique(unsigned char *lp, int pairs) {
     uint32_t n = lp_length(lp);
     uint32_t keys = pairs ? (n + 1) / 2 : n;
     if (keys < 2) return 1;
+    if (keys <= UNIQUE_SMALL) return unique_small(lp, pairs);
     size_t cap = 4;
     while (cap < (size_t)keys * 2) cap *= 2;
     DupSlot *t = mem_calloc(cap * sizeof(DupSlot));
