@@ -4,6 +4,11 @@
  * for -2^31 and writes far outside its buffer; the replacement clamps the
  * width first (as Valkey's patched copy does) and keeps the same output.
  *
+ * cjson.encode/decode: lua-cjson 2.1.0 sizes its buffers with int and
+ * overflows them past 2 GB (CVE-2022-24834, fixed in Valkey's copy), so
+ * the wrappers refuse a value whose worst-case encoding, or a document,
+ * larger than 1 GB before the library sees it.
+ *
  * math.random: the 48-bit linear congruential generator of lrand48
  * (a = 0x5DEECE66D, c = 11), seeded by randomseed(n) to (n << 16) | 0x330E
  * and starting from lrand48's default state, so a script sees the same
@@ -98,9 +103,66 @@ static int bit_tohex(lua_State *L) {
     return 1;
 }
 
+#define CJSON_LIMIT ((double)(1 << 30))
+
+/* Worst-case encoded size of the value at idx: every byte of a string
+ * escaped (\u00XX), numbers and literals at their longest. */
+static double json_bound(lua_State *L, int idx, int depth) {
+    switch (lua_type(L, idx)) {
+    case LUA_TSTRING:
+        return 6.0 * (double)lua_objlen(L, idx) + 2;
+    case LUA_TTABLE: {
+        if (depth > 1000) return 0; /* cjson's own depth limit answers */
+        if (idx < 0) idx = lua_gettop(L) + idx + 1;
+        double n = 2;
+        luaL_checkstack(L, 3, "json value too deep");
+        lua_pushnil(L);
+        while (lua_next(L, idx)) {
+            n += json_bound(L, -2, depth + 1) + json_bound(L, -1, depth + 1) + 2;
+            lua_pop(L, 1);
+            if (n > CJSON_LIMIT) {
+                lua_pop(L, 1);
+                return n;
+            }
+        }
+        return n;
+    }
+    default:
+        return 32;
+    }
+}
+
+static int cjson_encode_guarded(lua_State *L) {
+    if (lua_gettop(L) >= 1 && json_bound(L, 1, 0) > CJSON_LIMIT)
+        return luaL_error(L, "Cannot serialise: the encoded value could exceed 1 GB");
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int cjson_decode_guarded(lua_State *L) {
+    if (lua_type(L, 1) == LUA_TSTRING && (double)lua_objlen(L, 1) > CJSON_LIMIT)
+        return luaL_error(L, "Cannot parse: the document is larger than 1 GB");
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void wrap_field(lua_State *L, const char *name, lua_CFunction fn) {
+    lua_getfield(L, -1, name);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, name);
+}
+
 void libs_open(lua_State *L) {
     lua_pushcfunction(L, luaopen_cjson);
     lua_call(L, 0, 1);
+    wrap_field(L, "encode", cjson_encode_guarded);
+    wrap_field(L, "decode", cjson_decode_guarded);
     lua_setglobal(L, "cjson");
     lua_pushcfunction(L, luaopen_bit);
     lua_pushstring(L, "bit");
