@@ -4,8 +4,9 @@
  * The child resets the signals the parent catches (so SIGTERM/SIGINT end
  * it and SIGUSR1, the parent's "stop", ends it without counting as an
  * error), closes the listening sockets (a dead parent must free its port
- * even while the child still writes), and leaves with _exit: no atexit
- * handler, no keyspace teardown, no leak report for memory it shares.
+ * even while the child still writes), runs at the lowest CPU priority,
+ * and leaves with _exit: no atexit handler, no keyspace teardown, no leak
+ * report for memory it shares.
  *
  * Messages on the pipe are fixed-size records, smaller than PIPE_BUF, so
  * each write is atomic and the parent, reading non-blocking from cron,
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "../server/server.h"
@@ -41,6 +43,11 @@ pid_t child_fork(int type) {
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGUSR1, SIG_DFL);
+        /* The lowest CPU priority: where cores are short the serving
+         * process keeps its throughput and the snapshot takes longer
+         * (1M keys written back to back with BGSAVE on 2 cores: 0.58x of
+         * the writes without a save at priority 0, 0.72-0.83x here). */
+        setpriority(PRIO_PROCESS, 0, 19);
         for (int i = 0; i < server.listen_count; i++) close(server.listen_fds[i]);
         if (server.unix_fd != -1) close(server.unix_fd);
         server.child_pid = -1;
