@@ -136,6 +136,14 @@ static void persist_debug_reload(Client *c, int save, int flush, int merge) {
     reply_ok(c);
 }
 
+/* FLUSHALL: a running BGSAVE would write the old data back; where save
+ * points are configured the (now empty) snapshot is written at once, and
+ * the flush itself counts one change. */
+static void persist_flushed_all(void) {
+    if (server.child_pid != -1 && server.child_type == CHILD_TYPE_RDB) rdb_kill_child();
+    if (server.cfg.save_params_count > 0 && rdb_save_foreground() == 0) server.dirty = 1;
+}
+
 static const PersistHooks hooks = {
     .load = persist_load,
     .cron = rdb_cron,
@@ -143,6 +151,7 @@ static const PersistHooks hooks = {
     .write_error = rdb_write_error,
     .info = persist_info,
     .debug_reload = persist_debug_reload,
+    .flushed_all = persist_flushed_all,
 };
 
 void persist_init(void) {

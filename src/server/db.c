@@ -387,6 +387,9 @@ void keys_flushed(Client *c, int dbid, uint64_t removed) {
     /* FLUSHALL counts one change more than the keys it removed, as Valkey
      * does (so a save point triggers even for an empty server). */
     server.dirty += removed + (dbid == -1 ? 1 : 0);
+    /* FLUSHALL also resets the snapshot (an empty one where save points
+     * are configured), as Valkey does. */
+    if (dbid == -1 && server.persist && server.persist->flushed_all) server.persist->flushed_all();
     /* Client-side caches: one null invalidation means "every key". */
     if (server.tracking) tracking_flushed();
 }

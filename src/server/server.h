@@ -117,6 +117,7 @@ typedef struct PersistHooks {
     const char *(*write_error)(void); /* NULL, or the error that refuses writes (-MISCONF) */
     Str *(*info)(Str *s);             /* appends INFO's persistence section body */
     void (*debug_reload)(Client *c, int save, int flush, int merge); /* DEBUG RELOAD, replies */
+    void (*flushed_all)(void);        /* after FLUSHALL emptied every database */
 } PersistHooks;
 
 typedef struct Server {

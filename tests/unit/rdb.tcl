@@ -295,6 +295,16 @@ with_server -config {save ""} {
 }
 
 with_server -config {save "3600 1"} {
+    test "FLUSHALL writes an empty snapshot at once where save points exist" {
+        r set k v
+        r save
+        r set k2 v2
+        r flushall
+        expect_eq [info_field persistence rdb_changes_since_last_save] 1
+        restart_server -kill 1
+        expect_eq [r dbsize] 0
+    }
+
     test "SHUTDOWN saves when save points are configured; NOSAVE does not" {
         r set k saved
         catch {r shutdown}
