@@ -112,6 +112,11 @@ with_server {
         r function delete logs
         r function delete full
         r function delete late
+        # Load code gets 500 ms.
+        set t0 [clock milliseconds]
+        expect_err "ERR Error registering functions: ERR FUNCTION LOAD timeout" {r function load "#!lua name=spin\nwhile true do end"}
+        expect_between [expr {[clock milliseconds] - $t0}] 400 5000
+        expect_eq [r ping] PONG
     }
 
     test "register_function: arguments and their errors" {
