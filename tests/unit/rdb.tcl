@@ -22,7 +22,18 @@ proc write_bytes {path data} {
     puts -nonewline $fh $data
     close $fh
 }
-proc check_rdb_tool {} { return [file join [file dirname $srvh::binary] valkey-check-rdb] }
+# The tool beside the server binary (a sanitizer build's own), unless the
+# server is a wrapper script (qemu-user under utils/test-arm.sh): then the
+# native tool of the tree checks the file the ARM server wrote.
+proc check_rdb_tool {} {
+    set sibling [file join [file dirname $srvh::binary] valkey-check-rdb]
+    set fh [open $srvh::binary rb]
+    set head [read $fh 2]
+    close $fh
+    if {$head ne "#!" && [file executable $sibling]} { return $sibling }
+    return $::native_check_rdb
+}
+set ::native_check_rdb [file normalize [file join [file dirname [info script]] .. .. src valkey-check-rdb]]
 proc info_field {section field} {
     if {[regexp "(?n)^${field}:(.*)\r?$" [r info $section] -> v]} { return [string trim $v] }
     return ""
