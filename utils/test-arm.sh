@@ -13,7 +13,10 @@
 # when M > 0.  The Tcl runner leaves out the needs:* tags the server cannot
 # run (it asks the server); this script only adds the platform's own
 # exclusion: needs:native-proc, since under qemu-user /proc shows the
-# emulator's command line, not the title the server sets.
+# emulator's command line, not the title the server sets.  And
+# needs:native-fork: qemu-user 7.2 breaks fork() of a dynamically linked
+# glibc guest (the child dies in glibc's fork, armhf, or spins, aarch64),
+# so BGSAVE and save points cannot run here.
 set -u
 cd "$(dirname "$0")/.."
 ARCHES=${ARCHES:-"aarch64 armhf"}
@@ -79,7 +82,7 @@ for arch in $ARCHES; do
     done
     add "$arch unit" "$unit_pass" "$unit_fail"
     # Emulation is several times slower: one worker per core.
-    tclsh tests/run.tcl --server "$wrapper" --clients 2 --tags -needs:native-proc >"$build/tcl.log" 2>&1
+    tclsh tests/run.tcl --server "$wrapper" --clients 2 --tags -needs:native-proc,-needs:native-fork >"$build/tcl.log" 2>&1
     rc=$?
     grep -E '^\[FAIL\]|^\[ERROR\]|^\[err' -A4 "$build/tcl.log" | head -60
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$build/tcl.log" | tail -1)
