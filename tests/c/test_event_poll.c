@@ -21,6 +21,9 @@
 #define ev_process evp_process
 #define ev_main evp_main
 #define ev_backend_name evp_backend_name
+#define ev_cycle_stats evp_cycle_stats
+#define ev_cycle_stats_reset evp_cycle_stats_reset
+#define ev_now_us evp_now_us
 #define EV_FORCE_POLL 1
 #include "net/event.c"
 
