@@ -325,8 +325,8 @@ static Str *info_stats(Str *s) {
         "pubsub_channels:%llu\r\n"
         "pubsub_patterns:%llu\r\n"
         "pubsubshard_channels:%llu\r\n"
-        "latest_fork_usec:0\r\n"
-        "total_forks:0\r\n"
+        "latest_fork_usec:%llu\r\n"
+        "total_forks:%llu\r\n"
         "migrate_cached_sockets:0\r\n"
         "slave_expires_tracked_keys:0\r\n"
         "active_defrag_hits:0\r\n"
@@ -340,7 +340,7 @@ static Str *info_stats(Str *s) {
         "tracking_total_prefixes:%llu\r\n"
         "unexpected_error_replies:%llu\r\n"
         "total_error_replies:%llu\r\n"
-        "dump_payload_sanitizations:0\r\n"
+        "dump_payload_sanitizations:%llu\r\n"
         "total_reads_processed:%llu\r\n"
         "total_writes_processed:%llu\r\n"
         "io_threaded_reads_processed:0\r\n"
@@ -372,9 +372,11 @@ static Str *info_stats(Str *s) {
         (unsigned long long)st->keyspace_hits,
         (unsigned long long)st->keyspace_misses, (unsigned long long)pubsub_channel_count(),
         (unsigned long long)pubsub_pattern_count(), (unsigned long long)pubsub_shard_channel_count(),
+        (unsigned long long)st->latest_fork_usec, (unsigned long long)st->total_forks,
         (unsigned long long)tracking_total_keys(), (unsigned long long)tracking_total_items(),
         (unsigned long long)tracking_total_prefixes(), (unsigned long long)st->unexpected_error_replies,
-        (unsigned long long)st->total_error_replies, (unsigned long long)st->total_reads,
+        (unsigned long long)st->total_error_replies,
+        (unsigned long long)st->dump_payload_sanitizations, (unsigned long long)st->total_reads,
         (unsigned long long)st->total_writes, (unsigned long long)st->qbuf_limit_disconnections,
         (unsigned long long)st->obuf_limit_disconnections, (unsigned long long)st->reply_buffer_shrinks,
         (unsigned long long)st->reply_buffer_expands, (unsigned long long)el.cycles,

@@ -66,6 +66,9 @@ typedef struct Stats {
     uint64_t reply_buffer_shrinks;
     uint64_t reply_buffer_expands;
     uint64_t acl_denied_auth;            /* failed AUTH / HELLO AUTH */
+    uint64_t total_forks;                /* background children forked (persist/child.c) */
+    uint64_t latest_fork_usec;           /* how long the last fork() took */
+    uint64_t dump_payload_sanitizations; /* blobs deep-checked on load or RESTORE */
     /* the event loop: one cycle is one awake period (wake-up to sleep);
      * the loop counts cycles and their length (ev_cycle_stats) */
     uint64_t eventloop_duration_cmd_sum_us;
