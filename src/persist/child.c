@@ -65,8 +65,8 @@ pid_t child_fork(int type) {
     info_fd = fds[0];
     server.child_pid = pid;
     server.child_type = type;
-    rdb_state.latest_fork_usec = ev_monotonic_us() - t0;
-    rdb_state.total_forks++;
+    server.stat.latest_fork_usec = ev_monotonic_us() - t0;
+    server.stat.total_forks++;
     rdb_state.child_keys = rdb_state.child_cow = rdb_state.child_cow_peak = 0;
     rdb_state.child_cow_time = 0;
     return pid;

@@ -44,9 +44,7 @@ typedef struct RdbState {
     /* the running child's progress (current_*) */
     uint64_t child_keys, child_keys_total, child_cow, child_cow_peak;
     int64_t child_cow_time;
-    /* forks */
-    uint64_t total_forks, latest_fork_usec;
-    uint64_t dump_payload_sanitizations;
+    /* fork counts and dump_payload_sanitizations live in server.stat */
 } RdbState;
 
 extern RdbState rdb_state;

@@ -111,7 +111,7 @@ static unsigned char *vr_listpack(RdbReader *r, unsigned flags, size_t *size) {
         rdbi_fail(R(r), "%s", why);
         return NULL;
     }
-    if (r->deep) rdb_state.dump_payload_sanitizations++;
+    if (r->deep) server.stat.dump_payload_sanitizations++;
     if (size) *size = n;
     return lp;
 }
@@ -148,7 +148,7 @@ static void *vr_intset(RdbReader *r) {
         rdbi_fail(R(r), "%s", why);
         return NULL;
     }
-    if (r->deep) rdb_state.dump_payload_sanitizations++;
+    if (r->deep) server.stat.dump_payload_sanitizations++;
     /* An Intset is its blob (intset.h). */
     return is;
 }

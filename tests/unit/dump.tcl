@@ -165,6 +165,23 @@ with_server {
         expect_eq [r exists x] 0
     }
 
+    test "INFO dump_payload_sanitizations counts deep-checked blobs (sanitize-dump-payload yes)" {
+        r del h
+        r hset h a 1 b 2
+        set p [r dump h]
+        r config resetstat
+        r config set sanitize-dump-payload no
+        expect_eq [r restore h2 0 $p] OK
+        expect_glob "*dump_payload_sanitizations:0\r*" [r info stats]
+        r config set sanitize-dump-payload yes
+        expect_eq [r restore h3 0 $p] OK
+        expect_glob "*dump_payload_sanitizations:1\r*" [r info stats]
+        r config resetstat
+        expect_glob "*dump_payload_sanitizations:0\r*" [r info stats]
+        r config set sanitize-dump-payload no
+        r del h h2 h3
+    }
+
     test "RESTORE propagates the TTL as an absolute time with ABSTTL" {
         set p [r dump src]
         r del t1

@@ -198,9 +198,12 @@ with_server {
     test "BGSAVE forks a child that writes the file; INFO follows it" {
         r flushall
         r debug populate 1000
+        set forks [info_field stats total_forks]
         expect_eq [r bgsave] "Background saving started"
         wait_bgsave_done
         expect_eq [info_field persistence rdb_last_bgsave_status] ok
+        expect_eq [info_field stats total_forks] [expr {$forks + 1}]
+        expect_gt [info_field stats latest_fork_usec] 0
         expect_ge [info_field persistence rdb_saves] 1
         expect_ge [info_field persistence rdb_last_bgsave_time_sec] 0
         expect_eq [info_field persistence rdb_changes_since_last_save] 0
