@@ -89,7 +89,8 @@ static void log_line(int fd, const char *fmt, ...) {
     localtime_r(&now, &tm);
     char date[64];
     strftime(date, sizeof(date), "%d %b %Y %H:%M:%S.000", &tm);
-    putf(fd, "%d:M %s # %s\n", (int)getpid(), date, msg);
+    pid_t pid = getpid();
+    putf(fd, "%d:%c %s # %s\n", (int)pid, server.pid && pid != server.pid ? 'C' : 'M', date, msg);
 }
 
 /* --------------------------------------------------------- the report */

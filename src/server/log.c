@@ -26,7 +26,10 @@ static void write_line(int level, const char *msg) {
     char date[64];
     size_t off = strftime(date, sizeof(date), "%d %b %Y %H:%M:%S.", &tm);
     snprintf(date + off, sizeof(date) - off, "%03d", (int)(tv.tv_usec / 1000));
-    fprintf(fp, "%d:M %s %c %s\n", (int)getpid(), date, level_chars[level < 4 ? level : 3], msg);
+    /* 'C' in a forked child (a BGSAVE), as in Valkey's logs. */
+    pid_t pid = getpid();
+    char role = server.pid && pid != server.pid ? 'C' : 'M';
+    fprintf(fp, "%d:%c %s %c %s\n", (int)pid, role, date, level_chars[level < 4 ? level : 3], msg);
     fflush(fp);
     if (!to_stdout) fclose(fp);
 }
