@@ -17,6 +17,14 @@
 #include "persist.h"
 
 static void persist_load(void) {
+    /* CONFIG SET refuses a path (config.c); the file and the command line
+     * are checked here, before anything is read. */
+    const char *f = server.cfg.dbfilename;
+    if (f && (strchr(f, '/') || strchr(f, '\\'))) {
+        fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Version %s) ***\n", SERVER_VERSION);
+        fprintf(stderr, "dbfilename can't be a path, just a filename\n");
+        exit(1);
+    }
     uint64_t t0 = ev_monotonic_us();
     int rc = rdb_load_file(server.cfg.dbfilename, RDB_LOAD_EVENTS);
     if (rc == RDB_LOAD_OK) {
