@@ -182,6 +182,17 @@ static int apply_proc_title(char **err) {
     return 0;
 }
 
+/* ---- RDB: the snapshot's name is a file name in `dir`, never a path
+ * (Valkey's isValidDBfilename; the start-up check is in persist.c). */
+static int apply_dbfilename(char **err) {
+    const char *f = server.cfg.dbfilename;
+    if (f && (strchr(f, '/') || strchr(f, '\\'))) {
+        *err = mem_strdup("dbfilename can't be a path, just a filename");
+        return -1;
+    }
+    return 0;
+}
+
 static const ConfigSpecial special_bind, special_save, special_obuf, special_dir,
     special_events, special_oom_values, special_percentiles, special_replicaof, special_password;
 
@@ -317,7 +328,7 @@ const ConfigDef config_table[] = {
     NUM_ROW("hll-sparse-max-bytes", NULL, CT_SIZE, MEM, FLD(hll_sparse_max_bytes), "3000", 0, LONG_MAX, NULL),
     /* ---- persistence (RDB: src/persist/; the AOF comes later) */
     SPECIAL_ROW("save", NULL, MULTI, FLD(save_params), "3600 1 300 100 60 10000", special_save, NULL),
-    STR_ROW("dbfilename", NULL, CF_PROTECTED, FLD(dbfilename), "dump.rdb"),
+    {"dbfilename", NULL, CT_STRING, CF_PROTECTED, "dump.rdb", 0, 0, NULL, NULL, FLD(dbfilename), apply_dbfilename},
     BOOL_ROW("appendonly", NULL, UNS, FLD(appendonly), "no"),
     STR_ROW("appendfilename", NULL, UNS | IMM, FLD(appendfilename), "appendonly.aof"),
     STR_ROW("appenddirname", NULL, UNS | IMM, FLD(appenddirname), "appendonlydir"),
