@@ -13,6 +13,7 @@
 
 #include "../server/reply.h"
 #include "../server/server.h"
+#include "../server/tracking.h"
 #include "format/rdb_blobs.h"
 #include "persist.h"
 
@@ -134,8 +135,13 @@ static void persist_debug_reload(Client *c, int save, int flush, int merge) {
         reply_error(c, "-ERR");
         return;
     }
-    if (flush)
+    if (flush) {
+        /* As Valkey's emptyData: WATCHers of existing keys are aborted and
+         * client-side caches drop everything; no change is counted. */
+        keys_flushing(c, -1);
         for (int i = 0; i < server.db_count; i++) db_flush(&server.dbs[i]);
+        if (server.tracking) tracking_flushed();
+    }
     if (rdb_load_file(server.cfg.dbfilename, merge ? RDB_LOAD_ALLOW_DUP : 0) != RDB_LOAD_OK) {
         reply_error(c, "Error trying to load the RDB dump, check server logs.");
         return;

@@ -137,6 +137,24 @@ with_server {
         expect_eq [r get b] only-in-memory
     }
 
+    test "DEBUG RELOAD aborts a WATCHing transaction and invalidates client-side caches" {
+        r flushall
+        r set w 1
+        set c [new_client -resp 3]
+        $c watch w
+        set t [new_client -resp 3]
+        $t client tracking on
+        $t get w
+        r debug reload
+        $c multi
+        $c set w 2
+        expect_eq [$c exec] {}
+        expect_eq [$t .readpush] {push {{bulk invalidate} null}}
+        expect_eq [r get w] 1
+        $c .close
+        $t .close
+    } -tags {needs:multi}
+
     test "DEBUG RELOAD NOFLUSH without MERGE refuses a key the dataset already has" {
         r flushall
         r set a 1
