@@ -50,13 +50,20 @@ with_server {
         expect_eq [r ping] PONG
     }
     test "DEBUG RELOAD fails as Valkey does when it cannot save or load" {
+        # A directory named dump.rdb: the save's rename and the load fail.
+        set f [file join [srv dir] dump.rdb]
+        file delete -force $f
+        file mkdir $f
         r set keep me
         expect_err "ERR" {r debug reload}
-        expect_err "ERR Error trying to load the RDB dump, check server logs." {r debug reload nosave}
-        expect_err "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options." {r debug reload foo}
-        # Nothing was flushed.
+        # A failed save flushes nothing.
         expect_eq [r get keep] me
-        expect_glob "*DEBUG RELOAD: can't save the DB*" [server_log]
+        expect_glob "*Error moving temp DB file*Is a directory*" [server_log]
+        # A failed load does: Valkey empties the dataset before loading.
+        expect_err "ERR Error trying to load the RDB dump, check server logs." {r debug reload nosave}
+        expect_eq [r exists keep] 0
+        expect_err "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options." {r debug reload foo}
+        file delete -force $f
     }
     test "DEBUG JMAP writes allocator statistics to the log" {
         expect_eq [r debug jmap] OK
