@@ -6,9 +6,12 @@
  * candidate within 8192 bytes whose 3 bytes really match starts a
  * back-reference, extended as far as it matches (up to 264 bytes), and the
  * last two positions it covers are indexed too.  Everything else goes out as literal
- * runs of up to 32 bytes.  The table holds 32-bit positions (64 kB at most,
- * on the stack) and is sized to the input, so compressing a short string
- * does not pay for clearing a big table.  Stale or wrapped entries are
+ * runs of up to 32 bytes.  The table holds 32-bit positions (256 kB at
+ * most, on the stack) and has 16 slots per input byte up to 64k slots:
+ * few enough collisions that RDB files come out the size liblzf's 64k-slot
+ * table gives (redis-server 7.0's; a table the input's size made them up
+ * to 5% bigger), while compressing a short string still does not pay for
+ * clearing a big table.  Stale or wrapped entries are
  * harmless: a candidate is only used after its bytes are compared.
  *
  * Decompressor: every length is checked against the bytes left in the
@@ -25,7 +28,7 @@
 #define LZF_MIN_MATCH 3
 #define LZF_MAX_MATCH (7 + 255 + 2)
 #define LZF_HASH_LOG_MIN 8
-#define LZF_HASH_LOG_MAX 14
+#define LZF_HASH_LOG_MAX 16
 
 static inline uint32_t hash3(const uint8_t *p, unsigned hlog) {
     uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
@@ -69,7 +72,7 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
     size_t ip = 0, lit = 0, op = 0;
 
     if (in_len == 0) return 0;
-    while (hlog < LZF_HASH_LOG_MAX && ((size_t)1 << hlog) < in_len) hlog++;
+    while (hlog < LZF_HASH_LOG_MAX && ((size_t)1 << hlog) < in_len * 16) hlog++;
     memset(table, 0, sizeof(table[0]) << hlog);
 
     while (in_len - ip >= LZF_MIN_MATCH) {
