@@ -7,11 +7,11 @@
  * back-reference, extended as far as it matches (up to 264 bytes), and the
  * last two positions it covers are indexed too.  Everything else goes out as literal
  * runs of up to 32 bytes.  The table holds 32-bit positions (256 kB at
- * most, on the stack) and has 16 slots per input byte up to 64k slots:
- * few enough collisions that RDB files come out the size liblzf's 64k-slot
- * table gives (redis-server 7.0's; a table the input's size made them up
- * to 5% bigger), while compressing a short string still does not pay for
- * clearing a big table.  Stale or wrapped entries are
+ * most, on the stack) and has 16 slots per input byte up to 4k slots, 4
+ * per byte beyond, up to 64k: few enough collisions that RDB files come
+ * out the size liblzf's 64k-slot table gives (redis-server 7.0's; a table
+ * the input's size made them up to 5% bigger), while compressing a short
+ * string still does not pay for clearing a big table.  Stale or wrapped entries are
  * harmless: a candidate is only used after its bytes are compared.
  *
  * Decompressor: every length is checked against the bytes left in the
@@ -72,7 +72,9 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
     size_t ip = 0, lit = 0, op = 0;
 
     if (in_len == 0) return 0;
-    while (hlog < LZF_HASH_LOG_MAX && ((size_t)1 << hlog) < in_len * 16) hlog++;
+    /* 16 slots per byte up to 4k slots, then 4 per byte up to 64k. */
+    size_t slots = in_len * 16 <= 4096 ? in_len * 16 : (in_len * 4 > 4096 ? in_len * 4 : 4096);
+    while (hlog < LZF_HASH_LOG_MAX && ((size_t)1 << hlog) < slots) hlog++;
     memset(table, 0, sizeof(table[0]) << hlog);
 
     while (in_len - ip >= LZF_MIN_MATCH) {
