@@ -132,24 +132,41 @@ static double json_bound(lua_State *L, int idx, int depth) {
     }
 }
 
-static int cjson_encode_guarded(lua_State *L) {
-    if (lua_gettop(L) >= 1 && json_bound(L, 1, 0) > CJSON_LIMIT)
-        return luaL_error(L, "Cannot serialise: the encoded value could exceed 1 GB");
+/* Calls the wrapped lua-cjson function (upvalue 1) with the arguments.
+ * The wrapper is the frame the script called, so an error raised inside
+ * the library would name no script line: a message is given the script's
+ * position (luaL_where of the caller), as when cjson is called directly. */
+static int cjson_call_wrapped(lua_State *L) {
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, n, LUA_MULTRET);
+    if (lua_pcall(L, n, LUA_MULTRET, 0) != 0) {
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            luaL_where(L, 1);
+            lua_insert(L, -2);
+            lua_concat(L, 2);
+        }
+        return lua_error(L);
+    }
     return lua_gettop(L);
 }
 
+/* Argument errors are raised here, in the frame the script called, so
+ * they name 'encode' / 'decode' as lua-cjson's own checks would. */
+static int cjson_encode_guarded(lua_State *L) {
+    luaL_argcheck(L, lua_gettop(L) == 1, 1, "expected 1 argument");
+    if (json_bound(L, 1, 0) > CJSON_LIMIT)
+        return luaL_error(L, "Cannot serialise: the encoded value could exceed 1 GB");
+    return cjson_call_wrapped(L);
+}
+
 static int cjson_decode_guarded(lua_State *L) {
-    if (lua_type(L, 1) == LUA_TSTRING && (double)lua_objlen(L, 1) > CJSON_LIMIT)
+    luaL_argcheck(L, lua_gettop(L) == 1, 1, "expected 1 argument");
+    size_t len;
+    luaL_checklstring(L, 1, &len);
+    if ((double)len > CJSON_LIMIT)
         return luaL_error(L, "Cannot parse: the document is larger than 1 GB");
-    int n = lua_gettop(L);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, n, LUA_MULTRET);
-    return lua_gettop(L);
+    return cjson_call_wrapped(L);
 }
 
 static void wrap_field(lua_State *L, const char *name, lua_CFunction fn) {
