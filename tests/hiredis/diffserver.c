@@ -389,6 +389,7 @@ static const struct { const char *name, *reason; } accepted_subcommands[] = {
     {"client|capa", "Valkey 8 added CLIENT CAPA (commands.tsv since 8.0.0)"},
     {"client|no-touch", "Redis 7.2 added CLIENT NO-TOUCH (commands.tsv since 7.2.0)"},
     {"client|setinfo", "Redis 7.2 added CLIENT SETINFO (commands.tsv since 7.2.0)"},
+    {"script|show", "Valkey 8 added SCRIPT SHOW (commands.tsv since 8.0.0)"},
 };
 
 /* Differences that are OUR BUGS, not yet fixed: each prints a "known bug"

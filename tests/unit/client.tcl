@@ -321,7 +321,6 @@ with_server {
     }
     test "tracking subcommands answer for a connection that never tracks" {
         expect_eq [r client tracking off] OK
-        expect_err "ERR *not supported*" {r client tracking on}
         expect_err "ERR syntax error" {r client tracking maybe}
         expect_eq [r client getredir] -1
         expect_eq [r client trackinginfo] {flags off redirect -1 prefixes {}}
