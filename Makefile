@@ -5,6 +5,7 @@
 #   make MALLOC=libc          choose the allocator yourself (libc | jemalloc)
 #   make SANITIZER=address    or undefined (includes -fsanitize=alignment)
 #   make CC=aarch64-linux-gnu-gcc   cross build (also arm-linux-gnueabihf-gcc)
+#   make STATIC=1             link statically (with MALLOC=libc, as on ARM)
 #   make run | test | test-arm | bench | install PREFIX=/usr/local | clean
 
 CC ?= cc
@@ -72,9 +73,19 @@ ifeq ($(RELR_OK),yes)
 LDFLAGS_ALL += -Wl,-z,pack-relative-relocs
 endif
 
-# Objects of each target/allocator/sanitizer combination live apart, so
-# switching between them never links stale objects.
-BUILD := build/$(or $(TARGET),native)-$(MALLOC)$(if $(SANITIZER),-$(SANITIZER))
+# STATIC=1 links every binary statically (libc included).  make test-arm
+# uses it: qemu-user 7.2 on newer kernels hangs in pthread_create and fork
+# of dynamically linked glibc guests, while static guests run normally.
+ifeq ($(STATIC),1)
+ifneq ($(MALLOC),libc)
+$(error STATIC=1 needs MALLOC=libc)
+endif
+LDFLAGS_ALL += -static
+endif
+
+# Objects of each target/allocator/sanitizer/linking combination live
+# apart, so switching between them never links stale objects.
+BUILD := build/$(or $(TARGET),native)-$(MALLOC)$(if $(SANITIZER),-$(SANITIZER))$(if $(filter 1,$(STATIC)),-static)
 
 DEPS_SRC := $(wildcard deps/*/*.c)
 DS_SRC := $(wildcard src/ds/*.c)
@@ -87,7 +98,11 @@ SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/types/*.c) $(wildcard sr
 # shared library to load, nothing else of Lua (io, os, package) is pulled
 # in because nothing references it.
 LUA_CFLAGS := -I/usr/include/lua5.1
+ifeq ($(STATIC),1)
+LUA_LIBS := -llua5.1-cjson -llua5.1-bitop -llua5.1
+else
 LUA_LIBS := -Wl,-Bstatic -llua5.1-cjson -llua5.1-bitop -llua5.1 -Wl,-Bdynamic
+endif
 
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(DEPS_SRC) $(DS_SRC) $(NET_SRC))
 # The RDB format code (src/persist/format/) is shared by the server, the
@@ -107,8 +122,10 @@ CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 BENCH_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
 CHECK_RDB_SRC := $(wildcard src/tools/check-rdb/*.c)
 CHECK_RDB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CHECK_RDB_SRC))
+CHECK_AOF_SRC := $(wildcard src/tools/check-aof/*.c)
+CHECK_AOF_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CHECK_AOF_SRC))
 # A tool is built only once its sources exist.
-TOOLS := $(if $(CLI_SRC),src/valkey-cli) $(if $(BENCH_SRC),src/valkey-benchmark) $(if $(CHECK_RDB_SRC),src/valkey-check-rdb)
+TOOLS := $(if $(CLI_SRC),src/valkey-cli) $(if $(BENCH_SRC),src/valkey-benchmark) $(if $(CHECK_RDB_SRC),src/valkey-check-rdb) $(if $(CHECK_AOF_SRC),src/valkey-check-aof)
 
 all: src/valkey-server $(TOOLS)
 
@@ -143,8 +160,16 @@ $(BUILD)/valkey-check-rdb: $(LIB_OBJ) $(PERSIST_FORMAT_OBJ) $(CHECK_RDB_OBJ)
 src/valkey-check-rdb: $(BUILD)/valkey-check-rdb FORCE
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
+# valkey-check-aof reads AOF files and manifests; an RDB-preamble base is
+# checked with the RDB format code.
+$(BUILD)/valkey-check-aof: $(LIB_OBJ) $(PERSIST_FORMAT_OBJ) $(CHECK_AOF_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+src/valkey-check-aof: $(BUILD)/valkey-check-aof FORCE
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
 -include $(LIB_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(TOOLS_COMMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)
--include $(CHECK_RDB_OBJ:.o=.d)
+-include $(CHECK_RDB_OBJ:.o=.d) $(CHECK_AOF_OBJ:.o=.d)
 -include $(HIREDIS_BIN:=.d) $(UNIT_BIN:=.d)
 
 # ------------------------------------------------------------------ tests

@@ -13,13 +13,18 @@
 # when M > 0.  The Tcl runner leaves out the needs:* tags the server cannot
 # run (it asks the server); this script only adds the platform's own
 # exclusion: needs:native-proc, since under qemu-user /proc shows the
-# emulator's command line, not the title the server sets.  And
-# needs:native-fork: qemu-user 7.2 breaks fork() of a dynamically linked
-# glibc guest (the child dies in glibc's fork, armhf, or spins, aarch64),
-# so BGSAVE and save points cannot run here.
+# emulator's command line, not the title the server sets.
+#
+# The ARM binaries are linked statically (make STATIC=1): qemu-user 7.2 on
+# newer kernels hangs in pthread_create and breaks fork() of dynamically
+# linked glibc guests, while static guests thread and fork normally.  Each
+# unit test gets UNIT_TIMEOUT seconds (default 600), so a hang is one
+# failure, not a stalled CI.
 set -u
 cd "$(dirname "$0")/.."
 ARCHES=${ARCHES:-"aarch64 armhf"}
+tmplog=$(mktemp)
+trap 'rm -f "$tmplog"' EXIT
 total_pass=0
 total_fail=0
 summary=""
@@ -53,10 +58,15 @@ for arch in $ARCHES; do
         continue
     fi
     target=$($cc -dumpmachine)
-    build=build/$target-libc
+    build=build/$target-libc-static
     echo "== $arch: building with $cc"
     units=$(ls tests/c/test_*.c 2>/dev/null | sed "s|tests/c/\(.*\)\.c|$build/tests/\1|")
-    if ! make -s -j2 CC="$cc" "$build/valkey-server" $units; then
+    # The linker's note that a static getaddrinfo needs glibc's NSS modules
+    # at run time is left out: the suite resolves numeric loopback only.
+    make -s -j2 CC="$cc" STATIC=1 "$build/valkey-server" $units >"$tmplog" 2>&1
+    rc=$?
+    grep -v "statically linked applications requires at runtime\|in function .resolve.:" "$tmplog"
+    if [ "$rc" != 0 ]; then
         echo "== $arch: build failed"
         add "$arch build" 0 1
         continue
@@ -67,7 +77,7 @@ for arch in $ARCHES; do
     chmod +x "$wrapper"
     unit_pass=0 unit_fail=0
     for t in $units; do
-        out=$("$qemu" -L "$sysroot" "$t" 2>&1)
+        out=$(timeout "${UNIT_TIMEOUT:-600}" "$qemu" -L "$sysroot" "$t" 2>&1)
         rc=$?
         line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
         p=$(echo "$line" | grep -oE '^[0-9]+'); f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
@@ -82,7 +92,7 @@ for arch in $ARCHES; do
     done
     add "$arch unit" "$unit_pass" "$unit_fail"
     # Emulation is several times slower: one worker per core.
-    tclsh tests/run.tcl --server "$wrapper" --clients 2 --tags -needs:native-proc,-needs:native-fork >"$build/tcl.log" 2>&1
+    tclsh tests/run.tcl --server "$wrapper" --clients 2 --tags -needs:native-proc >"$build/tcl.log" 2>&1
     rc=$?
     grep -E '^\[FAIL\]|^\[ERROR\]|^\[err' -A4 "$build/tcl.log" | head -60
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$build/tcl.log" | tail -1)
