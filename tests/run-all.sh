@@ -4,6 +4,7 @@
 #
 #   layering          utils/check-layers.py      (no #include points up the layers)
 #   outside reads     utils/check-outside.py     (no test/build file reads outside the repo)
+#   harness           tests/harness/selfcheck.tcl (known passes and failures counted right)
 #   C unit tests      $BUILD/tests/test_*        (src/ds, deps, the parser)
 #   hiredis tests     $BUILD/hiredis/*           (against one server of ours)
 #   differential      $BUILD/hiredis/difftest    (ours vs Debian's redis-server)
@@ -76,6 +77,16 @@ if [ -z "$ONLY" ] || [ "$ONLY" = checks ]; then
         grep -vE '^[0-9]+ passed, [0-9]+ failed' "$tmp/out" | head -40
         tally "check $check" "$tmp/out" "$rc"
     done
+    # The harness against itself: tests/harness/selfcheck.tcl has 2 tests
+    # that must pass and 4 that must fail, each failing another way.
+    tclsh tests/run.tcl --no-probe --file tests/harness/selfcheck.tcl >"$tmp/out" 2>&1
+    if [ "$(tail -1 "$tmp/out")" = "2 passed, 4 failed" ]; then
+        echo "1 passed, 0 failed" >"$tmp/out"
+    else
+        echo "harness selfcheck: expected \"2 passed, 4 failed\", got:"; tail -20 "$tmp/out"
+        echo "0 passed, 1 failed" >"$tmp/out"
+    fi
+    tally "check harness" "$tmp/out" 0
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then

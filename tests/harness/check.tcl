@@ -111,8 +111,11 @@ proc test {name body args} {
     set tf::current ""
 }
 
+# Raises the assertion error at the call site.  A plain error (level 1),
+# so that a test body calling tf::fail directly fails too: with a higher
+# level the body's frame would see a `return`, which `test` counts as a pass.
 proc tf::fail {msg} {
-    return -code error -level 2 -errorcode ASSERT $msg
+    return -code error -errorcode ASSERT $msg
 }
 
 # ---- assertions -------------------------------------------------------------
