@@ -422,8 +422,10 @@ with_server {
     test "MEMORY USAGE and DEBUG DIGEST-VALUE of sketches" {
         r del sp dn cp
         r pfadd sp a b c
+        # Sparse: a few dozen bytes of sketch plus the key's allocation,
+        # whose rounding depends on the allocator (jemalloc, glibc, ASan).
         set small [r memory usage sp]
-        expect_lt $small 120
+        expect_lt $small 200
         r pfadd dn {*}[elems w 0 3000]
         expect_eq [r pfdebug encoding dn] dense
         expect_between [r memory usage dn] 12304 16500
