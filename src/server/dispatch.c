@@ -380,13 +380,6 @@ int process_command(Client *c) {
                      dbg ? "DEBUG" : "MODULE", dbg ? "enable-debug-command" : "enable-module-command");
         return reject(c, cmd);
     }
-    if (cmd->flags & CMD_PUBSUB) {
-        /* Valkey 8.0: an UNSUBSCRIBE from a client subscribed to nothing. */
-        if (!(c->flags & CLIENT_PUBSUB) && pubsub_is_unsubscribe(cmd->name)) {
-            reply_errorf(c, "-NOSUB '%s' command executed not in subscribed mode", cmd->fullname);
-            return reject(c, cmd);
-        }
-    }
     if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !pubsub_allowed_in_subscribed_mode(cmd->fullname)) {
         reply_errorf(c, "Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
                         "allowed in this context",

@@ -419,7 +419,3 @@ int pubsub_allowed_in_subscribed_mode(const char *name) {
         if (strcmp(ok[i], name) == 0) return 1;
     return 0;
 }
-
-int pubsub_is_unsubscribe(const char *name) {
-    return strcmp(name, "unsubscribe") == 0 || strcmp(name, "punsubscribe") == 0 || strcmp(name, "sunsubscribe") == 0;
-}

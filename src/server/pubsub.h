@@ -34,10 +34,8 @@ uint64_t pubsub_clients(void);
 void pubsub_client_counts(const Client *c, long long *channels, long long *patterns, long long *shard);
 /* Drops every subscription of c (disconnection, RESET) without replies. */
 void pubsub_client_free(Client *c);
-/* Whether RESP2's subscribed mode forbids this command (the dispatcher
- * then answers Valkey's error), and whether an UNSUBSCRIBE-family command
- * comes from a client that is not subscribed at all (Valkey 8.0: NOSUB). */
+/* Whether RESP2's subscribed mode allows this command (otherwise the
+ * dispatcher answers Valkey's error). */
 int pubsub_allowed_in_subscribed_mode(const char *cmdname);
-int pubsub_is_unsubscribe(const char *cmdname);
 
 #endif
