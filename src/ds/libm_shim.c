@@ -13,6 +13,7 @@
  * with --as-needed, libm is then not loaded at all.  Once code of ours needs
  * libm (geo, HyperLogLog), these still take precedence and stay correct. */
 #ifdef USE_JEMALLOC
+#include <math.h> /* the prototypes these definitions replace */
 #include <stdint.h>
 #include <string.h>
 
