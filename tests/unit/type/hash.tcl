@@ -8,6 +8,13 @@
 
 file_tags {hash needs:hash}
 
+# Whether the server's long double is a plain double (32-bit ARM), which
+# changes the precision of HINCRBYFLOAT as it does Valkey's there.
+proc ldbl_is_double {} {
+    set os [server_info_field os server]
+    return [expr {[server_info_field arch_bits server] == 32 && [regexp {\sarm} $os]}]
+}
+
 proc propagated {body} {
     r debug propagated start
     uplevel 1 $body
@@ -241,7 +248,13 @@ with_server {
         expect_eq [r hincrbyfloat h f 0.1] 10.6
         expect_eq [r hincrbyfloat h f -10.6] 0
         expect_eq [r hincrbyfloat h g 1e17] 100000000000000000
-        expect_eq [r hincrbyfloat h g 1.5] 100000000000000001.5
+        # Sums are long doubles, as in Valkey; on 32-bit ARM a long double
+        # is a double, whose neighbours near 1e17 are 16 apart.
+        if {[ldbl_is_double]} {
+            expect_eq [r hincrbyfloat h g 1.5] 100000000000000000
+        } else {
+            expect_eq [r hincrbyfloat h g 1.5] 100000000000000001.5
+        }
         expect_eq [r hincrbyfloat h i 5.0e3] 5000
         expect_eq [r hincrbyfloat h i 0x10] 5016
         r hset h n 3
@@ -258,7 +271,12 @@ with_server {
         expect_err "ERR value is not a valid float" {r hincrbyfloat h f nan}
         expect_err "ERR value is NaN or Infinity" {r hincrbyfloat h f inf}
         expect_err "ERR value is NaN or Infinity" {r hincrbyfloat h f -inf}
-        expect_err "ERR increment would produce NaN or Infinity" {r hincrbyfloat h big 1.1e4932}
+        if {[ldbl_is_double]} {
+            # 1.1e4932 is beyond a double: not a number at all there.
+            expect_err "ERR value is not a valid float" {r hincrbyfloat h big 1.1e4932}
+        } else {
+            expect_err "ERR increment would produce NaN or Infinity" {r hincrbyfloat h big 1.1e4932}
+        }
         expect_eq [r hget h big] 1.1e4932
         expect_eq [r hexists h f] 0
         r set str x
