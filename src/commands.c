@@ -392,6 +392,9 @@ Command command_table[] = {
     {"lastsave", 1, "loading stale fast", NOKEYS, lastsave_command, "server", "1.0.0", NULL},
     /* ---- persistence (persist/rdb_cmds.c) */
     {"bgsave", -1, "no_async_loading admin noscript", NOKEYS, bgsave_command, "server", "1.0.0", NULL},
+    /* ---- append-only file (persist/aof*.c) */
+    {"bgrewriteaof", 1, "no_async_loading admin noscript", NOKEYS, bgrewriteaof_command, "server", "1.0.0", NULL},
+    {"waitaof", 4, "blocking", NOKEYS, waitaof_command, "generic", "7.2.0", NULL},
     {"dump", 2, "readonly", KEY1, dump_command, "generic", "2.6.0", NULL},
     {"restore", -4, "write denyoom", KEY1, restore_command, "generic", "2.6.0", NULL},
     {"restore-asking", -4, "write denyoom asking", KEY1, restore_command, "server", "3.0.0", NULL},

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../server/server.h"
+#include "aof.h"
 #include "persist.h"
 
 #define BGSAVE_RETRY_DELAY 5
@@ -105,6 +106,7 @@ static void check_child_done(void) {
     child_read_info();
     child_reset();
     if (type == CHILD_TYPE_RDB) bgsave_done(pid, exitcode, bysignal);
+    else if (type == CHILD_TYPE_AOF) aof_rewrite_done(pid, exitcode, bysignal);
 }
 
 void rdb_cron(void) {

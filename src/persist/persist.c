@@ -15,6 +15,7 @@
 #include "../server/server.h"
 #include "../server/tracking.h"
 #include "format/rdb_blobs.h"
+#include "aof.h"
 #include "persist.h"
 
 static void persist_load(void) {
@@ -25,6 +26,11 @@ static void persist_load(void) {
         fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Version %s) ***\n", SERVER_VERSION);
         fprintf(stderr, "dbfilename can't be a path, just a filename\n");
         exit(1);
+    }
+    if (server.cfg.appendonly) {
+        /* The AOF holds everything: the RDB file is not read. */
+        aof_start_up();
+        return;
     }
     uint64_t t0 = ev_monotonic_us();
     int rc = rdb_load_file(server.cfg.dbfilename, RDB_LOAD_EVENTS);
@@ -37,6 +43,7 @@ static void persist_load(void) {
 }
 
 static int persist_shutdown(int flags) {
+    aof_shutdown();
     if (server.child_pid != -1 && server.child_type == CHILD_TYPE_RDB) {
         server_log(LL_WARNING, "There is a child saving an .rdb. Killing it!");
         rdb_kill_child();
@@ -78,19 +85,7 @@ static Str *persist_info(Str *s) {
                    "rdb_saves:%llu\r\n"
                    "rdb_last_cow_size:%llu\r\n"
                    "rdb_last_load_keys_expired:%llu\r\n"
-                   "rdb_last_load_keys_loaded:%llu\r\n"
-                   "aof_enabled:0\r\n"
-                   "aof_rewrite_in_progress:0\r\n"
-                   "aof_rewrite_scheduled:0\r\n"
-                   "aof_last_rewrite_time_sec:-1\r\n"
-                   "aof_current_rewrite_time_sec:-1\r\n"
-                   "aof_last_bgrewrite_status:ok\r\n"
-                   "aof_rewrites:0\r\n"
-                   "aof_rewrites_consecutive_failures:0\r\n"
-                   "aof_last_write_status:ok\r\n"
-                   "aof_last_cow_size:0\r\n"
-                   "module_fork_in_progress:0\r\n"
-                   "module_fork_last_cow_size:0\r\n",
+                   "rdb_last_load_keys_loaded:%llu\r\n",
                    server.loading, (unsigned long long)(child_rdb ? rdb_state.child_cow_peak : 0),
                    (unsigned long long)(child_rdb ? rdb_state.child_cow : 0),
                    (long long)(child_rdb && rdb_state.child_cow_time ? now - rdb_state.child_cow_time : 0),
@@ -101,6 +96,7 @@ static Str *persist_info(Str *s) {
                    (long long)(child_rdb && rdb_state.save_time_start != -1 ? now - rdb_state.save_time_start : -1),
                    (unsigned long long)rdb_state.saves, (unsigned long long)rdb_state.last_cow,
                    (unsigned long long)rdb_state.keys_expired, (unsigned long long)rdb_state.keys_loaded);
+    s = aof_info(s);
     if (server.loading) {
         int64_t elapsed = now - rdb_state.loading_start;
         double perc = rdb_state.loading_total ? (double)rdb_state.loading_loaded * 100 / (double)rdb_state.loading_total
@@ -158,17 +154,29 @@ static void persist_flushed_all(void) {
     if (server.cfg.save_params_count > 0 && rdb_save_foreground() == 0) server.dirty = 1;
 }
 
+static void persist_cron(void) {
+    rdb_cron();
+    aof_cron();
+}
+
+static const char *persist_write_error(void) {
+    const char *e = rdb_write_error();
+    return e ? e : aof_write_error();
+}
+
 static const PersistHooks hooks = {
     .load = persist_load,
-    .cron = rdb_cron,
+    .cron = persist_cron,
     .shutdown = persist_shutdown,
-    .write_error = rdb_write_error,
+    .write_error = persist_write_error,
     .info = persist_info,
     .debug_reload = persist_debug_reload,
     .flushed_all = persist_flushed_all,
+    .set_appendonly = aof_apply_appendonly,
 };
 
 void persist_init(void) {
     rdbf_set_hash_seed(server.hash_seed);
     persist_hooks_register(&hooks);
+    aof_init();
 }

@@ -112,5 +112,8 @@ void save_command(Client *c);
 void bgsave_command(Client *c);
 void dump_command(Client *c);
 void restore_command(Client *c);
+/* aof_rewrite.c / aof.c (the AOF's own API is in aof.h) */
+void bgrewriteaof_command(Client *c);
+void waitaof_command(Client *c);
 
 #endif

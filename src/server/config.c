@@ -182,6 +182,12 @@ static int apply_proc_title(char **err) {
     return 0;
 }
 
+/* ---- AOF: turning it on at run time builds a base first (persist/aof.c). */
+static int apply_appendonly(char **err) {
+    if (!server.loop || !server.persist || !server.persist->set_appendonly) return 0;
+    return server.persist->set_appendonly(err);
+}
+
 /* ---- RDB: the snapshot's name is a file name in `dir`, never a path
  * (Valkey's isValidDBfilename; the start-up check is in persist.c). */
 static int apply_dbfilename(char **err) {
@@ -329,10 +335,10 @@ const ConfigDef config_table[] = {
     /* ---- persistence (RDB: src/persist/; the AOF comes later) */
     SPECIAL_ROW("save", NULL, MULTI, FLD(save_params), "3600 1 300 100 60 10000", special_save, NULL),
     {"dbfilename", NULL, CT_STRING, CF_PROTECTED, "dump.rdb", 0, 0, NULL, NULL, FLD(dbfilename), apply_dbfilename},
-    BOOL_ROW("appendonly", NULL, UNS, FLD(appendonly), "no"),
-    STR_ROW("appendfilename", NULL, UNS | IMM, FLD(appendfilename), "appendonly.aof"),
-    STR_ROW("appenddirname", NULL, UNS | IMM, FLD(appenddirname), "appendonlydir"),
-    ENUM_ROW("appendfsync", NULL, UNS, FLD(appendfsync), "everysec", appendfsync_enum),
+    {"appendonly", NULL, CT_BOOL, 0, "no", 0, 1, NULL, NULL, FLD(appendonly), apply_appendonly},
+    STR_ROW("appendfilename", NULL, IMM, FLD(appendfilename), "appendonly.aof"),
+    STR_ROW("appenddirname", NULL, IMM, FLD(appenddirname), "appendonlydir"),
+    ENUM_ROW("appendfsync", NULL, 0, FLD(appendfsync), "everysec", appendfsync_enum),
     BOOL_ROW("no-appendfsync-on-rewrite", NULL, 0, NOF, "no"),
     NUM_ROW("auto-aof-rewrite-percentage", NULL, CT_INT, 0, NOF, "100", 0, INT_MAX, NULL),
     NUM_ROW("auto-aof-rewrite-min-size", NULL, CT_LL, MEM, NOF, "67108864", 0, LLONG_MAX, NULL),

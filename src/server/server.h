@@ -121,6 +121,7 @@ typedef struct PersistHooks {
     Str *(*info)(Str *s);             /* appends INFO's persistence section body */
     void (*debug_reload)(Client *c, int save, int flush, int merge); /* DEBUG RELOAD, replies */
     void (*flushed_all)(void);        /* after FLUSHALL emptied every database */
+    int (*set_appendonly)(char **err); /* CONFIG SET appendonly: server.cfg.appendonly holds the new value */
 } PersistHooks;
 
 typedef struct Server {
