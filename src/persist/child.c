@@ -67,6 +67,12 @@ pid_t child_fork(int type) {
     server.child_type = type;
     server.stat.latest_fork_usec = ev_monotonic_us() - t0;
     server.stat.total_forks++;
+    if (server.pause_after_fork) {
+        /* DEBUG PAUSE-AFTER-FORK: tests act on the child alone meanwhile. */
+        server_log(LL_NOTICE, "Process is about to stop.");
+        raise(SIGSTOP);
+        server_log(LL_NOTICE, "Process has been continued.");
+    }
     rdb_state.child_keys = rdb_state.child_cow = rdb_state.child_cow_peak = 0;
     rdb_state.child_cow_time = 0;
     return pid;

@@ -234,7 +234,7 @@ static int load_stream(RdbIn *in, int flags) {
         unsigned char x[8];
         if (!rdbi_read(in, x, 8)) return 0;
         for (int i = 7; i >= 0; i--) got = (got << 8) | x[i];
-        if (server.cfg.rdb_checksum) {
+        if (server.cfg.rdb_checksum && !server.skip_checksum_validation) {
             if (got == 0) {
                 server_log(LL_NOTICE, "RDB file was saved with checksum disabled: no check performed.");
             } else if (got != expected) {

@@ -220,6 +220,10 @@ static const char *debug_help[] = {
     "    RESET restores the default (5000).",
     "REPLYBUFFER RESIZING <0|1>",
     "    Turn the resizing of client reply buffers off (0) or on (1).",
+    "PAUSE-AFTER-FORK <0|1>",
+    "    Stop the server's main process after fork (SIGSTOP; SIGCONT resumes it).",
+    "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+    "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the server does it as it should).",
@@ -703,6 +707,16 @@ void debug_command(Client *c) {
         long long v;
         if (!arg_to_ll(c, &c->argv[2], &v)) return;
         server.active_expire_enabled = v != 0;
+        reply_ok(c);
+    } else if (arg_equals(sub, "set-skip-checksum-validation") && c->argc == 3) {
+        long long v;
+        if (!arg_to_ll(c, &c->argv[2], &v)) return;
+        server.skip_checksum_validation = v != 0;
+        reply_ok(c);
+    } else if (arg_equals(sub, "pause-after-fork") && c->argc == 3) {
+        long long v;
+        if (!arg_to_ll(c, &c->argv[2], &v)) return;
+        server.pause_after_fork = v != 0;
         reply_ok(c);
     } else if (arg_equals(sub, "log") && c->argc == 3) {
         server_log(LL_WARNING, "DEBUG LOG: %.*s", (int)c->argv[2].len, c->argv[2].p);

@@ -183,6 +183,8 @@ typedef struct Server {
     int reply_buffer_resizing;          /* 0: chunks are allocated whole and never resized */
     /* active expiry (expire.c) */
     int active_expire_enabled;
+    int skip_checksum_validation; /* DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and RDB loads skip the CRC */
+    int pause_after_fork;         /* DEBUG PAUSE-AFTER-FORK: the server stops itself after each fork */
     int expire_next_db;
     int expire_last_timed_out;
     int shutdown_asap;

@@ -303,7 +303,47 @@ with_server {
         expect_eq $rc 1
         expect_re {RDB ERROR DETECTED} $out
         expect_re {RDB CRC error} $out
+        # DEBUG SET-SKIP-CHECKSUM-VALIDATION 1 loads it anyway.
+        expect_eq [r debug set-skip-checksum-validation 1] OK
+        try {
+            expect_eq [r debug reload nosave] OK
+            expect_eq [r get k] v
+        } finally {
+            r debug set-skip-checksum-validation 0
+        }
     }
+    test "DEBUG SET-SKIP-CHECKSUM-VALIDATION lets RESTORE take a payload with a wrong CRC" {
+        r del k k2
+        r set k hello
+        set p [r dump k]
+        set bad [string range $p 0 end-1][binary format cu [expr {[scan [string index $p end] %c] ^ 1}]]
+        expect_err "ERR DUMP payload version or checksum are wrong" {r restore k2 0 $bad}
+        expect_eq [r debug set-skip-checksum-validation 1] OK
+        try {
+            expect_eq [r restore k2 0 $bad] OK
+            expect_eq [r get k2] hello
+        } finally {
+            r debug set-skip-checksum-validation 0
+        }
+        expect_err "ERR unknown subcommand*" {r debug set-skip-checksum-validation}
+    }
+    test "DEBUG PAUSE-AFTER-FORK stops the server after BGSAVE's fork until SIGCONT" {
+        r flushall
+        r set k v
+        set pid [info_field server process_id]
+        expect_eq [r debug pause-after-fork 1] OK
+        set c [new_client]
+        $c .send bgsave
+        # The server stops itself (state T in /proc) once the child exists.
+        wait_for {[lindex [split [read_bytes /proc/$pid/stat] " "] 2] eq "T"}
+        exec kill -CONT $pid
+        expect_eq [$c .read] "Background saving started"
+        $c .close
+        expect_eq [r debug pause-after-fork 0] OK
+        wait_bgsave_done
+        expect_eq [info_field persistence rdb_last_bgsave_status] ok
+        expect_glob "*Process is about to stop.*Process has been continued.*" [server_log]
+    } -tags {needs:native-fork needs:native-proc}
 }
 
 with_server -config {save ""} {
