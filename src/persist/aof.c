@@ -71,7 +71,10 @@ static int bio_started;
 static int bio_pending_jobs;  /* queued or running (under bio_mu) */
 static int bio_fsyncing;      /* an fsync job is queued or running (atomic) */
 static int bio_fsync_errno;   /* last background fsync error, 0 (atomic) */
-static int fsync_delay_ms;    /* VALKEY_AOF_TEST_FSYNC_DELAY_MS: a slow disk for tests */
+/* Test hooks from the environment (the test suite sets them): a slow
+ * disk, and a disk that refuses writes while a given file exists. */
+static int fsync_delay_ms;          /* VALKEY_AOF_TEST_FSYNC_DELAY_MS */
+static const char *fail_flag_file;  /* VALKEY_AOF_TEST_FAIL_IF_EXISTS */
 
 static void *bio_main(void *arg) {
     (void)arg;
@@ -209,6 +212,10 @@ int aof_flush(int force) {
     }
     aof_state.postponed_ms = 0;
     size_t len = aof_state.buf->len, done = 0;
+    if (fail_flag_file && access(fail_flag_file, F_OK) == 0) {
+        write_failed(0, ENOSPC);
+        return -1;
+    }
     while (done < len) {
         ssize_t w = write(aof_state.fd, aof_state.buf->buf + done, len - done);
         if (w < 0 && errno == EINTR) continue;
@@ -621,4 +628,5 @@ void aof_init(void) {
     aof_state.sink_id = propagate_sink_add(aof_sink, NULL);
     const char *d = getenv("VALKEY_AOF_TEST_FSYNC_DELAY_MS");
     if (d) fsync_delay_ms = atoi(d);
+    fail_flag_file = getenv("VALKEY_AOF_TEST_FAIL_IF_EXISTS");
 }

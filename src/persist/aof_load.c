@@ -181,11 +181,15 @@ static int load_bytes(const char *name, const char *p, size_t len, int last, int
         }
         Command *cmd = r == PARSE_OK ? command_lookup_argv(argv_buf, argc) : NULL;
         if (r == PARSE_OK && !cmd) {
-            /* A known command after it means this is no tail. */
+            /* A known command after it means this is no tail.  (The scan
+             * reuses argv_buf: the name is copied first.) */
+            char cname[65];
+            size_t cl = argv_buf[0].len > 64 ? 64 : argv_buf[0].len;
+            memcpy(cname, argv_buf[0].p, cl);
+            cname[cl] = '\0';
             if (!last || command_follows(p, len, pos)) {
-                server_log(LL_WARNING, "Unknown command '%.*s' reading the append only file %s at offset %llu",
-                           (int)(argv_buf[0].len > 64 ? 64 : argv_buf[0].len), argv_buf[0].p, name,
-                           (unsigned long long)pos);
+                server_log(LL_WARNING, "Unknown command '%s' reading the append only file %s at offset %llu",
+                           cname, name, (unsigned long long)pos);
                 status = AOF_LOAD_FAILED;
                 break;
             }
