@@ -11,6 +11,7 @@
 #include "server.h"
 #include "multi.h"
 #include "tracking.h"
+#include "lazyfree.h"
 
 /* The hash of the last (short) key looked up, so a lookup and the store
  * that follows it (SET, INCR...) hash the key once.  The key's bytes are
@@ -130,7 +131,7 @@ static Kv *overwrite_hashed(Db *db, Kv *old, Kv *kv, int keep_ttl, uint64_t h) {
     if (kv_has_expire(old)) ht_remove_hashed(db->expires, key, klen, h);
     kv_copy_links(kv, old);
     ht_replace_hashed(db->keys, old, kv, h);
-    kv_free(old);
+    lazyfree_kv(old, server.cfg.lazyfree_lazy_server_del);
     if (kv_has_expire(kv)) ht_add_hashed(db->expires, kv, h);
     return kv;
 }
@@ -196,6 +197,17 @@ uint64_t db_flush(Db *db) {
      * free the entries once, through the main table. */
     ht_clear(db->expires, NULL);
     ht_clear(db->keys, (void (*)(void *))kv_free);
+    db->expire_cursor = 0;
+    db->avg_ttl = 0;
+    return n;
+}
+
+uint64_t db_flush_lazy(Db *db) {
+    uint64_t n = ht_count(db->keys);
+    if (!n) return db_flush(db);
+    lazyfree_tables(db->keys, db->expires, n);
+    db->keys = ht_create(&kv_keys_httype);
+    db->expires = ht_create(&kv_expires_httype);
     db->expire_cursor = 0;
     db->avg_ttl = 0;
     return n;

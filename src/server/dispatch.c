@@ -13,6 +13,7 @@
 #include "server.h"
 #include "reply.h"
 #include "cmds.h"
+#include "evict.h"
 #include "keyspec.h"
 #include "multi.h"
 #include "pubsub.h"
@@ -356,7 +357,9 @@ int process_command(Client *c) {
         reply_error(c, "Command not allowed inside a transaction");
         return reject(c, cmd);
     }
-    if (server.cfg.maxmemory && (cmd->flags & CMD_DENYOOM) && mem_used() > server.cfg.maxmemory) {
+    /* One predictable branch when maxmemory is 0; otherwise evict first
+     * and refuse only what may grow memory (evict.c). */
+    if (server.cfg.maxmemory && evict_refuses(c, cmd)) {
         reply_error(c, "-OOM command not allowed when used memory > 'maxmemory'.");
         return reject(c, cmd);
     }

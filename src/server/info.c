@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "evict.h"
+#include "lazyfree.h"
 #include "pubsub.h"
 #include "tracking.h"
 #include "reply.h"
@@ -226,7 +228,7 @@ static Str *info_memory(Str *s) {
         "rss_overhead_bytes:%lld\r\n"
         "mem_fragmentation_ratio:%.2f\r\n"
         "mem_fragmentation_bytes:%lld\r\n"
-        "mem_not_counted_for_evict:0\r\n"
+        "mem_not_counted_for_evict:%zu\r\n"
         "mem_replication_backlog:0\r\n"
         "mem_total_replication_buffers:0\r\n"
         "mem_clients_slaves:0\r\n"
@@ -236,15 +238,16 @@ static Str *info_memory(Str *s) {
         "mem_allocator:%s\r\n"
         "mem_overhead_db_hashtable_rehashing:%zu\r\n"
         "active_defrag_running:0\r\n"
-        "lazyfree_pending_objects:0\r\n"
-        "lazyfreed_objects:0\r\n",
+        "lazyfree_pending_objects:%llu\r\n"
+        "lazyfreed_objects:%llu\r\n",
         used, h_used, rss, h_rss, server.used_memory_peak, h_peak,
         (double)m.peak_perc, overhead, server.used_memory_startup, dataset, (double)m.dataset_perc, allocated,
         active, resident, total_system_memory(), h_sys, scripts->buf, (unsigned long long)server.cfg.maxmemory,
         h_max,
         policies[server.cfg.maxmemory_policy & 7], (double)m.alloc_frag, m.alloc_frag_bytes, (double)m.alloc_rss,
         m.alloc_rss_bytes, (double)m.rss_overhead, m.rss_overhead_bytes, (double)m.frag, m.frag_bytes,
-        m.clients_normal, mem_allocator_name(), m.rehashing);
+        evict_mem_not_counted(), m.clients_normal, mem_allocator_name(), m.rehashing,
+        (unsigned long long)lazyfree_pending(), (unsigned long long)lazyfree_freed());
     str_free(scripts);
     return s;
 }
@@ -316,10 +319,10 @@ static Str *info_stats(Str *s) {
         "expired_time_cap_reached_count:%llu\r\n"
         "expire_cycle_cpu_milliseconds:%llu\r\n"
         "evicted_keys:%llu\r\n"
-        "evicted_clients:0\r\n"
+        "evicted_clients:%llu\r\n"
         "evicted_scripts:%llu\r\n"
-        "total_eviction_exceeded_time:0\r\n"
-        "current_eviction_exceeded_time:0\r\n"
+        "total_eviction_exceeded_time:%llu\r\n"
+        "current_eviction_exceeded_time:%llu\r\n"
         "keyspace_hits:%llu\r\n"
         "keyspace_misses:%llu\r\n"
         "pubsub_channels:%llu\r\n"
@@ -368,7 +371,9 @@ static Str *info_stats(Str *s) {
         (double)inst_avg(st->inst_out) / 1024, (unsigned long long)st->rejected_connections,
         (unsigned long long)st->expired_keys, (double)st->expired_stale_perc_x100 / 100,
         (unsigned long long)st->expired_time_cap_reached, (unsigned long long)st->expire_cycle_cpu_ms,
-        (unsigned long long)st->evicted_keys, (unsigned long long)info_evicted_scripts(),
+        (unsigned long long)st->evicted_keys, (unsigned long long)evict_stat_evicted_clients(),
+        (unsigned long long)info_evicted_scripts(), (unsigned long long)evict_stat_exceeded_total_ms(),
+        (unsigned long long)evict_stat_exceeded_current_ms(),
         (unsigned long long)st->keyspace_hits,
         (unsigned long long)st->keyspace_misses, (unsigned long long)pubsub_channel_count(),
         (unsigned long long)pubsub_pattern_count(), (unsigned long long)pubsub_shard_channel_count(),

@@ -9,23 +9,27 @@
 #include "server.h"
 #include "reply.h"
 #include "cmds.h"
+#include "evict.h"
+#include "lazyfree.h"
 #include "../../deps/glob/glob.h"
 #include "../../deps/numconv/numconv.h"
 
-static void del_generic(Client *c) {
+/* UNLINK, and DEL with lazyfree-lazy-user-del, free big values on the
+ * lazyfree thread. */
+static void del_generic(Client *c, int lazy) {
     long long deleted = 0;
     for (int i = 1; i < c->argc; i++) {
         Kv *kv = db_lookup_write(c, c->db, &c->argv[i]);
         if (!kv) continue;
-        db_delete(c->db, c->argv[i].p, c->argv[i].len);
+        lazyfree_kv(db_unlink(c->db, c->argv[i].p, c->argv[i].len), lazy);
         key_changed(c, c->db, c->argv[i].p, c->argv[i].len, NOTIFY_GENERIC, "del");
         deleted++;
     }
     reply_int(c, deleted);
 }
 
-void del_command(Client *c) { del_generic(c); }
-void unlink_command(Client *c) { del_generic(c); }
+void del_command(Client *c) { del_generic(c, server.cfg.lazyfree_lazy_user_del); }
+void unlink_command(Client *c) { del_generic(c, 1); }
 
 void exists_command(Client *c) {
     long long n = 0;
@@ -426,7 +430,7 @@ void object_freq_command(Client *c) {
                        "when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         return;
     }
-    reply_int(c, kv_lru(kv) & 0xff);
+    reply_int(c, evict_lfu_freq(kv_lru(kv)));
 }
 
 void object_help_command(Client *c) {
@@ -470,28 +474,40 @@ void dbsize_command(Client *c) {
     reply_int(c, (long long)db_size(c->db));
 }
 
-/* FLUSHDB/FLUSHALL take an optional ASYNC or SYNC; both free at once here
- * (freeing in the background comes with the lazy-free work). */
-static int parse_flush_flags(Client *c) {
+/* FLUSHDB/FLUSHALL take an optional ASYNC or SYNC; without one,
+ * lazyfree-lazy-user-flush decides.  Returns 0 (replied) on a syntax
+ * error, else 1 and *lazy. */
+static int parse_flush_flags(Client *c, int *lazy) {
+    *lazy = server.cfg.lazyfree_lazy_user_flush;
     if (c->argc == 1) return 1;
-    if (c->argc == 2 && (arg_equals(&c->argv[1], "async") || arg_equals(&c->argv[1], "sync"))) return 1;
+    if (c->argc == 2 && arg_equals(&c->argv[1], "async")) {
+        *lazy = 1;
+        return 1;
+    }
+    if (c->argc == 2 && arg_equals(&c->argv[1], "sync")) {
+        *lazy = 0;
+        return 1;
+    }
     reply_syntax_error(c);
     return 0;
 }
 
 void flushdb_command(Client *c) {
-    if (!parse_flush_flags(c)) return;
+    int lazy;
+    if (!parse_flush_flags(c, &lazy)) return;
     keys_flushing(c, c->db->id);
-    keys_flushed(c, c->db->id, db_flush(c->db));
+    keys_flushed(c, c->db->id, lazy ? db_flush_lazy(c->db) : db_flush(c->db));
     propagate_force(c);
     reply_ok(c);
 }
 
 void flushall_command(Client *c) {
-    if (!parse_flush_flags(c)) return;
+    int lazy;
+    if (!parse_flush_flags(c, &lazy)) return;
     uint64_t removed = 0;
     keys_flushing(c, -1);
-    for (int i = 0; i < server.db_count; i++) removed += db_flush(&server.dbs[i]);
+    for (int i = 0; i < server.db_count; i++)
+        removed += lazy ? db_flush_lazy(&server.dbs[i]) : db_flush(&server.dbs[i]);
     keys_flushed(c, -1, removed);
     propagate_force(c);
     reply_ok(c);

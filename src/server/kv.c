@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "evict.h"
 #include "../ds/unaligned.h"
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
@@ -68,9 +69,12 @@ static void set_meta(Kv *kv, int type, int enc, uint32_t lru) {
     store_u32(BW(kv) + OFF_META, (uint32_t)type | ((uint32_t)enc << 4) | ((lru & LRU_CLOCK_MAX) << 8));
 }
 
+/* Under an LFU policy the access bits hold a decaying counter instead
+ * of the clock (evict.h). */
 void kv_touch(Kv *kv) {
     uint32_t m = meta(kv);
-    store_u32(BW(kv) + OFF_META, (m & 0xff) | ((server.lru_clock & LRU_CLOCK_MAX) << 8));
+    uint32_t bits = EVICT_POLICY_IS_LFU(server.cfg.maxmemory_policy) ? evict_lfu_access(m >> 8) : server.lru_clock;
+    store_u32(BW(kv) + OFF_META, (m & 0xff) | ((bits & LRU_CLOCK_MAX) << 8));
 }
 
 void kv_set_lru(Kv *kv, uint32_t lru) {
@@ -99,7 +103,8 @@ static Kv *kv_alloc(const char *key, size_t klen, int64_t when_ms, size_t inline
     size_t koff = voff + (ptr ? P : 0);
     Kv *kv = mem_alloc(koff + klen + inline_size);
     store_ptr(BW(kv), NULL);
-    set_meta(kv, type, enc, server.lru_clock);
+    set_meta(kv, type, enc,
+             EVICT_POLICY_IS_LFU(server.cfg.maxmemory_policy) ? evict_lfu_initial() : server.lru_clock);
     store_u32(BW(kv) + OFF_KEYINFO, (uint32_t)klen | (with_expire ? KEYINFO_EXPIRE : 0));
     if (with_expire) {
         store_i64(BW(kv) + OFF_EXPIRE, when_ms);

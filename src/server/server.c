@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "evict.h"
 #include "notify.h"
 #include "pubsub.h"
 #include "tracking.h"
@@ -185,6 +186,7 @@ static long long server_cron(EventLoop *loop, long long id, void *data) {
         if ((long long)ms >= server.cfg.latency_monitor_threshold) latency_add_sample("expire-cycle", ms);
     }
     databases_cron();
+    evict_cron();
     if (server.persist && server.persist->cron) server.persist->cron();
 #ifdef SANITIZER_BUILD
     /* Sanitizer builds check the keyspace invariants once a second (on
