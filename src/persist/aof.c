@@ -628,5 +628,7 @@ void aof_init(void) {
     aof_state.sink_id = propagate_sink_add(aof_sink, NULL);
     const char *d = getenv("VALKEY_AOF_TEST_FSYNC_DELAY_MS");
     if (d) fsync_delay_ms = atoi(d);
-    fail_flag_file = getenv("VALKEY_AOF_TEST_FAIL_IF_EXISTS");
+    /* Copied: the process title code reuses the environment's memory. */
+    const char *f = getenv("VALKEY_AOF_TEST_FAIL_IF_EXISTS");
+    if (f) fail_flag_file = mem_strdup(f);
 }
