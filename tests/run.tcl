@@ -83,7 +83,8 @@ proc rel_name {path} {
 # ---------------------------------------------------------------- worker ----
 proc run_worker {} {
     global opt tests_dir
-    foreach f {resp.tcl server.tcl check.tcl assets.tcl} {
+    foreach f {resp.tcl server.tcl check.tcl assets.tcl observe.tcl blocking.tcl
+               stats.tcl persist.tcl} {
         source [file join $tests_dir harness $f]
     }
     srvh::init $opt(server) [file join $tests_dir tmp] $opt(slot)

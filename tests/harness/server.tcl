@@ -396,3 +396,17 @@ proc is_valkey {} {
     }
     return [dict get [srv] is_valkey]
 }
+
+# Debian's redis-server (7.0) started on a free port like a server of ours,
+# for tests that send the same commands to both and compare; "" when it is
+# not installed.  Stop it with srvh::stop.
+proc start_redis {} {
+    set bin [auto_execok redis-server]
+    if {$bin eq ""} { return "" }
+    set saved $srvh::binary
+    set srvh::binary [lindex $bin 0]
+    set code [catch {srvh::start} h]
+    set srvh::binary $saved
+    if {$code} { error $h }
+    return $h
+}

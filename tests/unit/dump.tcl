@@ -8,24 +8,6 @@
 file_tags {dump}
 source [asset_path rdb/helpers.tcl]
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out { lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]] }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
 # A payload's value bytes with a new footer (version 11, CRC redone).
 proc repack {body {ver 11}} {
     set p $body[binary format su $ver]

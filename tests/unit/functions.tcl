@@ -9,23 +9,9 @@
 
 file_tags {scripting needs:function}
 
-proc info_field {section field} {
-    if {[regexp "(?n)^${field}:(\[^\r\]*)" [r info $section] -> v]} { return $v }
-    return ""
-}
-
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        set cmd [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]]
-        if {$cmd ne {select 0}} { lappend res $cmd }
-    }
-    return $res
-}
+# `propagated` (tests/harness/observe.tcl) leaves out the SELECT 0 the
+# stream starts with.
+propagated_skip {select 0}
 
 # A library named lib with one function per name in fns (each returns its
 # own name).

@@ -15,10 +15,9 @@
 
 file_tags {multi needs:multi}
 
-proc info_field {section field} {
-    if {[regexp "(?n)^${field}:(\[^\r\]*)" [r info $section] -> v]} { return $v }
-    return ""
-}
+# `propagated` (tests/harness/observe.tcl) leaves the SELECTs out here: where
+# the SELECT goes is checked on its own.
+propagated_skip {select *}
 
 # A field of a client's CLIENT LIST line, asked by `r` (the client itself
 # may be inside MULTI, where CLIENT INFO would only be queued).
@@ -28,21 +27,6 @@ proc cinfo {c field} {
     set line [r client list id $cinfo_ids($c)]
     if {[regexp "(?:^| )${field}=(\\S*)" $line -> v]} { return $v }
     return ""
-}
-
-# The commands DEBUG PROPAGATED saw while body ran, lower-cased, without
-# the SELECTs (where the SELECT goes is checked on its own).
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        set cmd [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]]
-        if {[lindex $cmd 0] ne "select"} { lappend res $cmd }
-    }
-    return $res
 }
 
 # Runs body with active expiry off.
@@ -897,17 +881,6 @@ with_server {
 # the Valkey 8 changes: MULTI and WATCH inside MULTI (refused with
 # "Command not allowed inside a transaction" and aborting EXEC since 8.0).
 # MULTI_SEED=n replays one seed.
-
-proc start_redis {} {
-    set bin [auto_execok redis-server]
-    if {$bin eq ""} { return "" }
-    set saved $srvh::binary
-    set srvh::binary [lindex $bin 0]
-    set code [catch {srvh::start} h]
-    set srvh::binary $saved
-    if {$code} { error $h }
-    return $h
-}
 
 # One random data command on the keys k1..k4 (a few refused at queue time).
 proc diff_data_cmd {} {

@@ -451,17 +451,6 @@ with_server {
 
 # ---- the same scenarios against redis-server 7.0 --------------------------------
 
-proc start_redis {} {
-    set bin [auto_execok redis-server]
-    if {$bin eq ""} { return "" }
-    set saved $srvh::binary
-    set srvh::binary [lindex $bin 0]
-    set code [catch {srvh::start} h]
-    set srvh::binary $saved
-    if {$code} { error $h }
-    return $h
-}
-
 set ::redis_handle [start_redis]
 if {$::redis_handle ne ""} {
     lappend srvh::stack $::redis_handle

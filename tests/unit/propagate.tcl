@@ -13,28 +13,6 @@ file_tags {propagation}
 # samples, so it can be a few ms off the test's own clock.
 set ::clock_slack 20
 
-# Runs body, returns the commands propagated meanwhile (lists of args,
-# lowercase command names for comparison).
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]]
-    }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
 with_server {
     r select 9
     test "A plain write is propagated as written, after a SELECT" {

@@ -34,11 +34,6 @@ proc psend3 {c n args} {
     return $out
 }
 
-proc info_field {section field} {
-    if {[regexp "(?n)^${field}:(\[^\r\]*)" [r info $section] -> v]} { return $v }
-    return ""
-}
-
 # This client's CLIENT INFO field.
 proc cinfo {c field} {
     if {[regexp "(?:^| )${field}=(\\S*)" [$c client info] -> v]} { return $v }

@@ -15,13 +15,6 @@
 file_tags {rdb persistence}
 source [asset_path rdb/helpers.tcl]
 
-proc rdb_file {} { return [file join [srv dir] dump.rdb] }
-proc read_bytes {path} {
-    set fh [open $path rb]
-    set d [read $fh]
-    close $fh
-    return $d
-}
 proc write_bytes {path data} {
     set fh [open $path wb]
     puts -nonewline $fh $data
@@ -39,13 +32,6 @@ proc check_rdb_tool {} {
     return $::native_check_rdb
 }
 set ::native_check_rdb [file normalize [file join [file dirname [info script]] .. .. src valkey-check-rdb]]
-proc info_field {section field} {
-    if {[regexp "(?n)^${field}:(.*)\r?$" [r info $section] -> v]} { return [string trim $v] }
-    return ""
-}
-proc wait_bgsave_done {} {
-    wait_for {[info_field persistence rdb_bgsave_in_progress] == 0} -timeout 30000
-}
 
 with_server {
     test "SAVE writes dump.rdb, resets the change counter and moves LASTSAVE" {

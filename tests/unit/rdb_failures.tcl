@@ -15,20 +15,6 @@
 file_tags {rdb persistence}
 source [asset_path rdb/helpers.tcl]
 
-proc rdb_file {} { return [file join [srv dir] dump.rdb] }
-proc read_bytes {path} {
-    set fh [open $path rb]
-    set d [read $fh]
-    close $fh
-    return $d
-}
-proc info_field {section field} {
-    if {[regexp "(?n)^${field}:(.*)\r?$" [r info $section] -> v]} { return [string trim $v] }
-    return ""
-}
-proc wait_bgsave_done {} {
-    wait_for {[info_field persistence rdb_bgsave_in_progress] == 0} -timeout 30000
-}
 # The server's children (the BGSAVE child), from /proc.
 proc server_children {} {
     set pid [srv pid]

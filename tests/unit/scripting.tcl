@@ -12,25 +12,9 @@
 
 file_tags {scripting needs:scripting}
 
-proc info_field {section field} {
-    if {[regexp "(?n)^${field}:(\[^\r\]*)" [r info $section] -> v]} { return $v }
-    return ""
-}
-
-# The commands DEBUG PROPAGATED saw while body ran, lower-cased, without
-# the SELECT 0 the stream starts with (a script's own SELECT stays).
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        set cmd [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]]
-        if {$cmd ne {select 0}} { lappend res $cmd }
-    }
-    return $res
-}
+# `propagated` (tests/harness/observe.tcl) leaves out the SELECT 0 the
+# stream starts with; a script's own SELECT stays.
+propagated_skip {select 0}
 
 # Typed reply of an EVAL: {type value} as the harness parses it.
 proc teval {args} { return [r .typed eval {*}$args] }

@@ -7,11 +7,6 @@
 
 file_tags {scripting needs:scripting}
 
-proc info_field {section field} {
-    if {[regexp "(?n)^${field}:(\[^\r\]*)" [r info $section] -> v]} { return $v }
-    return ""
-}
-
 # Waits until other clients get -BUSY.
 proc wait_busy {c} {
     wait_for {[catch {$c ping} e] && [string match BUSY* $e]} -timeout 5000 -msg "the server never got busy"

@@ -10,36 +10,6 @@
 
 file_tags {sort needs:sort needs:list needs:set needs:zset needs:hash}
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]]
-    }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
-proc dirty {} { return [server_info_field rdb_changes_since_last_save persistence] }
-
-proc with_config {name value body} {
-    set saved [lindex [r config get $name] 1]
-    r config set $name $value
-    set code [catch {uplevel 1 $body} res opts]
-    r config set $name $saved
-    return -options $opts $res
-}
-
 proc weights {} {
     r del lw w_a w_b w_c h_a h_b h_c h_d
     r rpush lw a b c d

@@ -10,26 +10,6 @@
 
 file_tags {bitops}
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out { lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]] }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
-proc dirty {} { return [server_info_field rdb_changes_since_last_save persistence] }
-
 # ---- references ---------------------------------------------------------------
 
 # The bits of a byte string, most significant first, as a string of 0/1.

@@ -11,36 +11,6 @@
 
 file_tags {geo needs:geo needs:zset}
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]]
-    }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
-proc dirty {} { return [server_info_field rdb_changes_since_last_save persistence] }
-
-proc with_config {name value body} {
-    set saved [lindex [r config get $name] 1]
-    r config set $name $value
-    set code [catch {uplevel 1 $body} res opts]
-    r config set $name $saved
-    return -options $opts $res
-}
-
 proc sicily {{key Sicily}} {
     r del $key
     r geoadd $key 13.361389 38.115556 Palermo 15.087269 37.502669 Catania 13.583333 37.316667 Agrigento \

@@ -15,58 +15,6 @@ proc ldbl_is_double {} {
     return [expr {[server_info_field arch_bits server] == 32 && [regexp {\sarm} $os]}]
 }
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]]
-    }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
-proc dirty {} { return [server_info_field rdb_changes_since_last_save persistence] }
-
-# Chi-square statistic of observed counts against one expected count.
-proc chi_square {counts expected} {
-    set x 0.0
-    foreach c $counts {
-        set d [expr {$c - $expected}]
-        set x [expr {$x + $d * $d / double($expected)}]
-    }
-    return $x
-}
-
-# The value a chi-square statistic with df degrees of freedom exceeds
-# with probability ~3e-7 (Wilson-Hilferty, z = 5): a correct sampler fails
-# this about once in three million runs.
-proc chi_limit {df} {
-    set a [expr {2.0 / (9.0 * $df)}]
-    return [expr {$df * pow(1.0 - $a + 5.0 * sqrt($a), 3)}]
-}
-
-# Counts of each name of `names` in `list`.
-proc tally {names list} {
-    foreach n $names { set c($n) 0 }
-    foreach x $list {
-        if {![info exists c($x)]} { error "unexpected element $x" }
-        incr c($x)
-    }
-    set out {}
-    foreach n $names { lappend out $c($n) }
-    return $out
-}
-
 proc fill_hash {key n {prefix f}} {
     set args {}
     for {set i 0} {$i < $n} {incr i} { lappend args $prefix$i v$i }

@@ -11,26 +11,6 @@
 
 file_tags {hyperloglog}
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out { lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]] }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
-proc dirty {} { return [server_info_field rdb_changes_since_last_save persistence] }
-
 proc header {enc {card "\x00\x00\x00\x00\x00\x00\x00\x80"}} {
     return "HYLL[binary format c $enc]\x00\x00\x00$card"
 }
@@ -49,18 +29,6 @@ proc elems {prefix from to} {
     set out {}
     for {set i $from} {$i < $to} {incr i} { lappend out $prefix:$i }
     return $out
-}
-
-# redis-server 7.0 on a free port, or "" when it is not installed.
-proc start_redis {} {
-    set bin [auto_execok redis-server]
-    if {$bin eq ""} { return "" }
-    set saved $srvh::binary
-    set srvh::binary [lindex $bin 0]
-    set code [catch {srvh::start} h]
-    set srvh::binary $saved
-    if {$code} { error $h }
-    return $h
 }
 
 with_server {

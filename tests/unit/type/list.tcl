@@ -7,24 +7,6 @@
 
 file_tags {list}
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out { lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]] }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
 proc expect_encoding {enc key} {
     expect_eq [r object encoding $key] $enc "OBJECT ENCODING $key"
 }

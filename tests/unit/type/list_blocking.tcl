@@ -8,44 +8,6 @@
 
 file_tags {list blocking}
 
-proc blocked_count {} {
-    regexp {blocked_clients:(\d+)} [r info clients] -> n
-    return $n
-}
-
-proc blocking_keys_count {} {
-    if {![regexp {total_blocking_keys:(\d+)} [r info clients] -> n]} { return -1 }
-    return $n
-}
-
-proc wait_blocked {n} {
-    wait_for {[blocked_count] == $n} -msg "blocked_clients never reached $n"
-}
-
-proc propagated_lc {out} {
-    set res {}
-    foreach cmd $out { lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]] }
-    return $res
-}
-
-# A client blocked with the given command (it waits until the server
-# counts it as blocked).
-proc blocked_client {args} {
-    set c [new_client]
-    set before [blocked_count]
-    $c .send {*}$args
-    wait_blocked [expr {$before + 1}]
-    return $c
-}
-
-# Each test starts with no other client connected, so a failed test's
-# waiters cannot skew the counts of the next one.
-proc btest {name body} {
-    r client kill type normal skipme yes
-    wait_blocked 0
-    uplevel 1 [list test $name $body]
-}
-
 with_server {
     btest "BLPOP and BRPOP answer at once from the first non-empty list" {
         r del k1 k2 k3
@@ -386,7 +348,7 @@ with_server {
         expect_eq [$c1 .read] {pq4 {y x}}
         # A timeout propagates nothing.
         $c1 blpop pq9 0.01
-        set p [propagated_lc [r debug propagated get]]
+        set p [propagated_lower [r debug propagated get]]
         r debug propagated stop
         expect_eq $p [list {select 9} {rpush pq1 a b} {lpop pq1} {rpush pq2 c} {lmove pq2 pq3 right left} \
             {rpush pq2 d} {rpoplpush pq2 pq3} {rpush pq4 x y} {rpop pq4 2}]

@@ -10,34 +10,6 @@
 
 file_tags {stream blocking needs:stream}
 
-proc blocked_count {} {
-    regexp {blocked_clients:(\d+)} [r info clients] -> n
-    return $n
-}
-
-proc info_field {f} {
-    regexp "$f:(\\d+)" [r info clients] -> n
-    return $n
-}
-
-proc wait_blocked {n} {
-    wait_for {[blocked_count] == $n} -msg "blocked_clients never reached $n"
-}
-
-proc blocked_client {args} {
-    set c [new_client]
-    set before [blocked_count]
-    $c .send {*}$args
-    wait_blocked [expr {$before + 1}]
-    return $c
-}
-
-proc btest {name body} {
-    r client kill type normal skipme yes
-    wait_blocked 0
-    uplevel 1 [list test $name $body]
-}
-
 with_server {
     btest "XREAD BLOCK answers at once when there is something to read" {
         r del s
@@ -49,8 +21,8 @@ with_server {
         r del s
         r xadd s 1 f old
         set rd [blocked_client xread block 0 streams s $]
-        expect_eq [info_field total_blocking_keys] 1
-        expect_eq [info_field total_blocking_keys_on_nokey] 0
+        expect_eq [info_field clients total_blocking_keys] 1
+        expect_eq [info_field clients total_blocking_keys_on_nokey] 0
         r xadd s 2 f new
         expect_eq [$rd .read] {{s {{2-0 {f new}}}}}
         expect_eq [blocked_count] 0
@@ -147,7 +119,7 @@ with_server {
         r xgroup create s g $ mkstream
         set a [blocked_client xreadgroup group g alice count 1 block 0 streams s >]
         set b [blocked_client xreadgroup group g bob count 1 block 0 streams s >]
-        expect_eq [info_field total_blocking_keys_on_nokey] 1
+        expect_eq [info_field clients total_blocking_keys_on_nokey] 1
         r xadd s 1 f v
         expect_eq [$a .read] {{s {{1-0 {f v}}}}}
         expect_eq [blocked_count] 1
@@ -184,7 +156,7 @@ with_server {
         set rd [blocked_client xreadgroup group g alice block 0 streams s >]
         r del s
         expect_err "NOGROUP*" {$rd .read}
-        expect_eq [info_field total_blocking_keys_on_nokey] 0
+        expect_eq [info_field clients total_blocking_keys_on_nokey] 0
         expect_eq [blocked_count] 0
         $rd .close
     }
@@ -264,11 +236,11 @@ with_server {
         r xgroup create s g $ mkstream
         set rd [blocked_client xreadgroup group g c block 0 streams s >]
         set x [blocked_client xread block 0 streams s $]
-        expect_eq [info_field total_blocking_keys] 1
-        expect_eq [info_field total_blocking_keys_on_nokey] 1
+        expect_eq [info_field clients total_blocking_keys] 1
+        expect_eq [info_field clients total_blocking_keys_on_nokey] 1
         r del s
         expect_err "NOGROUP*" {$rd .read}
-        expect_eq [info_field total_blocking_keys_on_nokey] 0
+        expect_eq [info_field clients total_blocking_keys_on_nokey] 0
         expect_eq [blocked_count] 1
         r xadd s 1 f v
         expect_eq [$x .read] {{s {{1-0 {f v}}}}}

@@ -14,29 +14,8 @@
 
 file_tags {stream needs:stream}
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        set name [string tolower [lindex $cmd 0]]
-        if {$name eq "select"} continue
-        lappend res [lreplace $cmd 0 0 $name]
-    }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
-proc dirty {} { return [server_info_field rdb_changes_since_last_save persistence] }
+# `propagated` (tests/harness/observe.tcl) leaves the SELECTs out here.
+propagated_skip {select *}
 
 # XINFO GROUPS of key as a dict group name -> field dict.
 proc groups_info {key} {

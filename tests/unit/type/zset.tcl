@@ -10,28 +10,6 @@
 
 file_tags {zset needs:zset}
 
-proc propagated {body} {
-    r debug propagated start
-    uplevel 1 $body
-    set out [r debug propagated get]
-    r debug propagated stop
-    set res {}
-    foreach cmd $out {
-        lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]]
-    }
-    return $res
-}
-
-proc events {body} {
-    r debug key-events start
-    uplevel 1 $body
-    set out [r debug key-events get]
-    r debug key-events stop
-    return $out
-}
-
-proc dirty {} { return [server_info_field rdb_changes_since_last_save persistence] }
-
 # Creates key as a sorted set of the score/member pairs in encoding enc
 # (skiplist: created while zset-max-listpack-entries is 0; it never
 # converts back by itself).
@@ -46,14 +24,6 @@ proc make_zset {key enc pairs} {
         r zadd $key {*}$pairs
     }
     if {[llength $pairs]} { expect_eq [r object encoding $key] $enc }
-}
-
-proc with_config {name value body} {
-    set saved [lindex [r config get $name] 1]
-    r config set $name $value
-    set code [catch {uplevel 1 $body} res opts]
-    r config set $name $saved
-    return -options $opts $res
 }
 
 with_server {

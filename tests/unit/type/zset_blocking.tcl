@@ -10,40 +10,6 @@
 
 file_tags {zset blocking needs:zset}
 
-proc blocked_count {} {
-    regexp {blocked_clients:(\d+)} [r info clients] -> n
-    return $n
-}
-
-proc blocking_keys_count {} {
-    if {![regexp {total_blocking_keys:(\d+)} [r info clients] -> n]} { return -1 }
-    return $n
-}
-
-proc wait_blocked {n} {
-    wait_for {[blocked_count] == $n} -msg "blocked_clients never reached $n"
-}
-
-proc propagated_lc {out} {
-    set res {}
-    foreach cmd $out { lappend res [lreplace $cmd 0 0 [string tolower [lindex $cmd 0]]] }
-    return $res
-}
-
-proc blocked_client {args} {
-    set c [new_client]
-    set before [blocked_count]
-    $c .send {*}$args
-    wait_blocked [expr {$before + 1}]
-    return $c
-}
-
-proc btest {name body} {
-    r client kill type normal skipme yes
-    wait_blocked 0
-    uplevel 1 [list test $name $body]
-}
-
 with_server {
     btest "BZPOPMIN and BZPOPMAX answer at once from the first non-empty zset" {
         r del k1 k2 k3
@@ -293,7 +259,7 @@ with_server {
         r zadd pq2 1 x 2 y
         expect_eq [$c1 .read] {pq2 {{y 2} {x 1}}}
         $c1 bzpopmin pq9 0.01
-        set p [propagated_lc [r debug propagated get]]
+        set p [propagated_lower [r debug propagated get]]
         r debug propagated stop
         expect_eq $p [list {select 9} {zadd pq1 1 a 2 b} {zpopmin pq1} {zpopmax pq1} {zadd pq2 1 x 2 y} {zpopmax pq2 5}]
         r select 0
