@@ -170,7 +170,6 @@ src/valkey-check-aof: $(BUILD)/valkey-check-aof FORCE
 
 -include $(LIB_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(TOOLS_COMMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)
 -include $(CHECK_RDB_OBJ:.o=.d) $(CHECK_AOF_OBJ:.o=.d)
--include $(HIREDIS_BIN:=.d) $(UNIT_BIN:=.d)
 
 # ------------------------------------------------------------------ tests
 UNIT_SRC := $(wildcard tests/c/test_*.c)
@@ -201,6 +200,8 @@ $(BUILD)/tests/test_rdb_fuzz: tests/c/test_rdb_fuzz.c $(LIB_OBJ) $(SERVER_LIB_OB
 
 HIREDIS_SRC := $(wildcard tests/hiredis/*.c)
 HIREDIS_BIN := $(patsubst tests/hiredis/%.c,$(BUILD)/hiredis/%,$(HIREDIS_SRC))
+# After both lists exist: a test rebuilds when a header it includes changes.
+-include $(HIREDIS_BIN:=.d) $(UNIT_BIN:=.d)
 
 $(BUILD)/hiredis/%: tests/hiredis/%.c
 	@mkdir -p $(dir $@)

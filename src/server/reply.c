@@ -243,7 +243,7 @@ void reply_bulk(Client *c, const char *p, size_t len) {
         if (c->opos + total <= c->obuf_size) {
             char *d = c->obuf + c->opos;
             memcpy(d, hdr, hl);
-            memcpy(d + hl, p, len);
+            if (len) memcpy(d + hl, p, len); /* an empty value may be (NULL, 0) */
             d[hl + len] = '\r';
             d[hl + len + 1] = '\n';
             c->opos += total;

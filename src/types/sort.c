@@ -183,7 +183,7 @@ typedef struct SortCtx {
 
 /* strcmp order in the C locale: bytes up to the first NUL, unsigned. */
 static int collate_cmp(const char *a, size_t alen, const char *b, size_t blen) {
-    const char *na = memchr(a, 0, alen), *nb = memchr(b, 0, blen);
+    const char *na = alen ? memchr(a, 0, alen) : NULL, *nb = blen ? memchr(b, 0, blen) : NULL;
     if (na) alen = (size_t)(na - a);
     if (nb) blen = (size_t)(nb - b);
     size_t n = alen < blen ? alen : blen;
@@ -312,10 +312,11 @@ static int pattern_lookup(Client *c, const Arg *pat, const char *elem, size_t el
  * number. */
 static int weight_score(const char *p, size_t len, double *out) {
     char buf[128];
-    const char *nul = memchr(p, 0, len);
+    /* An empty value may come as (NULL, 0): memchr/memcpy must not see it. */
+    const char *nul = len ? memchr(p, 0, len) : NULL;
     size_t n = nul ? (size_t)(nul - p) : len;
     char *s = n < sizeof(buf) ? buf : mem_alloc(n + 1);
-    memcpy(s, p, n);
+    if (n) memcpy(s, p, n);
     s[n] = '\0';
     char *end;
     errno = 0;

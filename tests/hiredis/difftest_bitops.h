@@ -109,8 +109,10 @@ static void bf_value(Cmd *c)
     if (k < 40) addf(c, "%d", rnd(41) - 20);
     else if (k < 75) {
         int p = 1 + rnd(63);
-        long long v = (long long)(1ULL << p) + rnd(5) - 2;
-        addf(c, "%lld", chance(50) ? v : -v);
+        /* Unsigned arithmetic: 2^63 + small wraps instead of overflowing. */
+        unsigned long long u = (1ULL << p) + (unsigned long long)(rnd(5) - 2);
+        int neg = chance(50);
+        addf(c, "%s%llu", neg ? "-" : "", u);
     } else if (k < 90) {
         static const char *edge[] = {"9223372036854775807", "-9223372036854775808", "9223372036854775806",
                                      "-9223372036854775807", "4294967295", "-4294967296"};
