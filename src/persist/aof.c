@@ -55,6 +55,16 @@ long long aof_cfg_ll(const char *name) {
     return r;
 }
 
+/* Directives read on every write, refreshed by the cron (a CONFIG SET
+ * takes effect within one tick): looking them up per write would cost
+ * a table scan each time. */
+static int cfg_timestamps, cfg_no_fsync_on_rewrite;
+
+static void refresh_config(void) {
+    cfg_timestamps = aof_cfg_bool("aof-timestamp-enabled");
+    cfg_no_fsync_on_rewrite = aof_cfg_bool("no-appendfsync-on-rewrite");
+}
+
 /* ------------------------------------------------ the background thread */
 
 typedef struct BioJob {
@@ -153,7 +163,7 @@ int aof_fsync_in_progress(void) { return __atomic_load_n(&bio_fsyncing, __ATOMIC
 static int64_t now_ms(void) { return server.now_ms ? server.now_ms : (int64_t)time(NULL) * 1000; }
 
 static int fsync_skipped_for_child(void) {
-    return server.child_pid != -1 && aof_cfg_bool("no-appendfsync-on-rewrite");
+    return server.child_pid != -1 && cfg_no_fsync_on_rewrite;
 }
 
 static int sync_now(void) {
@@ -259,7 +269,7 @@ static void aof_sink(const char *p, size_t len, void *priv) {
     (void)priv;
     if (aof_state.status == AOF_OFF || aof_state.fd == -1) return;
     if (!aof_state.buf) aof_state.buf = str_with_capacity(len + 64);
-    if (aof_cfg_bool("aof-timestamp-enabled")) {
+    if (cfg_timestamps) {
         int64_t ts = (int64_t)time(NULL);
         if (ts != aof_state.last_ts) {
             aof_state.buf = str_catfmt(aof_state.buf, "#TS:%lld\r\n", (long long)ts);
@@ -399,10 +409,18 @@ void aof_start_up(void) {
     if (rc == -1) exit(1);
     int dirty_manifest = 0;
     if (rc >= 0 && aof_upgrade_old_file(m)) rc = 1;
+    refresh_config();
     if (rc == 1) {
         uint64_t t0 = ev_monotonic_us();
+        /* Replayed commands are not the clients': as Valkey, they leave
+         * no trace in the command statistics, and the data they built is
+         * on disk already (no change to save). */
+        uint64_t processed = server.stat.commands_processed;
         int lr = aof_load_manifest(m);
         if (lr == AOF_LOAD_FAILED) exit(1);
+        server.stat.commands_processed = processed;
+        command_stats_reset();
+        server.dirty = 0;
         if (lr == AOF_LOAD_OK)
             server_log(LL_NOTICE, "DB loaded from append only file: %.3f seconds",
                        (double)(ev_monotonic_us() - t0) / 1e6);
@@ -470,6 +488,7 @@ static int aof_start_runtime(char **err) {
     for (int i = 0; i < old.nhist; i++) aof_manifest_add(m, old.hist[i].name, old.hist[i].seq, AOF_FILE_HIST);
     for (int i = 0; i < old.nincr; i++) aof_manifest_add(m, old.incr[i].name, old.incr[i].seq, AOF_FILE_HIST);
     aof_manifest_clear(&old);
+    refresh_config();
     aof_state.status = AOF_WAIT_REWRITE;
     aof_state.older_size = aof_state.incr_size = aof_state.base_size = 0;
     if (server.child_pid != -1) {
@@ -501,6 +520,7 @@ int aof_apply_appendonly(char **err) {
 
 void aof_cron(void) {
     if (aof_state.status == AOF_OFF) return;
+    refresh_config();
     int e = __atomic_load_n(&bio_fsync_errno, __ATOMIC_RELAXED);
     if (e && aof_state.write_ok) {
         server_log(LL_WARNING, "Error fsyncing the AOF file in the background: %s", strerror(e));

@@ -292,7 +292,7 @@ void aof_delete_history(AofManifest *m) {
         char path[PATH_MAX];
         aof_path(path, sizeof(path), m->hist[i].name);
         if (unlink(path) == 0 || errno == ENOENT)
-            server_log(LL_NOTICE, "Removing the history file %s in the background", m->hist[i].name);
+            server_log(LL_NOTICE, "Removed the history file %s", m->hist[i].name);
         mem_free(m->hist[i].name);
     }
     mem_free(m->hist);
