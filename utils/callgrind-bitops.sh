@@ -27,24 +27,13 @@
 #   pfcount3  PFCOUNT hll1 hll2 hll3 (the union of three dense sketches)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. utils/callgrind-lib.sh
 TESTS=${TESTS:-setbit,getbit,bitcount,pfadd10,pfcount3}
-command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 1; }
-command -v callgrind_control >/dev/null || { echo "callgrind_control not installed"; exit 1; }
-if [ -z "${OURS:-}" ]; then
-    make -s all
-    OURS=src/valkey-server
-fi
-REDIS=${REDIS:-$(command -v redis-server || true)}
-BENCH=${BENCH:-src/valkey-benchmark}
-CLI=${CLI:-src/valkey-cli}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-free_port() {
-    echo 'set s [socket -server none -myaddr 127.0.0.1 0]; puts [lindex [fconfigure $s -sockname] 2]; close $s' | tclsh
-}
+CG_SEED=1
+cg_init callgrind_control
 
-# The data, as RESP on stdout.
-load_data() {
+# The data, loaded over RESP.
+load_data() { # port
     awk 'function cmd3(a, b, c) { printf "*3\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(a), a, length(b), b, length(c), c }
     BEGIN {
         printf "*4\r\n$6\r\nSETBIT\r\n$6\r\nbitmap\r\n$7\r\n8388607\r\n$1\r\n1\r\n"
@@ -58,7 +47,7 @@ load_data() {
             key = "hll" k
             for (i = 0; i < 20000; i++) cmd3("PFADD", key, sprintf("k%d:%d", k, i))
         }
-    }'
+    }' | "$CLI" -p "$1" --pipe >/dev/null
 }
 
 # Benchmark arguments and request counts of a test.
@@ -80,52 +69,4 @@ counts() {
     esac
 }
 
-# Instructions of the part dumped last (the file callgrind just wrote).
-last_dump_ir() {
-    local f
-    f=$(ls -t "$1".* 2>/dev/null | head -1)
-    awk '/^summary:/{print $2}' "$f"
-    rm -f "$f"
-}
-
-# One server: load, then per-request cost of each test.
-measure() { # binary label
-    local bin=$1 port out vpid
-    port=$(free_port)
-    out="$tmp/cg.$2"
-    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" "$bin" --port "$port" \
-        --bind 127.0.0.1 --save "" --appendonly no --dir "$tmp" >"$tmp/log.$2" 2>&1 &
-    vpid=$!
-    for _ in $(seq 300); do "$CLI" -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    load_data | "$CLI" -p "$port" --pipe >/dev/null
-    callgrind_control -i on "$vpid" >/dev/null 2>&1
-    for t in ${TESTS//,/ }; do
-        local n1 n2 a b
-        read -r n1 n2 <<<"$(counts "$t")"
-        # shellcheck disable=SC2046
-        callgrind_control -z "$vpid" >/dev/null 2>&1
-        "$BENCH" -p "$port" -c 1 -n "$n1" --seed 1 -q $(bench_args "$t") >/dev/null 2>&1
-        callgrind_control -d "$vpid" >/dev/null 2>&1
-        a=$(last_dump_ir "$out")
-        callgrind_control -z "$vpid" >/dev/null 2>&1
-        # shellcheck disable=SC2046
-        "$BENCH" -p "$port" -c 1 -n "$n2" --seed 2 -q $(bench_args "$t") >/dev/null 2>&1
-        callgrind_control -d "$vpid" >/dev/null 2>&1
-        b=$(last_dump_ir "$out")
-        echo "$t $(( (b - a) / (n2 - n1) ))"
-    done
-    "$CLI" -p "$port" shutdown nosave >/dev/null 2>&1 || true
-    wait "$vpid" 2>/dev/null || true
-}
-
-measure "$OURS" ours >"$tmp/ours.txt"
-if [ -n "$REDIS" ]; then measure "$REDIS" redis >"$tmp/redis.txt"; fi
-printf "%-10s %12s %12s %8s\n" test ours redis ratio
-while read -r t o; do
-    r=$(awk -v t="$t" '$1 == t {print $2}' "$tmp/redis.txt" 2>/dev/null || true)
-    if [ -n "$r" ]; then
-        printf "%-10s %12s %12s %8s\n" "$t" "$o" "$r" "$(awk -v a="$o" -v b="$r" 'BEGIN{printf "%.2f", a/b}')"
-    else
-        printf "%-10s %12s %12s %8s\n" "$t" "$o" "-" "-"
-    fi
-done <"$tmp/ours.txt"
+cg_compare 10

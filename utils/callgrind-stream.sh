@@ -22,24 +22,12 @@
 #                 request delivers 10 new entries into the pending lists)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. utils/callgrind-lib.sh
 TESTS=${TESTS:-xadd,xrange100,xreadgroup10}
 N=${N:-1000000}
 N1=${N1:-2000}
 N2=${N2:-6000}
-command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 1; }
-command -v callgrind_control >/dev/null || { echo "callgrind_control not installed"; exit 1; }
-if [ -z "${OURS:-}" ]; then
-    make -s all
-    OURS=src/valkey-server
-fi
-REDIS=${REDIS:-$(command -v redis-server || true)}
-BENCH=${BENCH:-src/valkey-benchmark}
-CLI=${CLI:-src/valkey-cli}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-free_port() {
-    echo 'set s [socket -server none -myaddr 127.0.0.1 0]; puts [lindex [fconfigure $s -sockname] 2]; close $s' | tclsh
-}
+cg_init callgrind_control
 
 # The benchmark arguments of a test.
 bench_args() {
@@ -51,51 +39,9 @@ bench_args() {
     esac
 }
 
-# Instructions of the part dumped last (the file callgrind just wrote).
-last_dump_ir() {
-    local f
-    f=$(ls -t "$1".* 2>/dev/null | head -1)
-    awk '/^summary:/{print $2}' "$f"
-    rm -f "$f"
+load_data() { # port
+    N=$N utils/datasets/stream_1m.sh | "$CLI" -p "$1" --pipe >/dev/null
+    "$CLI" -p "$1" xgroup create sensor g 0 >/dev/null
 }
 
-# One server: load, then per-request cost of each test.
-measure() { # binary label
-    local bin=$1 port out vpid
-    port=$(free_port)
-    out="$tmp/cg.$2"
-    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" "$bin" --port "$port" \
-        --bind 127.0.0.1 --save "" --appendonly no --dir "$tmp" >"$tmp/log.$2" 2>&1 &
-    vpid=$!
-    for _ in $(seq 300); do "$CLI" -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    N=$N utils/datasets/stream_1m.sh | "$CLI" -p "$port" --pipe >/dev/null
-    "$CLI" -p "$port" xgroup create sensor g 0 >/dev/null
-    callgrind_control -i on "$vpid" >/dev/null 2>&1
-    for t in ${TESTS//,/ }; do
-        # shellcheck disable=SC2046
-        callgrind_control -z "$vpid" >/dev/null 2>&1
-        "$BENCH" -p "$port" -c 1 -n "$N1" -q $(bench_args "$t") >/dev/null 2>&1
-        callgrind_control -d "$vpid" >/dev/null 2>&1
-        local a b
-        a=$(last_dump_ir "$out")
-        callgrind_control -z "$vpid" >/dev/null 2>&1
-        "$BENCH" -p "$port" -c 1 -n "$N2" -q $(bench_args "$t") >/dev/null 2>&1
-        callgrind_control -d "$vpid" >/dev/null 2>&1
-        b=$(last_dump_ir "$out")
-        echo "$t $(( (b - a) / (N2 - N1) ))"
-    done
-    "$CLI" -p "$port" shutdown nosave >/dev/null 2>&1 || true
-    wait "$vpid" 2>/dev/null || true
-}
-
-measure "$OURS" ours >"$tmp/ours.txt"
-if [ -n "$REDIS" ]; then measure "$REDIS" redis >"$tmp/redis.txt"; fi
-printf "%-14s %12s %12s %8s\n" test ours redis ratio
-while read -r t o; do
-    r=$(awk -v t="$t" '$1 == t {print $2}' "$tmp/redis.txt" 2>/dev/null || true)
-    if [ -n "$r" ]; then
-        printf "%-14s %12s %12s %8s\n" "$t" "$o" "$r" "$(awk -v a="$o" -v b="$r" 'BEGIN{printf "%.2f", a/b}')"
-    else
-        printf "%-14s %12s %12s %8s\n" "$t" "$o" "$r" "-"
-    fi
-done <"$tmp/ours.txt"
+cg_compare 14
