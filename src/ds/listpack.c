@@ -943,6 +943,78 @@ uint32_t lp_random_pairs_unique(unsigned char *lp, uint32_t count, lp_rand_fn ra
     return picked;
 }
 
+/* ------------------------------------------------ building front to back */
+
+/* lp_put_int beyond the two one-byte-header encodings (inline). */
+size_t lp_put_int_wide(unsigned char *dst, int64_t v) {
+    LpEnc e;
+    lp_enc_int(&e, v);
+    lp_enc_put(&e, dst);
+    return (size_t)lp_enc_size(&e);
+}
+
+size_t lp_put_str(unsigned char *dst, const char *s, size_t len) {
+    if (len < 64 && !(len && ((s[0] >= '0' && s[0] <= '9') || s[0] == '-'))) {
+        /* The common case: a short string that cannot be an integer. */
+        dst[0] = (unsigned char)(0x80 | len);
+        if (len) memcpy(dst + 1, s, len);
+        dst[1 + len] = (unsigned char)(1 + len);
+        return len + 2;
+    }
+    LpEnc e;
+    lp_enc_str(&e, s, len);
+    lp_enc_put(&e, dst);
+    return (size_t)lp_enc_size(&e);
+}
+
+size_t lp_put_finish(unsigned char *lp, unsigned char *end, uint64_t count) {
+    *end = LP_EOF;
+    size_t total = (size_t)(end - lp) + 1;
+    if ((uint64_t)total > UINT32_MAX) lp_panic("listpack would exceed 4 GB");
+    lp_set_total(lp, (uint32_t)total);
+    lp_set_count(lp, count >= LP_COUNT_UNKNOWN ? LP_COUNT_UNKNOWN : (uint32_t)count);
+    return total;
+}
+
+/* ---------------------------------------------- reading front to back */
+
+int lp_reader_init(LpReader *r, const unsigned char *lp, size_t size) {
+    if (size < LP_HDR_SIZE + 1 || lp_total(lp) != size || lp[size - 1] != LP_EOF) return 0;
+    r->p = lp + LP_HDR_SIZE;
+    r->end = lp + size - 1;
+    return 1;
+}
+
+int lp_reader_next(LpReader *r, LpEntry *e) {
+    const unsigned char *p = r->p;
+    if (p == r->end) return 0;
+    /* Short strings and small integers, most entries, checked inline. */
+    unsigned char b = p[0];
+    if (b < 0x80) {
+        if (r->end - p < 2 || p[1] != 1) return -1;
+        e->sval = NULL;
+        e->slen = 0;
+        e->lval = b;
+        r->p = p + 2;
+        return 1;
+    }
+    if (b < 0xC0) {
+        size_t l = b & 0x3F;
+        if ((size_t)(r->end - p) < l + 2 || p[1 + l] != l + 1) return -1;
+        e->sval = (const char *)p + 1;
+        e->slen = (uint32_t)l;
+        e->lval = 0;
+        r->p = p + l + 2;
+        return 1;
+    }
+    if (b == LP_EOF) return -1; /* a terminator before the end */
+    uint64_t len = lp_entry_checked(p, r->end, 1);
+    if (len == 0) return -1;
+    lp_get_entry(p, e);
+    r->p = p + (size_t)len;
+    return 1;
+}
+
 /* ---------------------------------------------------------- validation */
 
 unsigned char *lp_validate_first(unsigned char *lp) {

@@ -143,6 +143,54 @@ unsigned char *lp_batch_append(unsigned char *lp, const LpEntry *entries, size_t
 unsigned char *lp_batch_insert(unsigned char *lp, unsigned char *p, int where,
                                const LpEntry *entries, size_t n, unsigned char **newp);
 
+/* ------------------------------------------------ building front to back
+ * For a caller that knows every entry in order (RDB saving, bulk loads):
+ * entries are written one after another into a buffer it sized itself,
+ * without reallocation, header updates or allocator calls per entry.
+ * lp_put_int needs LP_PUT_INT_MAX bytes of room at dst, lp_put_str
+ * lp_put_str_max(len); both return the bytes written, and produce exactly
+ * what lp_append would (a canonical integer text is stored as an integer).
+ * The entries start at lp + LP_HDR_SIZE; lp_put_finish then writes the
+ * terminator at end and the header for count entries, and returns the
+ * listpack's size. */
+#define LP_PUT_INT_MAX 10
+static inline size_t lp_put_str_max(size_t len) { return len + 10; }
+size_t lp_put_int_wide(unsigned char *dst, int64_t v);
+static inline size_t lp_put_int(unsigned char *dst, int64_t v) {
+    if (v >= 0 && v <= 127) {
+        dst[0] = (unsigned char)v;
+        dst[1] = 1;
+        return 2;
+    }
+    if (v >= -4096 && v <= 4095) {
+        uint64_t u = (uint64_t)v;
+        dst[0] = (unsigned char)(0xC0 | ((u >> 8) & 0x1F));
+        dst[1] = (unsigned char)u;
+        dst[2] = 2;
+        return 3;
+    }
+    return lp_put_int_wide(dst, v);
+}
+size_t lp_put_str(unsigned char *dst, const char *s, size_t len);
+size_t lp_put_finish(unsigned char *lp, unsigned char *end, uint64_t count);
+
+/* ---------------------------------------------- reading front to back
+ * One pass over an untrusted listpack: lp_reader_init refuses (0) a blob
+ * whose header total or terminator is wrong (the shallow check), then
+ * lp_reader_next checks each entry as deep validation does (bounds,
+ * canonical backlen) and decodes it: 1 with *e set, 0 at a well-placed
+ * terminator, -1 when the entry is invalid.  Entries read this way need
+ * no second validation walk; count the entries against lp_reader_count
+ * (LP_COUNT_UNKNOWN: not recorded) when that matters. */
+typedef struct LpReader {
+    const unsigned char *p, *end; /* end: the terminator */
+} LpReader;
+int lp_reader_init(LpReader *r, const unsigned char *lp, size_t size);
+int lp_reader_next(LpReader *r, LpEntry *e);
+static inline uint32_t lp_reader_count(const unsigned char *lp) {
+    return (uint32_t)lp[4] | (uint32_t)lp[5] << 8;
+}
+
 /* --------------------------------------------------------------- search */
 
 /* The first entry from p on equal to s/len, comparing only every

@@ -726,23 +726,26 @@ StreamId ss_edge_id(const StreamStore *s, int first, int skip_deleted) {
 
 /* ------------------------------------------------- Valkey's listpacks */
 
-static unsigned char *lp_put_val(unsigned char *lp, const SsVal *v) {
-    if (v->is_int) return lp_append_int(lp, v->ival);
-    return lp_append(lp, (const char *)v->p, v->len);
+static inline size_t put_val(unsigned char *p, const SsVal *v) {
+    if (v->is_int) return lp_put_int(p, v->ival);
+    return lp_put_str(p, (const char *)v->p, v->len);
 }
 
-unsigned char *ss_node_to_listpack(const SsNode *n, StreamId master) {
-    unsigned char *lp = lp_new(node_vk_total(n));
-    lp = lp_append_int(lp, n->live);
-    lp = lp_append_int(lp, n->deleted);
-    lp = lp_append_int(lp, n->nmaster);
+/* Written front to back with lp_put_*: the size is known exactly
+ * (node_vk_total), so there is no reallocation per entry. */
+size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *lp) {
+    unsigned char *w = lp + LP_HDR_SIZE;
+    uint64_t count = 4 + (uint64_t)n->nmaster;
+    w += lp_put_int(w, n->live);
+    w += lp_put_int(w, n->deleted);
+    w += lp_put_int(w, n->nmaster);
     const unsigned char *mp = n->data + varint_len(n->nmaster);
     for (uint32_t i = 0; i < n->nmaster; i++) {
         SsVal v;
         mp = elem_get(mp, &v);
-        lp = lp_put_val(lp, &v);
+        w += put_val(w, &v);
     }
-    lp = lp_append_int(lp, 0);
+    w += lp_put_int(w, 0);
     const unsigned char *p = n->data + n->first_off, *end = n->data + n->used;
     StreamId prev = master, id;
     int first = 1;
@@ -751,44 +754,60 @@ unsigned char *ss_node_to_listpack(const SsNode *n, StreamId master) {
         p = entry_id(p, master, prev, first, &id, &flags);
         uint64_t nf;
         p = entry_nfields(n, p, flags, &nf);
-        lp = lp_append_int(lp, flags);
-        lp = lp_append_int(lp, (int64_t)(id.ms - master.ms));
-        lp = lp_append_int(lp, (int64_t)(id.seq - master.seq));
+        w += lp_put_int(w, flags);
+        w += lp_put_int(w, (int64_t)(id.ms - master.ms));
+        w += lp_put_int(w, (int64_t)(id.seq - master.seq));
         int same = (flags & SS_SAMEFIELDS) != 0;
-        if (!same) lp = lp_append_int(lp, (int64_t)nf);
+        if (!same) w += lp_put_int(w, (int64_t)nf);
         for (uint64_t i = 0; i < nf; i++) {
             SsVal v;
             if (!same) {
                 p = elem_get(p, &v);
-                lp = lp_put_val(lp, &v);
+                w += put_val(w, &v);
             }
             p = elem_get(p, &v);
-            lp = lp_put_val(lp, &v);
+            w += put_val(w, &v);
         }
-        lp = lp_append_int(lp, (int64_t)(nf + 3 + (same ? 0 : nf + 1)));
+        uint64_t lp_count = nf + 3 + (same ? 0 : nf + 1);
+        w += lp_put_int(w, (int64_t)lp_count);
+        count += lp_count + 1;
         prev = id;
         first = 0;
     }
-    return lp_shrink_to_fit(lp);
+    return lp_put_finish(lp, w, count);
 }
 
-/* Reads an integer entry of an untrusted (validated) listpack. */
-static int lp_int_at(unsigned char *p, int64_t *v) {
-    return p && lp_get_int(p, v);
+unsigned char *ss_node_to_listpack(const SsNode *n, StreamId master) {
+    unsigned char *lp = mem_alloc(node_vk_total(n));
+    ss_node_write_listpack(n, master, lp);
+    return lp;
 }
 
-static void val_from_lp(unsigned char *p, ElemIn *e) {
-    int64_t iv;
-    uint32_t slen;
-    const char *sv = lp_get(p, &iv, &slen);
-    if (!sv) {
+/* The next entry of an untrusted listpack, checked as deep validation
+ * would (lp_reader_next): 0 at the end or on damage. */
+static inline int next_val(LpReader *r, ElemIn *e) {
+    LpEntry le;
+    if (lp_reader_next(r, &le) != 1) return 0;
+    if (!le.sval) {
         e->is_int = 1;
-        e->iv = iv;
+        e->iv = le.lval;
         e->p = NULL;
         e->len = 0;
     } else {
-        elem_classify(e, sv, slen);
+        elem_classify(e, le.sval, le.slen);
     }
+    return 1;
+}
+
+/* The next entry, which must be an integer (or its canonical text). */
+static inline int next_int(LpReader *r, int64_t *v) {
+    LpEntry le;
+    if (lp_reader_next(r, &le) != 1) return 0;
+    if (!le.sval) {
+        *v = le.lval;
+        return 1;
+    }
+    return lp_string_to_int64(le.sval, le.slen, v);
 }
 
 /* A growing byte buffer for the node being built. */
@@ -805,41 +824,42 @@ static unsigned char *buf_room(Buf *b, size_t n) {
     return b->b + b->len;
 }
 
-static void buf_elem(Buf *b, const ElemIn *e) {
+static inline void buf_elem(Buf *b, const ElemIn *e) {
     unsigned char *p = buf_room(b, elem_size(e));
     b->len = (size_t)(elem_put(p, e) - b->b);
 }
 
-static void buf_varint(Buf *b, uint64_t v) {
+static inline void buf_varint(Buf *b, uint64_t v) {
     unsigned char *p = buf_room(b, VARINT_MAX);
     b->len += varint_put(p, v);
 }
 
-int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lpc, size_t size) {
-    unsigned char *lp = (unsigned char *)lpc;
-    if (size > UINT32_MAX || !lp_validate_integrity(lp, size, 1, NULL, NULL)) return 0;
+/* One pass over the listpack: each entry is checked (bounds, backlen)
+ * as it is converted, so the blob is walked once.  The node is built in
+ * a buffer that holds its SsNode header in front, sized from the
+ * listpack (our form is rarely bigger), and trimmed at the end. */
+int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lp, size_t size) {
+    LpReader r;
+    if (size > UINT32_MAX || !lp_reader_init(&r, lp, size)) return 0;
     int64_t count, deleted, nmaster, zero;
-    unsigned char *p = lp_first(lp);
-    if (!lp_int_at(p, &count) || count < 0) return 0;
-    p = lp_next(lp, p);
-    if (!lp_int_at(p, &deleted) || deleted < 0) return 0;
-    p = lp_next(lp, p);
-    if (!lp_int_at(p, &nmaster) || nmaster < 0 || nmaster > (int64_t)size) return 0;
-    Buf b = {NULL, 0, 0};
+    if (!next_int(&r, &count) || count < 0) return 0;
+    if (!next_int(&r, &deleted) || deleted < 0) return 0;
+    if (!next_int(&r, &nmaster) || nmaster < 0 || nmaster > (int64_t)size) return 0;
+    uint64_t seen_entries = 3;
+    Buf b = {NULL, sizeof(SsNode), 0};
+    buf_room(&b, size + 64);
     buf_varint(&b, (uint64_t)nmaster);
     size_t vk = vk_int_size(nmaster);
     for (int64_t i = 0; i < nmaster; i++) {
-        p = lp_next(lp, p);
-        if (!p) goto bad;
         ElemIn e;
-        val_from_lp(p, &e);
+        if (!next_val(&r, &e)) goto bad;
         buf_elem(&b, &e);
         vk += elem_vk_size(&e);
     }
-    p = lp_next(lp, p);
-    if (!lp_int_at(p, &zero) || zero != 0) goto bad;
+    if (!next_int(&r, &zero) || zero != 0) goto bad;
+    seen_entries += (uint64_t)nmaster + 1;
     vk += vk_int_size(0);
-    size_t first_off = b.len;
+    size_t first_off = b.len - sizeof(SsNode), last_off = first_off;
     /* Entries must follow whatever the store already holds. */
     StreamId last;
     int have_last = ss_nodes(s) > 0;
@@ -848,21 +868,26 @@ int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lpc, s
     int64_t seen_live = 0, seen_deleted = 0;
     int first = 1;
     StreamId node_key = master;
-    while ((p = lp_next(lp, p)) != NULL) {
+    for (;;) {
         int64_t flags, dms, dseq, nf;
-        if (!lp_int_at(p, &flags) || (flags & ~(int64_t)3)) goto bad;
-        p = lp_next(lp, p);
-        if (!lp_int_at(p, &dms)) goto bad;
-        p = lp_next(lp, p);
-        if (!lp_int_at(p, &dseq)) goto bad;
+        LpEntry le;
+        int rc = lp_reader_next(&r, &le);
+        if (rc == 0) break;
+        if (rc < 0) goto bad;
+        if (le.sval) {
+            if (!lp_string_to_int64(le.sval, le.slen, &flags)) goto bad;
+        } else {
+            flags = le.lval;
+        }
+        if (flags & ~(int64_t)3) goto bad;
+        if (!next_int(&r, &dms) || !next_int(&r, &dseq)) goto bad;
         id.ms = master.ms + (uint64_t)dms;
         id.seq = master.seq + (uint64_t)dseq;
         int same = (flags & SS_SAMEFIELDS) != 0;
         if (same) {
             nf = nmaster;
         } else {
-            p = lp_next(lp, p);
-            if (!lp_int_at(p, &nf) || nf < 0 || nf > (int64_t)size) goto bad;
+            if (!next_int(&r, &nf) || nf < 0 || nf > (int64_t)size) goto bad;
         }
         if (first) {
             if (have_last && sid_cmp(id, last) <= 0) goto bad;
@@ -881,6 +906,7 @@ int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lpc, s
             form = FORM_EXPLICIT;
             s2 = d ? id.seq : id.seq - prev.seq - 1;
         }
+        last_off = b.len - sizeof(SsNode);
         unsigned char *h = buf_room(&b, 1);
         *h = (unsigned char)((form << 2) | (unsigned)flags);
         b.len++;
@@ -896,21 +922,17 @@ int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lpc, s
         for (int64_t i = 0; i < nf; i++) {
             ElemIn e;
             if (!same) {
-                p = lp_next(lp, p);
-                if (!p) goto bad;
-                val_from_lp(p, &e);
+                if (!next_val(&r, &e)) goto bad;
                 buf_elem(&b, &e);
                 evk += elem_vk_size(&e);
             }
-            p = lp_next(lp, p);
-            if (!p) goto bad;
-            val_from_lp(p, &e);
+            if (!next_val(&r, &e)) goto bad;
             buf_elem(&b, &e);
             evk += elem_vk_size(&e);
         }
         int64_t lpcount;
-        p = lp_next(lp, p);
-        if (!lp_int_at(p, &lpcount) || lpcount != nf + 3 + (same ? 0 : nf + 1)) goto bad;
+        if (!next_int(&r, &lpcount) || lpcount != nf + 3 + (same ? 0 : nf + 1)) goto bad;
+        seen_entries += (uint64_t)lpcount + 1;
         evk += vk_int_size(lpcount);
         vk += evk;
         if (flags & SS_DELETED) seen_deleted++;
@@ -919,11 +941,13 @@ int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lpc, s
         first = 0;
     }
     if (first || seen_live != count || seen_deleted != deleted) goto bad;
-    if (b.len > UINT32_MAX || vk > UINT32_MAX) goto bad;
-    SsNode *n = mem_alloc(sizeof(SsNode) + b.len);
-    memcpy(n->data, b.b, b.len);
-    mem_free(b.b);
-    n->used = n->cap = (uint32_t)b.len;
+    /* The header's count, as deep validation checks it. */
+    uint32_t head = lp_reader_count(lp);
+    if (head != LP_COUNT_UNKNOWN && head != seen_entries) goto bad;
+    size_t used = b.len - sizeof(SsNode);
+    if (used > UINT32_MAX || vk > UINT32_MAX) goto bad;
+    SsNode *n = mem_realloc(b.b, b.len);
+    n->used = n->cap = (uint32_t)used;
     n->live = (uint32_t)seen_live;
     n->deleted = (uint32_t)seen_deleted;
     n->vk_fixed = (uint32_t)vk;
@@ -931,7 +955,10 @@ int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lpc, s
     n->nmaster = (uint32_t)nmaster;
     node_set(idt_insert(&s->index, node_key, NULL), n);
     s->length += (uint64_t)seen_live;
-    s->tail_node = NULL;
+    /* The tail cache, so the next node's order check needs no walk. */
+    s->tail_node = n;
+    s->tail_last = prev;
+    s->tail_last_off = (uint32_t)last_off;
     return 1;
 bad:
     mem_free(b.b);

@@ -175,6 +175,9 @@ const char *ss_val_str(const SsVal *v, char buf[SS_INTBUF], size_t *len);
 
 /* The Valkey listpack of a node (lp_free it); its size is ss_node_vk_bytes. */
 unsigned char *ss_node_to_listpack(const SsNode *n, StreamId master);
+/* The same written into lp, which has room for ss_node_vk_bytes(n) bytes:
+ * returns that size (no allocation: a saver reuses one buffer). */
+size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *lp);
 size_t ss_node_vk_bytes(const SsNode *n);
 /* Adds a node read from an RDB/DUMP: master ID and listpack (size bytes,
  * not trusted).  Its IDs must be greater than every entry already held.

@@ -613,18 +613,30 @@ static int stream_rdb_save(RdbWriter *w, const void *ptr, int encoding) {
     const StreamStore *st = &s->st;
     if (w->type(w, RDB_TYPE_STREAM_LISTPACKS_3) || w->len(w, ss_nodes(st))) return -1;
     IdtIter it;
+    /* One buffer for every node's listpack, grown to the largest. */
+    unsigned char *lp = NULL;
+    size_t cap = 0;
     for (idt_seek_first(&it, &st->index); idt_valid(&it); idt_next(&it)) {
         const SsNode *node;
         memcpy(&node, idt_val(&it), sizeof(node));
         StreamId master = idt_key(&it);
         unsigned char key[16];
         sid_to_be(master, key);
-        unsigned char *lp = ss_node_to_listpack(node, master);
+        size_t need = ss_node_vk_bytes(node);
+        if (need > cap) {
+            mem_free(lp);
+            cap = need + need / 4;
+            lp = mem_alloc(cap);
+        }
+        size_t size = ss_node_write_listpack(node, master, lp);
         int rc = w->string(w, key, 16);
-        if (rc == 0) rc = w->string(w, lp, lp_bytes(lp));
-        lp_free(lp);
-        if (rc) return -1;
+        if (rc == 0) rc = w->string(w, lp, size);
+        if (rc) {
+            mem_free(lp);
+            return -1;
+        }
     }
+    mem_free(lp);
     if (w->len(w, st->length) || rdb_save_id_pair(w, st->last_id) || rdb_save_id_pair(w, st->first_id) ||
         rdb_save_id_pair(w, st->max_deleted_id) || w->len(w, st->entries_added))
         return -1;

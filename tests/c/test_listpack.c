@@ -1742,6 +1742,136 @@ static void test_shallow_walk_aborts_cleanly(void) {
     printf("    shallow-only walks: %d finished, %d aborted, %d forks\n", finished, aborted, forks);
 }
 
+/* lp_put_* against lp_append: the same random values, the same bytes;
+ * lp_reader_next reads them back as lp_get_entry does. */
+static void test_put_and_reader_model(void) {
+    size_t before = mem_used();
+    static char buf[20000];
+    long rounds = 0, entries = 0;
+    for (uint64_t seed = 1; seed <= 2000; seed++) {
+        unit_srand(seed * 7919);
+        size_t n = (size_t)unit_rand_below(seed % 10 == 0 ? 300 : 30);
+        unsigned char *ref = lp_new(0);
+        size_t cap = LP_HDR_SIZE + 1, vals = 0;
+        char **texts = mem_alloc((n + 1) * sizeof(char *));
+        size_t *lens = mem_alloc((n + 1) * sizeof(size_t));
+        int64_t *ints = mem_alloc((n + 1) * sizeof(int64_t));
+        int *is_int = mem_alloc((n + 1) * sizeof(int));
+        for (size_t i = 0; i < n; i++) {
+            if (unit_rand_below(3) == 0) {
+                int64_t v = unit_rand_below(2) ? (int64_t)unit_rand_below(300) - 150 : (int64_t)unit_rand64();
+                if (unit_rand_below(4) == 0)
+                    v = boundary_ints[unit_rand_below(sizeof(boundary_ints) / sizeof(boundary_ints[0]))];
+                ints[i] = v;
+                is_int[i] = 1;
+                texts[i] = NULL;
+                lens[i] = 0;
+                ref = lp_append_int(ref, v);
+                cap += LP_PUT_INT_MAX;
+            } else {
+                size_t len = gen_value(buf);
+                if (len > 5000 && unit_rand_below(2)) len = 5000;
+                texts[i] = mem_alloc(len + 1);
+                memcpy(texts[i], buf, len);
+                lens[i] = len;
+                is_int[i] = 0;
+                ref = lp_append(ref, texts[i], len);
+                cap += lp_put_str_max(len);
+            }
+            vals++;
+        }
+        unsigned char *lp = mem_alloc(cap);
+        unsigned char *p = lp + LP_HDR_SIZE;
+        for (size_t i = 0; i < n; i++)
+            p += is_int[i] ? lp_put_int(p, ints[i]) : lp_put_str(p, texts[i], lens[i]);
+        size_t total = lp_put_finish(lp, p, vals);
+        CHECK(total <= cap);
+        if (!CHECK_MEM((const char *)ref, lp_bytes(ref), (const char *)lp, total)) break;
+        /* The reader over the built listpack: every entry as lp_get_entry. */
+        LpReader r;
+        CHECK(lp_reader_init(&r, lp, total));
+        unsigned char *q = lp_first(ref);
+        size_t seen = 0;
+        LpEntry e, w;
+        int rc;
+        while ((rc = lp_reader_next(&r, &e)) == 1) {
+            if (!CHECK(q != NULL)) break;
+            lp_get_entry(q, &w);
+            CHECK((e.sval == NULL) == (w.sval == NULL));
+            if (e.sval) CHECK_MEM(w.sval, w.slen, e.sval, e.slen);
+            else CHECK_EQ_INT(w.lval, e.lval);
+            q = lp_next(ref, q);
+            seen++;
+        }
+        CHECK_EQ_INT(0, rc);
+        CHECK_EQ_UINT(n, seen);
+        CHECK_EQ_UINT(lp_length(ref), lp_reader_count(lp) == LP_COUNT_UNKNOWN ? seen : lp_reader_count(lp));
+        entries += (long)seen;
+        for (size_t i = 0; i < n; i++) mem_free(texts[i]);
+        mem_free(texts);
+        mem_free(lens);
+        mem_free(ints);
+        mem_free(is_int);
+        mem_free(lp);
+        lp_free(ref);
+        rounds++;
+    }
+    printf("    put/reader: %ld rounds, %ld entries\n", rounds, entries);
+    CHECK_EQ_UINT(before, mem_used());
+}
+
+/* On corrupt input the reader agrees with deep validation: it reads to a
+ * clean terminator exactly when lp_validate_integrity (deep, count
+ * aside) accepts, and never reads outside the blob (ASan build). */
+static int validate_ignoring_count(unsigned char *m, size_t mn) {
+    if (mn < LP_HDR_SIZE + 1) return 0;
+    unsigned char c4 = m[4], c5 = m[5];
+    m[4] = m[5] = 0xFF;
+    int ok = lp_validate_integrity(m, mn, 1, NULL, NULL);
+    m[4] = c4;
+    m[5] = c5;
+    return ok;
+}
+
+static void test_reader_mutations(void) {
+    size_t before = mem_used();
+    static char buf[20000];
+    long tried = 0, agree = 0, accepted = 0;
+    for (uint64_t seed = 1; seed <= 150; seed++) {
+        unit_srand(seed * 15485863);
+        unsigned char *lp = lp_new(0);
+        int n = 1 + (int)unit_rand_below(40);
+        for (int i = 0; i < n; i++) {
+            size_t len = gen_value(buf);
+            if (len > 300 && unit_rand_below(4)) len = 300;
+            lp = lp_append(lp, buf, len);
+        }
+        for (int k = 0; k < 60; k++) {
+            size_t mn;
+            unsigned char *m = mutate(lp, lp_bytes(lp), &mn);
+            tried++;
+            int want = validate_ignoring_count(m, mn);
+            LpReader r;
+            int got = 0;
+            if (lp_reader_init(&r, m, mn)) {
+                LpEntry e;
+                int rc;
+                unsigned long sink = 0;
+                while ((rc = lp_reader_next(&r, &e)) == 1) sink += e.sval ? e.slen : (unsigned long)e.lval;
+                (void)sink;
+                got = rc == 0;
+            }
+            if (got == want) agree++;
+            if (got) accepted++;
+            mem_free(m);
+        }
+        lp_free(lp);
+    }
+    CHECK_EQ_INT(tried, agree);
+    CHECK(accepted > 100);
+    CHECK_EQ_UINT(before, mem_used());
+}
+
 int main(void) {
     UNIT_RUN(test_empty);
     UNIT_RUN(test_hello_1024);
@@ -1758,6 +1888,8 @@ int main(void) {
     UNIT_RUN(test_random_pickers);
     UNIT_RUN(test_validation_cases);
     UNIT_RUN(test_validation_mutations);
+    UNIT_RUN(test_put_and_reader_model);
+    UNIT_RUN(test_reader_mutations);
     /* Forks: before the big allocations below make fork slow. */
     UNIT_RUN(test_shallow_walk_aborts_cleanly);
     UNIT_RUN(test_count_overflow);
