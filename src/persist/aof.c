@@ -126,7 +126,7 @@ static void bio_submit(int fd, int close_it, uint64_t offset) {
             pthread_attr_destroy(&attr);
             /* No thread: do it here. */
             if (close_it) close(fd);
-            else if (fdatasync(fd) == 0) aof_state.fsynced = offset;
+            else if (fdatasync(fd) == 0) __atomic_store_n(&aof_state.fsynced, offset, __ATOMIC_RELEASE);
             return;
         }
         pthread_attr_destroy(&attr);
@@ -162,6 +162,11 @@ int aof_fsync_in_progress(void) { return __atomic_load_n(&bio_fsyncing, __ATOMIC
 
 static int64_t now_ms(void) { return server.now_ms ? server.now_ms : (int64_t)time(NULL) * 1000; }
 
+/* fsynced is also written by the background thread (64 bits: atomic
+ * even where a plain store would be two). */
+static void set_fsynced(uint64_t v) { __atomic_store_n(&aof_state.fsynced, v, __ATOMIC_RELEASE); }
+static uint64_t get_fsynced(void) { return __atomic_load_n(&aof_state.fsynced, __ATOMIC_ACQUIRE); }
+
 static int fsync_skipped_for_child(void) {
     return server.child_pid != -1 && cfg_no_fsync_on_rewrite;
 }
@@ -170,7 +175,7 @@ static int sync_now(void) {
     if (fsync_delay_ms) usleep((useconds_t)fsync_delay_ms * 1000);
     aof_state.fsyncs++;
     if (fdatasync(aof_state.fd) == -1) return -1;
-    aof_state.fsynced = aof_state.written;
+    set_fsynced(aof_state.written);
     aof_state.last_fsync_ms = now_ms();
     return 0;
 }
@@ -247,7 +252,7 @@ int aof_flush(int force) {
         aof_state.write_ok = 1;
     }
 maybe_fsync:
-    if (aof_state.fd == -1 || aof_state.fsynced >= aof_state.written || fsync_skipped_for_child()) return 0;
+    if (aof_state.fd == -1 || get_fsynced() >= aof_state.written || fsync_skipped_for_child()) return 0;
     if (server.cfg.appendfsync == APPENDFSYNC_ALWAYS) {
         if (sync_now() == -1) {
             server_log(LL_WARNING, "Can't persist AOF for fsync error when the AOF fsync policy is 'always': %s. "
@@ -284,8 +289,8 @@ void aof_flush_and_sync(void) {
     propagate_flush();
     if (aof_state.fd == -1) return;
     aof_flush(1);
-    if (aof_state.fsynced < aof_state.written && fdatasync(aof_state.fd) == 0) {
-        aof_state.fsynced = aof_state.written;
+    if (get_fsynced() < aof_state.written && fdatasync(aof_state.fd) == 0) {
+        set_fsynced(aof_state.written);
         aof_state.fsyncs++;
     }
 }
@@ -519,6 +524,11 @@ int aof_apply_appendonly(char **err) {
 /* ---------------------------------------------------------- the cron */
 
 void aof_cron(void) {
+    /* BGREWRITEAOF during a BGSAVE waits for the child slot, AOF on or not. */
+    if (server.child_pid == -1 && aof_state.rewrite_scheduled && aof_state.status == AOF_OFF) {
+        if (aof_rewrite_start() == 0) aof_state.rewrite_scheduled = 0;
+        return;
+    }
     if (aof_state.status == AOF_OFF) return;
     refresh_config();
     int e = __atomic_load_n(&bio_fsync_errno, __ATOMIC_RELAXED);
@@ -630,12 +640,12 @@ void waitaof_command(Client *c) {
     int local = 0;
     if (aof_state.status != AOF_OFF) {
         aof_flush(1);
-        if (aof_state.buf && aof_state.buf->len == 0 && aof_state.fsynced < aof_state.written &&
+        if ((!aof_state.buf || aof_state.buf->len == 0) && get_fsynced() < aof_state.written &&
             fdatasync(aof_state.fd) == 0) {
-            aof_state.fsynced = aof_state.written;
+            set_fsynced(aof_state.written);
             aof_state.fsyncs++;
         }
-        local = (!aof_state.buf || aof_state.buf->len == 0) && aof_state.fsynced >= aof_state.written;
+        local = (!aof_state.buf || aof_state.buf->len == 0) && get_fsynced() >= aof_state.written;
     }
     reply_array_len(c, 2);
     reply_int(c, local);
