@@ -12,6 +12,8 @@
 #include "multi.h"
 #include "tracking.h"
 #include "lazyfree.h"
+#include "evict.h"
+#include "../ds/unaligned.h"
 
 /* The hash of the last (short) key looked up, so a lookup and the store
  * that follows it (SET, INCR...) hash the key once.  The key's bytes are
@@ -221,6 +223,29 @@ Kv *db_random(Db *db) {
         if (!kv) return NULL;
         if (!kv_has_expire(kv) || !db_expire_if_due(db, kv)) return kv;
     }
+}
+
+int db_sample(Db *db, int volatile_only, uint64_t start, int want, db_scan_fn *fn, void *priv) {
+    /* Reads the buckets directly (htable.h has no sampling call): one
+     * chain after the other from a random index, so the bucket array is
+     * read sequentially, at most want * 10 buckets. */
+    Htable *ht = volatile_only ? db->expires : db->keys;
+    if (!ht_count(ht)) return 0;
+    int rehashing = ht_is_rehashing(ht);
+    size_t link = ht->type->next_offset;
+    int got = 0;
+    for (uint64_t step = 0; step < (uint64_t)want * 10 && got < want; step++) {
+        for (int t = 0; t <= rehashing && got < want; t++) {
+            if (!ht->size[t]) continue;
+            uint64_t idx = (start + step) & (ht->size[t] - 1);
+            if (t == 0 && rehashing && (int64_t)idx < ht->rehash_idx) continue;
+            for (void *e = ht->buckets[t][idx]; e && got < want; e = load_ptr((char *)e + link)) {
+                fn(priv, e);
+                got++;
+            }
+        }
+    }
+    return got;
 }
 
 Kv *db_random_volatile(Db *db) {

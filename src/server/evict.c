@@ -201,27 +201,18 @@ static void pool_insert(int dbid, const Kv *kv, uint64_t score) {
 }
 
 typedef struct Sampler {
-    int dbid, policy, want, got;
+    int dbid, policy, want, got; /* want/got kept for debugging */
 } Sampler;
 
 static void sample_one(void *priv, Kv *kv) {
     Sampler *s = priv;
-    if (s->got >= s->want) return;
-    s->got++;
     pool_insert(s->dbid, kv, score_of(kv, s->policy));
 }
 
-/* Samples about `want` keys of one database from a random place in its
- * table (a scan from a random cursor visits buckets in a spread order). */
+/* Samples about `want` keys of one database at a random place. */
 static void pool_populate(Db *db, int volatile_only, int policy, int want) {
-    uint64_t count = volatile_only ? db_expires_count(db) : db_size(db);
-    if (!count) return;
     Sampler s = {db->id, policy, want, 0};
-    uint64_t cursor = server_rand64();
-    int steps = want * 10;
-    do {
-        cursor = volatile_only ? db_scan_expires(db, cursor, sample_one, &s) : db_scan(db, cursor, sample_one, &s);
-    } while (s.got < s.want && --steps > 0);
+    db_sample(db, volatile_only, server_rand64(), want, sample_one, &s);
 }
 
 /* Keeps a copy of the victim's name in ev.kbuf. */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "kv.h"
 
 struct Client;
 struct Command;
@@ -41,6 +42,14 @@ int evict_perform(void);
 int evict_refuses(struct Client *c, struct Command *cmd);
 /* server_cron: client eviction (maxmemory-clients), exceeded-time stats. */
 void evict_cron(void);
+
+/* Eviction sampling (defined in db.c, which alone reads a Db's tables):
+ * reports up to `want` entries of db (its keys with a TTL when
+ * volatile_only) from neighbouring buckets starting at `start` (masked
+ * to the table); returns how many.  fn must not change the keyspace. */
+struct Db;
+int db_sample(struct Db *db, int volatile_only, uint64_t start, int want, void (*fn)(void *priv, Kv *kv),
+              void *priv);
 
 /* Bytes mem_used() holds that do not count against maxmemory (buffers of
  * data on its way to the AOF). */
