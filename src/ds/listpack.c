@@ -985,29 +985,11 @@ int lp_reader_init(LpReader *r, const unsigned char *lp, size_t size) {
     return 1;
 }
 
-int lp_reader_next(LpReader *r, LpEntry *e) {
+/* lp_reader_next past its inline cases. */
+int lp_reader_next_slow(LpReader *r, LpEntry *e) {
     const unsigned char *p = r->p;
     if (p == r->end) return 0;
-    /* Short strings and small integers, most entries, checked inline. */
-    unsigned char b = p[0];
-    if (b < 0x80) {
-        if (r->end - p < 2 || p[1] != 1) return -1;
-        e->sval = NULL;
-        e->slen = 0;
-        e->lval = b;
-        r->p = p + 2;
-        return 1;
-    }
-    if (b < 0xC0) {
-        size_t l = b & 0x3F;
-        if ((size_t)(r->end - p) < l + 2 || p[1 + l] != l + 1) return -1;
-        e->sval = (const char *)p + 1;
-        e->slen = (uint32_t)l;
-        e->lval = 0;
-        r->p = p + l + 2;
-        return 1;
-    }
-    if (b == LP_EOF) return -1; /* a terminator before the end */
+    if (p[0] == LP_EOF) return -1; /* a terminator before the end */
     uint64_t len = lp_entry_checked(p, r->end, 1);
     if (len == 0) return -1;
     lp_get_entry(p, e);

@@ -186,7 +186,43 @@ typedef struct LpReader {
     const unsigned char *p, *end; /* end: the terminator */
 } LpReader;
 int lp_reader_init(LpReader *r, const unsigned char *lp, size_t size);
-int lp_reader_next(LpReader *r, LpEntry *e);
+int lp_reader_next_slow(LpReader *r, LpEntry *e);
+static inline int lp_reader_next(LpReader *r, LpEntry *e) {
+    const unsigned char *p = r->p;
+    size_t room = (size_t)(r->end - p);
+    /* The small encodings, most entries, inline: 7-bit integers, 6-bit
+     * strings and 13-bit integers, each with its one-byte backlen. */
+    if (room >= 2) {
+        unsigned char b = p[0];
+        if (b < 0x80) {
+            if (p[1] != 1) return -1;
+            e->sval = NULL;
+            e->slen = 0;
+            e->lval = b;
+            r->p = p + 2;
+            return 1;
+        }
+        if (b < 0xC0) {
+            size_t l = b & 0x3F;
+            if (room < l + 2 || p[1 + l] != l + 1) return -1;
+            e->sval = (const char *)p + 1;
+            e->slen = (uint32_t)l;
+            e->lval = 0;
+            r->p = p + l + 2;
+            return 1;
+        }
+        if (b < 0xE0 && room >= 3) {
+            if (p[2] != 2) return -1;
+            uint64_t u = ((uint64_t)(b & 0x1F) << 8) | p[1];
+            e->sval = NULL;
+            e->slen = 0;
+            e->lval = u >= 4096 ? (int64_t)u - 8192 : (int64_t)u;
+            r->p = p + 3;
+            return 1;
+        }
+    }
+    return lp_reader_next_slow(r, e);
+}
 static inline uint32_t lp_reader_count(const unsigned char *lp) {
     return (uint32_t)lp[4] | (uint32_t)lp[5] << 8;
 }
