@@ -136,6 +136,12 @@ uint64_t evict_stat_exceeded_current_ms(void) {
     return ev.exceeded_start_us ? (ev_monotonic_us() - ev.exceeded_start_us) / 1000 : 0;
 }
 
+void evict_reset_stats(void) {
+    ev.evicted_clients = 0;
+    ev.exceeded_total_us = 0;
+    if (ev.exceeded_start_us) ev.exceeded_start_us = ev_monotonic_us();
+}
+
 uint64_t evict_stat_evicted_clients(void) {
     return ev.evicted_clients;
 }

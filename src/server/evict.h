@@ -55,6 +55,8 @@ int db_sample(struct Db *db, int volatile_only, uint64_t start, int want, void (
  * data on its way to the AOF). */
 size_t evict_mem_not_counted(void);
 uint64_t evict_stat_evicted_clients(void);
+/* CONFIG RESETSTAT: the counters above start again from 0. */
+void evict_reset_stats(void);
 /* Milliseconds used memory spent above maxmemory: in total, and in the
  * current stretch (0 when under it). */
 uint64_t evict_stat_exceeded_total_ms(void);

@@ -93,6 +93,7 @@ void bytes_to_human(char *buf, size_t len, unsigned long long n) {
 
 void server_reset_stats(void) {
     memset(&server.stat, 0, sizeof(server.stat));
+    evict_reset_stats();
     server.el_cmds_start = 0;
     if (server.loop) ev_cycle_stats_reset(server.loop);
     server.stat.inst_last_sample_ms = (uint64_t)server.now_ms;

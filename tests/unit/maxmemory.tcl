@@ -311,5 +311,8 @@ with_server {
         expect_eq [string length [r get k]] 1000000
         $kept .close
         r config set maxmemory-clients 0
+        r config resetstat
+        expect_eq [info_field stats evicted_clients] 0
+        expect_eq [info_field stats total_eviction_exceeded_time] 0
     }
 }
