@@ -619,12 +619,29 @@ static int zset_rdb_save(RdbWriter *w, const void *ptr, int encoding) {
     }
     if (w->type(w, RDB_TYPE_ZSET_2) || w->len(w, n)) return -1;
     if (!n) return 0;
-    ZIter it;
-    ZElem e;
-    zi_init(&it, &z, 0, n - 1, 1);
-    while (zi_next(&it, &e))
-        if (w->string(w, e.m, e.len) || w->double_bin(w, e.score)) return -1;
-    return 0;
+    /* Highest first, without backward links: one forward pass marks
+     * every ZSET_SAVE_RUN-th node, then each run is walked forward from
+     * its mark into a small array and written from its end (no search
+     * by rank per run). */
+#define ZSET_SAVE_RUN 1024
+    const ZsetBig *zb = ptr;
+    uint64_t runs = (n + ZSET_SAVE_RUN - 1) / ZSET_SAVE_RUN, i = 0;
+    SlNode **marks = mem_alloc((size_t)runs * sizeof(*marks));
+    for (SlNode *x = sl_first(zb->sl); x && i < n; x = x->next, i++)
+        if (i % ZSET_SAVE_RUN == 0) marks[i / ZSET_SAVE_RUN] = x;
+    SlNode *run[ZSET_SAVE_RUN];
+    int rc = 0;
+    for (uint64_t r = runs; r-- > 0 && rc == 0;) {
+        size_t k = 0;
+        for (SlNode *x = marks[r]; x && k < ZSET_SAVE_RUN && r * ZSET_SAVE_RUN + k < n; x = x->next) run[k++] = x;
+        while (k-- > 0 && rc == 0) {
+            size_t len;
+            const char *m = sl_node_member(run[k], &len);
+            rc = w->string(w, m, len) || w->double_bin(w, run[k]->score) ? -1 : 0;
+        }
+    }
+    mem_free(marks);
+    return rc;
 }
 
 /* RDB_TYPE_ZSET / ZSET_2: elements into a skiplist, which becomes a
@@ -639,6 +656,9 @@ static void *zset_rdb_load_elements(RdbReader *r, int rdb_type, int *enc) {
     }
     ZVal z = zv_new(n, SIZE_MAX);
     zv_convert(&z, ENC_SKIPLIST);
+    /* The member table sized once for n (a count the input can hold)
+     * instead of rehashing its way up as the elements come. */
+    ht_expand(((ZsetBig *)z.ptr)->ht, n);
     size_t maxlen = 0, total = 0, mcap = 0;
     char *mbuf = NULL;
     for (uint64_t i = 0; i < n; i++) {
