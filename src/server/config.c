@@ -33,6 +33,7 @@
 #include "config_internal.h"
 #include "server.h"
 #include "reply.h"
+#include "evict.h"
 #include "tracking.h"
 
 /* ------------------------------------------------------------ the table */
@@ -304,7 +305,7 @@ const ConfigDef config_table[] = {
     NUM_ROW("acllog-max-len", NULL, CT_ULONG, 0, FLD(acllog_max_len), "128", 0, LONG_MAX, NULL),
     ENUM_ROW("acl-pubsub-default", NULL, 0, NOF, "resetchannels", acl_pubsub_enum),
     /* ---- memory */
-    NUM_ROW("maxmemory", NULL, CT_ULL, MEM, FLD(maxmemory), "0", 0, ULLONG_MAX, NULL),
+    NUM_ROW("maxmemory", NULL, CT_ULL, MEM, FLD(maxmemory), "0", 0, ULLONG_MAX, evict_apply_maxmemory),
     ENUM_ROW("maxmemory-policy", NULL, 0, FLD(maxmemory_policy), "noeviction", maxmemory_policy_enum),
     NUM_ROW("maxmemory-samples", NULL, CT_INT, 0, FLD(maxmemory_samples), "5", 1, 64, NULL),
     NUM_ROW("maxmemory-eviction-tenacity", NULL, CT_INT, UNS, FLD(maxmemory_eviction_tenacity), "10", 0, 100, NULL),

@@ -371,6 +371,24 @@ int evict_refuses(Client *c, Command *cmd) {
     return (cmd->flags & CMD_DENYOOM) != 0;
 }
 
+int evict_apply_maxmemory(char **err) {
+    (void)err;
+    unsigned long long max = server.cfg.maxmemory;
+    if (sizeof(void *) == 4 && max > 3ULL * 1024 * 1024 * 1024)
+        server_log(LL_WARNING, "WARNING: maxmemory (%llu) is above 3 GB on a 32 bit target, which cannot address "
+                   "that much memory: the limit will never be reached.", max);
+    if (max && mem_used() > max)
+        server_log(LL_WARNING, "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than the "
+                   "current memory usage (%zu). This will result in key eviction and/or the inability to accept new "
+                   "write commands depending on the maxmemory-policy.", max, mem_used());
+    /* Start at once rather than on the next command. */
+    if (max && !ev.timer_set && server.loop) {
+        ev.timer_id = ev_add_timer(server.loop, 0, evict_timer, NULL);
+        ev.timer_set = 1;
+    }
+    return 0;
+}
+
 /* ----------------------------------------------------- client eviction */
 
 static size_t client_memory(const Client *c) {

@@ -40,6 +40,9 @@ int evict_perform(void);
 /* dispatch: runs eviction before a command (maxmemory is set); returns 1
  * when the command must be refused with -OOM. */
 int evict_refuses(struct Client *c, struct Command *cmd);
+/* CONFIG SET maxmemory: warnings (a limit below the memory in use, or
+ * beyond what a 32-bit target can address), and eviction starts now. */
+int evict_apply_maxmemory(char **err);
 /* server_cron: client eviction (maxmemory-clients), exceeded-time stats. */
 void evict_cron(void);
 
