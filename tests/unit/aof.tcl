@@ -108,7 +108,6 @@ with_server -config {appendonly yes appendfsync always enable-debug-command yes}
         aof_restart
         expect_eq [r debug digest] $d
         expect_eq [r get foo] bar
-        expect_eq [r pttl ttlkey] [r pttl ttlkey]
         expect_gt [r pttl ttlkey] 90000
     }
 
