@@ -286,6 +286,24 @@ with_server -config {enable-debug-command yes} {
             expect_eq [r get after-enable] 1
         }
 
+        test "CONFIG SET appendonly yes during a BGSAVE: the base rewrite waits for it, then runs" {
+            r config set appendonly no
+            r config set rdb-key-save-delay 1000
+            r bgsave
+            r config set appendonly yes
+            expect_eq [aof_info aof_rewrite_scheduled] 1
+            expect_eq [aof_info aof_enabled] 1
+            r set during-wait 1
+            r config set rdb-key-save-delay 0
+            aof_wait_rewrite
+            wait_for {[regexp {rdb_bgsave_in_progress:0} [r info persistence]]}
+            expect_eq [aof_info aof_last_bgrewrite_status] ok
+            r set after-wait 1
+            set d [r debug digest]
+            aof_restart -config {appendonly yes}
+            expect_eq [r debug digest] $d
+        }
+
         test "CONFIG SET appendonly no stops writing" {
             r config set appendonly no
             expect_eq [aof_info aof_enabled] 0
@@ -298,6 +316,20 @@ with_server -config {enable-debug-command yes} {
 }
 
 with_server -config {enable-debug-command yes} {
+    tagged needs:native-fork {
+        test "BGREWRITEAOF with appendonly no writes a directory with a base alone" {
+            r set k v
+            expect_eq [r bgrewriteaof] "Background append only file rewriting started"
+            aof_wait_rewrite
+            expect_re {^file appendonly\.aof\.1\.base\.rdb seq 1 type b\n$} [aof_manifest]
+            expect_eq [aof_info aof_enabled] 0
+            aof_restart -config {appendonly yes}
+            expect_eq [r get k] v
+            r config set appendonly no
+            file delete -force [aof_dir]
+        }
+    }
+
     test "an old single appendonly.aof is moved into the directory and loaded" {
         r config set appendonly no
         set text "*2\r\n\$6\r\nSELECT\r\n\$1\r\n0\r\n*3\r\n\$3\r\nSET\r\n\$3\r\nold\r\n\$5\r\nvalue\r\n"
