@@ -234,22 +234,33 @@ void *hash_from_listpack(unsigned char *lp, int *enc) {
  * written pair by pair (RDB_TYPE_HASH). */
 static int hash_rdb_save(RdbWriter *w, const void *ptr, int enc) {
     if (enc == ENC_LISTPACK) {
-        /* Every pair expanded at once, then one listpack built in one
-         * allocation (hash_to_listpack's appends reallocate per string). */
-        uint32_t n;
-        PpView *views = pp_expand(ptr, &n);
-        LpEntry stack[64], *e = 2 * (size_t)n <= 64 ? stack : mem_alloc(2 * (size_t)n * sizeof(LpEntry));
-        for (size_t i = 0; i < 2 * (size_t)n; i++) {
-            e[i].sval = views[i].p;
-            e[i].slen = (uint32_t)views[i].len;
-            e[i].lval = 0;
+        /* Pairs rebuilt one at a time by the pack's iterator and written
+         * front to back into one buffer (a stack one for small hashes),
+         * grown only when a string needs more room than is left. */
+        unsigned char stack[4096], *lp = stack;
+        size_t cap = sizeof(stack), len = LP_HDR_SIZE;
+        uint64_t count = 0;
+        PpIter it;
+        pp_iter_init(&it, ptr);
+        while (pp_iter_next(&it)) {
+            size_t want = len + lp_put_str_max(it.f.len) + lp_put_str_max(it.v.len) + 1;
+            if (want > cap) {
+                size_t ncap = want * 2;
+                unsigned char *nb = mem_alloc(ncap);
+                memcpy(nb, lp, len);
+                if (lp != stack) mem_free(lp);
+                lp = nb;
+                cap = ncap;
+            }
+            len += lp_put_str(lp + len, it.f.p, it.f.len);
+            len += lp_put_str(lp + len, it.v.p, it.v.len);
+            count += 2;
         }
-        unsigned char *lp = lp_batch_append(lp_new(0), e, 2 * (size_t)n);
-        if (e != stack) mem_free(e);
-        mem_free(views);
+        pp_iter_done(&it);
+        size_t size = lp_put_finish(lp, lp + len, count);
         int rc = w->type(w, RDB_TYPE_HASH_LISTPACK);
-        if (rc == 0) rc = w->string(w, lp, lp_bytes(lp));
-        lp_free(lp);
+        if (rc == 0) rc = w->string(w, lp, size);
+        if (lp != stack) mem_free(lp);
         return rc;
     }
     FvTable *t = (FvTable *)ptr;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../ds/alloc.h"
+#include "../ds/listpack.h"
 #include "../server/rdb_io.h"
 #include "../server/reply.h"
 #include "../server/server.h"
@@ -586,35 +587,35 @@ static int zset_rdb_save(RdbWriter *w, const void *ptr, int encoding) {
     uint64_t n = zv_len(&z);
     if (encoding == ENC_LISTPACK) {
         /* zset_to_listpack's form (member, then the score as d2string's
-         * text), built with one allocation: members and score texts are
-         * gathered first, then appended in one batch. */
-        LpEntry *e = mem_alloc(2 * (size_t)n * sizeof(LpEntry) + 1);
-        /* Per element: the score's text, then room for an integer
-         * member's text (ZElem renders those into its own buffer). */
-        const size_t slot = DTOA_BUF + LP_INTBUF_SIZE;
-        char *texts = mem_alloc((size_t)n * slot + 1);
-        ZIter it;
-        ZElem el;
-        size_t i = 0;
-        if (n) zi_init(&it, &z, 0, n - 1, 0);
-        while (n && zi_next(&it, &el)) {
-            /* Member bytes rendered into el.buf (integers) must be kept. */
-            char *t = texts + i * slot;
-            size_t slen = dtoa_valkey(el.score, t);
-            e[2 * i].sval = el.m == el.buf ? memcpy(t + DTOA_BUF, el.m, el.len) : el.m;
-            e[2 * i].slen = (uint32_t)el.len;
-            e[2 * i].lval = 0;
-            e[2 * i + 1].sval = t;
-            e[2 * i + 1].slen = (uint32_t)slen;
-            e[2 * i + 1].lval = 0;
-            i++;
+         * text), written front to back into one buffer: a pack entry is
+         * at least its member plus two bytes, and its listpack pair at
+         * most the member plus 52 (lp_put_str_max of the member and of a
+         * DTOA_BUF score text), which bounds the size up front. */
+        const unsigned char *sp = ptr;
+        size_t end = sp_bytes(sp), need = LP_HDR_SIZE + 1 + end + 52 * (size_t)n;
+        unsigned char stack[4096], *lp = need <= sizeof(stack) ? stack : mem_alloc(need);
+        unsigned char *o = lp + LP_HDR_SIZE;
+        SpEntry se;
+        for (size_t off = sp_first(sp); off < end; off = se.next) {
+            sp_get(sp, off, &se);
+            o += lp_put_str(o, se.m, se.len);
+            double d = se.score;
+            /* Integral scores within +-2^62 (not -0) are d2string's
+             * integer text, which a listpack holds as that integer. */
+            long long ll;
+            if (d >= -4611686018427387904.0 && d <= 4611686018427387904.0 && (double)(ll = (long long)d) == d &&
+                !(d == 0 && signbit(d))) {
+                o += lp_put_int(o, ll);
+            } else {
+                char t[DTOA_BUF];
+                size_t tl = dtoa_valkey(d, t);
+                o += lp_put_str(o, t, tl);
+            }
         }
-        unsigned char *lp = lp_batch_append(lp_new(0), e, 2 * i);
-        mem_free(e);
-        mem_free(texts);
+        size_t size = lp_put_finish(lp, o, 2 * (uint64_t)n);
         int rc = w->type(w, RDB_TYPE_ZSET_LISTPACK);
-        if (rc == 0) rc = w->string(w, lp, lp_bytes(lp));
-        lp_free(lp);
+        if (rc == 0) rc = w->string(w, lp, size);
+        if (lp != stack) mem_free(lp);
         return rc;
     }
     if (w->type(w, RDB_TYPE_ZSET_2) || w->len(w, n)) return -1;

@@ -9,13 +9,16 @@
  *  - Valkey's listpack form: hash_to_listpack gives a listpack that passes
  *    deep validation, with integer-looking strings stored as integers, and
  *    hash_from_listpack rebuilds the same pairs (order kept while small),
- *    choosing the encoding by the limits;
+ *    choosing the encoding by the limits; TypeOps.rdb_save writes the
+ *    same listpack bytes;
  *  - the TypeOps: dup, digest equal across encodings and orders, effort. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ds/alloc.h"
 #include "ds/listpack.h"
+#include "server/rdb_io.h"
 #include "server/server.h"
 #include "types/hash.h"
 #include "types/types.h"
@@ -156,6 +159,48 @@ static void test_try_conversion(void) {
     server.cfg.hash_max_listpack_value = 64;
 }
 
+/* A writer that keeps what TypeOps.rdb_save produces for a packed value:
+ * its RDB type and its one string (the listpack); any other call fails. */
+typedef struct Capture {
+    RdbWriter w;
+    int type, strings;
+    unsigned char *blob;
+    size_t len;
+} Capture;
+
+static int cap_type(RdbWriter *w, int t) {
+    ((Capture *)w)->type = t;
+    return 0;
+}
+static int cap_string(RdbWriter *w, const void *p, size_t n) {
+    Capture *c = (Capture *)w;
+    c->strings++;
+    mem_free(c->blob);
+    c->blob = mem_alloc(n + 1);
+    memcpy(c->blob, p, n);
+    c->len = n;
+    return 0;
+}
+static int cap_len(RdbWriter *w, uint64_t n) { (void)w; (void)n; return -1; }
+static int cap_int(RdbWriter *w, int64_t v) { (void)w; (void)v; return -1; }
+static int cap_lzf(RdbWriter *w, const void *c, size_t clen, size_t rawlen) {
+    (void)w; (void)c; (void)clen; (void)rawlen; return -1;
+}
+static int cap_double(RdbWriter *w, double d) { (void)w; (void)d; return -1; }
+static int cap_raw(RdbWriter *w, const void *p, size_t n) { (void)w; (void)p; (void)n; return -1; }
+
+/* rdb_save of a packed value of type t: its listpack blob, or NULL. */
+static unsigned char *rdb_save_blob(int t, const void *ptr, int enc, int want_type, size_t *len) {
+    Capture c = {{cap_type, cap_len, cap_string, cap_int, cap_lzf, cap_double, cap_int, cap_raw}, -1, 0, NULL, 0};
+    int rc = kv_type_ops(t)->rdb_save(&c.w, ptr, enc);
+    if (!CHECK_EQ_INT(0, rc) || !CHECK_EQ_INT(want_type, c.type) || !CHECK_EQ_INT(1, c.strings)) {
+        mem_free(c.blob);
+        return NULL;
+    }
+    *len = c.len;
+    return c.blob;
+}
+
 static void test_listpack_form(void) {
     for (int round = 0; round < 300; round++) {
         unit_srand(0x8000 + (uint64_t)round);
@@ -182,6 +227,13 @@ static void test_listpack_form(void) {
         server.cfg.hash_max_listpack_entries = 512;
         unsigned char *lp = hash_to_listpack(kv_get_ptr(kv), kv_encoding(kv));
         if (!CHECK(lp_validate_integrity(lp, lp_bytes(lp), 1, NULL, NULL))) break;
+        if (kv_encoding(kv) == ENC_LISTPACK) {
+            /* The RDB writer's listpack is hash_to_listpack's, byte for byte. */
+            size_t bn;
+            unsigned char *blob = rdb_save_blob(OBJ_HASH, kv_get_ptr(kv), ENC_LISTPACK, RDB_TYPE_HASH_LISTPACK, &bn);
+            if (blob) CHECK_MEM((const char *)lp, lp_bytes(lp), (const char *)blob, bn);
+            mem_free(blob);
+        }
         CHECK_EQ_INT(2 * m.n, lp_length(lp));
         /* Integer-looking fields are integer entries, as Valkey writes them. */
         for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p)) {

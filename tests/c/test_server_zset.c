@@ -14,7 +14,8 @@
  * on the encoding, and TypeOps.dup must copy exactly.  Valkey's listpack
  * form (zset_to_listpack) must equal, byte for byte, a listpack built
  * from the reference with src/ds/listpack.h, and zset_from_listpack must
- * give the value back.  The listpack bytes of a few scores are pinned, as
+ * give the value back; so must the RDB writer's listpack (rdb_save).
+ * The listpack bytes of a few scores are pinned, as
  * are zset_from_listpack's answers to foreign listpacks (score text
  * Valkey would not write, pairs out of order, corrupt pairs). */
 #include <math.h>
@@ -23,7 +24,9 @@
 #include <string.h>
 
 #include "../../deps/numconv/dtoa.h"
+#include "ds/alloc.h"
 #include "ds/listpack.h"
+#include "server/rdb_io.h"
 #include "server/server.h"
 #include "types/types.h"
 #include "types/zset.h"
@@ -150,10 +153,59 @@ static unsigned char *ref_listpack(void) {
     return lp;
 }
 
-/* zset_to_listpack against the reference, and back. */
+/* A writer that keeps what TypeOps.rdb_save produces for a packed value:
+ * its RDB type and its one string (the listpack); any other call fails. */
+typedef struct Capture {
+    RdbWriter w;
+    int type, strings;
+    unsigned char *blob;
+    size_t len;
+} Capture;
+
+static int cap_type(RdbWriter *w, int t) {
+    ((Capture *)w)->type = t;
+    return 0;
+}
+static int cap_string(RdbWriter *w, const void *p, size_t n) {
+    Capture *c = (Capture *)w;
+    c->strings++;
+    mem_free(c->blob);
+    c->blob = mem_alloc(n + 1);
+    memcpy(c->blob, p, n);
+    c->len = n;
+    return 0;
+}
+static int cap_len(RdbWriter *w, uint64_t n) { (void)w; (void)n; return -1; }
+static int cap_int(RdbWriter *w, int64_t v) { (void)w; (void)v; return -1; }
+static int cap_lzf(RdbWriter *w, const void *c, size_t clen, size_t rawlen) {
+    (void)w; (void)c; (void)clen; (void)rawlen; return -1;
+}
+static int cap_double(RdbWriter *w, double d) { (void)w; (void)d; return -1; }
+static int cap_raw(RdbWriter *w, const void *p, size_t n) { (void)w; (void)p; (void)n; return -1; }
+
+/* rdb_save of a packed value of type t: its listpack blob, or NULL. */
+static unsigned char *rdb_save_blob(int t, const void *ptr, int enc, int want_type, size_t *len) {
+    Capture c = {{cap_type, cap_len, cap_string, cap_int, cap_lzf, cap_double, cap_int, cap_raw}, -1, 0, NULL, 0};
+    int rc = kv_type_ops(t)->rdb_save(&c.w, ptr, enc);
+    if (!CHECK_EQ_INT(0, rc) || !CHECK_EQ_INT(want_type, c.type) || !CHECK_EQ_INT(1, c.strings)) {
+        mem_free(c.blob);
+        return NULL;
+    }
+    *len = c.len;
+    return c.blob;
+}
+
+/* zset_to_listpack against the reference, and back; a pack's RDB form
+ * (TypeOps.rdb_save) is the same listpack. */
 static void check_listpack_form(const ZVal *z) {
     unsigned char *want = ref_listpack(), *got = zset_to_listpack(z->ptr, z->enc);
     CHECK_MEM((const char *)want, lp_bytes(want), (const char *)got, lp_bytes(got));
+    if (z->enc == ENC_LISTPACK) {
+        size_t n;
+        unsigned char *blob = rdb_save_blob(OBJ_ZSET, z->ptr, z->enc, RDB_TYPE_ZSET_LISTPACK, &n);
+        if (blob) CHECK_MEM((const char *)want, lp_bytes(want), (const char *)blob, n);
+        mem_free(blob);
+    }
     int enc = -1;
     void *back = zset_from_listpack(got, &enc);
     if (CHECK(back != NULL)) {
