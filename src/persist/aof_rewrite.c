@@ -12,7 +12,11 @@
  * here serves every type and encoding.  Strings become SET, lists RPUSH,
  * sets SADD, sorted sets ZADD, hashes HMSET (64 items per command, as
  * Valkey batches them), each followed by PEXPIREAT when the key has a
- * TTL.  Streams are written as RESTORE of their DUMP payload. */
+ * TTL.  Streams are walked directly: XADD per entry (XADD MAXLEN 0 for
+ * an empty one), XSETID with ENTRIESADDED and MAXDELETEDID, XGROUP
+ * CREATE ... ENTRIESREAD per group, XCLAIM ... FORCE JUSTID per pending
+ * entry and XGROUP CREATECONSUMER for consumers without any.  A value
+ * that cannot be decoded falls back to RESTORE of its DUMP payload. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,10 +28,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../ds/idtree.h"
 #include "../ds/intset.h"
 #include "../ds/listpack.h"
+#include "../ds/streamid.h"
+#include "../ds/streamstore.h"
 #include "../server/reply.h"
 #include "../server/server.h"
+#include "../types/stream.h"
 #include "../../deps/numconv/numconv.h"
 #include "format/rdb_format.h"
 #include "format/rdb_in.h"
@@ -243,6 +251,100 @@ done:
     return rc;
 }
 
+/* ---------------------------------------------------------- streams */
+
+static void out_id(CmdOut *o, StreamId id) {
+    char b[64];
+    out_bulk(o, b, sid_format(b, id));
+}
+
+static void write_stream(CmdOut *o, const char *key, size_t klen, const Stream *s) {
+    const StreamStore *st = &s->st;
+    if (st->length) {
+        SsIter it;
+        ss_iter_start(&it, st, NULL, NULL, 0);
+        while (ss_next(&it)) {
+            out_header(o, '*', 3 + 2 * it.nfields);
+            out_bulk(o, "XADD", 4);
+            out_bulk(o, key, klen);
+            out_id(o, it.id);
+            for (uint64_t i = 0; i < it.nfields; i++) {
+                SsVal f, v;
+                char fb[SS_INTBUF], vb[SS_INTBUF];
+                size_t fl, vl;
+                ss_field(&it, &f, &v);
+                const char *fp = ss_val_str(&f, fb, &fl);
+                out_bulk(o, fp, fl);
+                const char *vp = ss_val_str(&v, vb, &vl);
+                out_bulk(o, vp, vl);
+            }
+        }
+        ss_iter_stop(&it);
+    } else {
+        /* An empty stream exists: an entry trimmed away at once. */
+        out_header(o, '*', 7);
+        out_bulk(o, "XADD", 4);
+        out_bulk(o, key, klen);
+        out_bulk(o, "MAXLEN", 6);
+        out_bulk(o, "0", 1);
+        out_id(o, st->last_id);
+        out_bulk(o, "x", 1);
+        out_bulk(o, "y", 1);
+    }
+    out_header(o, '*', 7);
+    out_bulk(o, "XSETID", 6);
+    out_bulk(o, key, klen);
+    out_id(o, st->last_id);
+    out_bulk(o, "ENTRIESADDED", 12);
+    out_bulk_ll(o, (long long)st->entries_added);
+    out_bulk(o, "MAXDELETEDID", 12);
+    out_id(o, st->max_deleted_id);
+    size_t ng = 0;
+    StreamGroup **groups = s->groups ? stream_groups_sorted(s, &ng) : NULL;
+    for (size_t g = 0; g < ng; g++) {
+        StreamGroup *gr = groups[g];
+        out_header(o, '*', 7);
+        out_bulk(o, "XGROUP", 6);
+        out_bulk(o, "CREATE", 6);
+        out_bulk(o, key, klen);
+        out_bulk(o, gr->name, gr->nlen);
+        out_id(o, gr->last_id);
+        out_bulk(o, "ENTRIESREAD", 11);
+        out_bulk_ll(o, (long long)gr->entries_read);
+        IdtIter it;
+        for (idt_seek_first(&it, &gr->pel); idt_valid(&it); idt_next(&it)) {
+            const StreamNack *n = idt_val(&it);
+            if (!n->consumer) continue;
+            out_header(o, '*', 12);
+            out_bulk(o, "XCLAIM", 6);
+            out_bulk(o, key, klen);
+            out_bulk(o, gr->name, gr->nlen);
+            out_bulk(o, n->consumer->name, n->consumer->nlen);
+            out_bulk(o, "0", 1);
+            out_id(o, idt_key(&it));
+            out_bulk(o, "TIME", 4);
+            out_bulk_ll(o, (long long)n->delivery_time);
+            out_bulk(o, "RETRYCOUNT", 10);
+            out_bulk_ll(o, (long long)n->delivery_count);
+            out_bulk(o, "JUSTID", 6);
+            out_bulk(o, "FORCE", 5);
+        }
+        size_t nc = 0;
+        StreamConsumer **cons = gr->consumers ? stream_consumers_sorted(gr, &nc) : NULL;
+        for (size_t c = 0; c < nc; c++) {
+            if (idt_count(&cons[c]->pel)) continue;
+            out_header(o, '*', 5);
+            out_bulk(o, "XGROUP", 6);
+            out_bulk(o, "CREATECONSUMER", 14);
+            out_bulk(o, key, klen);
+            out_bulk(o, gr->name, gr->nlen);
+            out_bulk(o, cons[c]->name, cons[c]->nlen);
+        }
+        mem_free(cons);
+    }
+    mem_free(groups);
+}
+
 static void write_key(CmdOut *o, Kv *kv) {
     size_t klen;
     const char *key = kv_key(kv, &klen);
@@ -259,6 +361,9 @@ static void write_key(CmdOut *o, Kv *kv) {
             kv_string_view(kv, &sv);
             out_bulk(o, sv.p, sv.len);
         }
+        done = 1;
+    } else if (kv_type(kv) == OBJ_STREAM && kv_encoding(kv) == ENC_STREAM) {
+        write_stream(o, key, klen, kv_get_ptr(kv));
         done = 1;
     } else if (kv_type(kv) != OBJ_STREAM) {
         RdbOut ro;

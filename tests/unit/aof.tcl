@@ -135,6 +135,7 @@ with_server -config {appendonly yes appendfsync always enable-debug-command yes}
                 r flushall
                 rdb_populate [expr {$preamble eq "yes" ? 7 : 8}] 25
                 set d [r debug digest]
+                set listing [rdb_listing]
                 set rewrites [aof_info aof_rewrites]
                 expect_eq [r bgrewriteaof] "Background append only file rewriting started"
                 aof_wait_rewrite
@@ -150,12 +151,16 @@ with_server -config {appendonly yes appendfsync always enable-debug-command yes}
                 r set after-rewrite 1
                 aof_restart
                 r del after-rewrite
-                expect_eq [r debug digest] $d
+                # Commands cannot set a stream consumer's seen/active
+                # times (Valkey's rewrite neither): the plain base keeps
+                # everything else, which the listing compares.
+                if {$preamble eq "yes"} { expect_eq [r debug digest] $d }
+                expect_eq [rdb_listing] $listing
                 expect_eq [r debug keyspace-check] OK
             }
         }
 
-        test "a plain-AOF base is made of ordinary commands (SET, RPUSH, SADD, ZADD, HMSET, PEXPIREAT)" {
+        test "a plain-AOF base is made of ordinary commands (SET, RPUSH, SADD, ZADD, HMSET, PEXPIREAT, X*)" {
             r config set aof-use-rdb-preamble no
             r flushall
             r set s v
@@ -165,11 +170,16 @@ with_server -config {appendonly yes appendfsync always enable-debug-command yes}
             r zadd z 1.5 m
             r hset h f v
             r pexpire s 100000000
+            r xadd x 1-1 f v
+            r xgroup create x g 0
+            r xreadgroup group g alice streams x >
+            r xgroup createconsumer x g bob
             r bgrewriteaof
             aof_wait_rewrite
             set base [lindex [split [aof_manifest] " "] 1]
             set text [aof_read $base]
-            foreach cmd {SELECT SET RPUSH SADD ZADD HMSET PEXPIREAT} { expect_re "\r\n$cmd\r\n" $text }
+            foreach cmd {SELECT SET RPUSH SADD ZADD HMSET PEXPIREAT XADD XSETID XGROUP XCLAIM CREATECONSUMER} { expect_re "\r\n$cmd\r\n" $text }
+            expect_eq [string first RESTORE $text] -1
             expect_eq [string first REDIS $text] -1
         }
 

@@ -1,8 +1,8 @@
 # aof_interop.tcl - appendonlydir directories moving between us and
 # Debian's redis-server 7.0 (when installed):
 #   - ours, with a plain-AOF base from BGREWRITEAOF plus an incremental
-#     file, loads there to the same content (streams left out: the base
-#     writes them as RESTORE of an RDB 11 payload, which 7.0 refuses);
+#     file, loads there to the same content (every type, streams with
+#     groups, consumers and pending entries);
 #   - one written by redis-server 7.0 (plain base and incr files, then an
 #     RDB-preamble base after its own BGREWRITEAOF) loads here.
 
@@ -48,7 +48,7 @@ with_server -config {appendonly yes aof-use-rdb-preamble no set-max-listpack-ent
     tagged needs:native-fork {
         test "our appendonlydir (plain base + incr) loads in redis-server 7.0 to the same content" {
             r flushall
-            rdb_populate 81 20 {5}
+            rdb_populate 81 20
             r bgrewriteaof
             wait_for {[regexp {aof_rewrite_in_progress:0} [r info persistence]]} -timeout 20000
             after 200
