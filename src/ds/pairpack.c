@@ -429,6 +429,7 @@ unsigned char *pp_delete(unsigned char *pp, const char *f, size_t flen, int *del
 
 void pp_builder_init(PpBuilder *b) {
     b->pp = pp_new();
+    b->cap = PP_HEADER_SIZE;
     pp_str_init(&b->f);
     pp_str_init(&b->v);
 }
@@ -440,7 +441,15 @@ void pp_builder_add(PpBuilder *b, const char *f, size_t flen, const char *v, siz
     int fe, ve;
     size_t fn = code_plan(common_prefix(b->f.p, b->f.len, f, flen), flen, &fs, &fe);
     size_t vn = code_plan(common_prefix(b->v.p, b->v.len, v, vlen), vlen, &vs, &ve);
-    b->pp = mem_realloc(b->pp, total + fn + vn);
+    size_t need = total + fn + vn;
+    if (need > b->cap) {
+        /* Doubling, not a reallocation per pair; finish trims it. */
+        size_t cap = b->cap * 2;
+        if (cap < need) cap = need;
+        if (cap < 64) cap = 64;
+        b->pp = mem_realloc(b->pp, cap);
+        b->cap = cap;
+    }
     size_t n = put_str(b->pp + total, b->f.p, b->f.len, f, flen);
     n += put_str(b->pp + total + n, b->v.p, b->v.len, v, vlen);
     store_u32(b->pp, (uint32_t)(total + n));
@@ -451,6 +460,7 @@ void pp_builder_add(PpBuilder *b, const char *f, size_t flen, const char *v, siz
 
 unsigned char *pp_builder_finish(PpBuilder *b) {
     unsigned char *pp = b->pp;
+    if (b->cap > pp_bytes(pp)) pp = mem_realloc(pp, pp_bytes(pp));
     pp_str_free(&b->f);
     pp_str_free(&b->v);
     b->pp = NULL;

@@ -73,6 +73,7 @@ unsigned char *pp_delete(unsigned char *pp, const char *f, size_t flen, int *del
  * is coded against the last, so building n pairs is O(total bytes). */
 typedef struct PpBuilder {
     unsigned char *pp;
+    size_t cap; /* bytes allocated for pp: it grows by doubling */
     PpStr f, v;
 } PpBuilder;
 void pp_builder_init(PpBuilder *b);

@@ -106,14 +106,22 @@ static int pack_members_distinct(const unsigned char *sp) {
     uint32_t n = sp_count(sp);
     if (n < 2) return 1;
     if (n <= 16) {
-        SpEntry a, b;
-        for (size_t i = sp_first(sp); i < sp_bytes(sp); i = a.next) {
-            sp_get(sp, i, &a);
-            for (size_t j = a.next; j < sp_bytes(sp); j = b.next) {
-                sp_get(sp, j, &b);
-                if (a.len == b.len && !bytes_cmp(a.m, a.len, b.m, b.len)) return 0;
-            }
+        /* The views first (one walk), then pairs compared by length and
+         * last byte before any memcmp: m0..m9 differ in the last byte. */
+        MemberView v[16];
+        size_t off = sp_first(sp);
+        for (uint32_t i = 0; i < n; i++) {
+            SpEntry e;
+            sp_get(sp, off, &e);
+            v[i].m = e.m;
+            v[i].len = e.len;
+            off = e.next;
         }
+        for (uint32_t i = 1; i < n; i++)
+            for (uint32_t j = 0; j < i; j++)
+                if (v[i].len == v[j].len &&
+                    (v[i].len == 0 || (v[i].m[v[i].len - 1] == v[j].m[v[i].len - 1] && !memcmp(v[i].m, v[j].m, v[i].len))))
+                    return 0;
         return 1;
     }
     MemberView *v = mem_alloc(sizeof(MemberView) * n);
