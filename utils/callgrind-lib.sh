@@ -22,7 +22,8 @@
 #                                 BIN under callgrind (output $tmp/cg.LABEL,
 #                                 log $tmp/log.LABEL) on a free port, once it
 #                                 answers PING; sets CG_PORT CG_PID CG_OUT
-#   cg_stop                       SHUTDOWN NOSAVE and wait for it
+#   cg_stop                       SHUTDOWN NOSAVE (again while it lives) and
+#                                 wait for it
 #   cg_measure BIN LABEL          cg_start with instrumentation off, the
 #                                 script's `load_data PORT`, then for each
 #                                 test of $TESTS a line "test instr/request"
@@ -77,8 +78,15 @@ cg_wait_ready() { # port
     for _ in $(seq 300); do "$CLI" -p "$1" ping >/dev/null 2>&1 && break; sleep 0.1; done
 }
 
+# Asks again while the server lives: one lost SHUTDOWN would leave the
+# script waiting for it forever.
 cg_stop() {
-    "$CLI" -p "$CG_PORT" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 100); do
+        "$CLI" -p "$CG_PORT" shutdown nosave >/dev/null 2>&1 || true
+        # Gone, or a zombie until `wait` (kill -0 would still succeed).
+        case "$(ps -o stat= -p "$CG_PID" 2>/dev/null || true)" in "" | Z*) break ;; esac
+        sleep 0.2
+    done
     wait "$CG_PID" 2>/dev/null || true
 }
 
