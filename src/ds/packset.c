@@ -374,6 +374,40 @@ int packset_add(PackSet *s, const char *p, size_t len) {
     return 1;
 }
 
+/* Members hashed and prefetched per round of packset_add_many. */
+#define ADD_MANY_ROUND 32
+
+uint64_t packset_add_many(PackSet *s, const char *const *p, const size_t *len, size_t n, unsigned char *added) {
+    uint64_t h[ADD_MANY_ROUND], fresh = 0;
+    for (size_t base = 0; base < n; base += ADD_MANY_ROUND) {
+        size_t k = n - base < ADD_MANY_ROUND ? n - base : ADD_MANY_ROUND;
+        /* The directory slots first, then the buckets they point to:
+         * a split in between only makes a prefetch useless, never wrong
+         * (each add below looks its bucket up afresh). */
+        for (size_t i = 0; i < k; i++) {
+            h[i] = s->hash(p[base + i], len[base + i]);
+            __builtin_prefetch(&s->buckets[index_for(s, h[i])]);
+        }
+        for (size_t i = 0; i < k; i++) {
+            const unsigned char *b = s->buckets[index_for(s, h[i])];
+            if (b) __builtin_prefetch(b);
+        }
+        for (size_t i = 0; i < k; i++) {
+            uint64_t bi = index_for(s, h[i]);
+            unsigned char *b = s->buckets[bi];
+            size_t end = HDR;
+            uint32_t idx;
+            int is_new = !(b && bucket_find(b, p[base + i], len[base + i], &idx, &end));
+            if (is_new) {
+                bucket_append(s, bi, end, p[base + i], len[base + i]);
+                fresh++;
+            }
+            if (added) added[base + i] = (unsigned char)is_new;
+        }
+    }
+    return fresh;
+}
+
 void packset_add_new(PackSet *s, const char *p, size_t len) {
     uint64_t i = index_for(s, s->hash(p, len));
     unsigned char *b = s->buckets[i];

@@ -80,6 +80,12 @@ static inline uint64_t packset_buckets(const PackSet *s) { return ((uint64_t)1 <
 
 /* Adds a member: 1 if it was new, 0 if already there. */
 int packset_add(PackSet *s, const char *p, size_t len);
+/* Adds n members in order, exactly as n calls of packset_add would
+ * (a member repeated within the batch is added once); added[i] (when
+ * added is not NULL) gets each call's result.  Returns how many were new.
+ * For bulk loads: the batch's hashes are computed and its buckets
+ * prefetched first, so the cache misses of a big set overlap. */
+uint64_t packset_add_many(PackSet *s, const char *const *p, const size_t *len, size_t n, unsigned char *added);
 /* Adds a member the caller knows is absent (conversions, copies). */
 void packset_add_new(PackSet *s, const char *p, size_t len);
 /* Removes a member: 1 if it was there. */

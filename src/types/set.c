@@ -367,6 +367,47 @@ static void *set_type_rdb_load_members(RdbReader *r, int *enc) {
         return NULL;
     }
     SetVal s = n > intset_max_entries() ? set_new_enc(ENC_HASHTABLE, n) : set_new_enc(ENC_INTSET, 0);
+    if (s.enc == ENC_HASHTABLE) {
+        /* Big sets: members copied out of the reader in batches and
+         * added with packset_add_many, whose prefetches overlap the
+         * cache misses of the random buckets. */
+        enum { BATCH = 32 };
+        const char *ps[BATCH];
+        size_t offs[BATCH], lens[BATCH], used = 0, cap = 1024;
+        char *buf = mem_alloc(cap);
+        uint64_t i = 0;
+        while (i < n) {
+            size_t k = 0;
+            used = 0;
+            for (; k < BATCH && i < n; k++, i++) {
+                const char *p;
+                size_t len;
+                if (!r->string(r, &p, &len)) {
+                    mem_free(buf);
+                    goto fail;
+                }
+                if (used + len > cap) {
+                    /* The batch's members are kept as offsets until it is
+                     * complete, so growing may move the buffer. */
+                    cap = (used + len) * 2;
+                    buf = mem_realloc(buf, cap);
+                }
+                if (len) memcpy(buf + used, p, len);
+                offs[k] = used;
+                lens[k] = len;
+                used += len;
+            }
+            for (size_t j = 0; j < k; j++) ps[j] = buf + offs[j];
+            if (packset_add_many(s.ptr, ps, lens, k, NULL) != k) {
+                mem_free(buf);
+                r->fail(r, "Duplicate set members detected");
+                goto fail;
+            }
+        }
+        mem_free(buf);
+        *enc = s.enc;
+        return s.ptr;
+    }
     for (uint64_t i = 0; i < n; i++) {
         const char *p;
         size_t len;

@@ -468,10 +468,79 @@ static void test_memory(void) {
     CHECK_EQ_UINT(before, mem_used());
 }
 
+/* packset_add_many against packset_add on a twin set: the same results
+ * member by member (repeats within and across batches included), the
+ * same members, invariants holding; both hashes, batch sizes around the
+ * internal round of 32. */
+static void test_add_many(void) {
+    static char bufs[200][MAXLEN];
+    const char *ps[200];
+    size_t lens[200];
+    unsigned char got[200];
+    long mismatches = 0, added_total = 0;
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        unit_srand(seed * 31337);
+        packset_hash_fn *hash = seed % 4 == 0 ? hash_poor : hash_sip;
+        uint32_t universe = 1 + (uint32_t)unit_rand_below(seed % 3 == 0 ? 50 : 3000);
+        PackSet *a = packset_new(hash, unit_rand_below(100));
+        PackSet *b = packset_new(hash, unit_rand_below(100));
+        unsigned char *model = mem_calloc(universe);
+        uint64_t count = 0;
+        int batches = 1 + (int)unit_rand_below(20);
+        for (int bt = 0; bt < batches; bt++) {
+            size_t n = (size_t)unit_rand_below(200);
+            for (size_t i = 0; i < n; i++) {
+                uint32_t id = (uint32_t)unit_rand_below(universe);
+                lens[i] = member_of(id, bufs[i]);
+                ps[i] = bufs[i];
+            }
+            uint64_t fresh = packset_add_many(a, ps, lens, n, unit_rand_below(4) ? got : NULL);
+            uint64_t want_fresh = 0;
+            for (size_t i = 0; i < n; i++) {
+                int r = packset_add(b, ps[i], lens[i]);
+                long id = id_of(ps[i], lens[i]);
+                if (r != !model[id]) mismatches++;
+                if (r) {
+                    model[id] = 1;
+                    count++;
+                    want_fresh++;
+                }
+            }
+            CHECK_EQ_UINT(want_fresh, fresh);
+            added_total += (long)fresh;
+        }
+        /* Per-member results, on a last batch with known answers. */
+        size_t n = 1 + (size_t)unit_rand_below(100);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t id = (uint32_t)unit_rand_below(universe);
+            lens[i] = member_of(id, bufs[i]);
+            ps[i] = bufs[i];
+        }
+        packset_add_many(a, ps, lens, n, got);
+        for (size_t i = 0; i < n; i++) {
+            long id = id_of(ps[i], lens[i]);
+            int r = packset_add(b, ps[i], lens[i]);
+            if (got[i] != r) mismatches++;
+            if (r) {
+                model[id] = 1;
+                count++;
+            }
+        }
+        same_as_model(a, model, universe, count);
+        same_as_model(b, model, universe, count);
+        mem_free(model);
+        packset_free(a);
+        packset_free(b);
+    }
+    CHECK_EQ_INT(0, mismatches);
+    CHECK(added_total > 10000);
+}
+
 int main(void) {
     UNIT_RUN(test_empty_and_edges);
     UNIT_RUN(test_model_sip);
     UNIT_RUN(test_model_poor_hash);
+    UNIT_RUN(test_add_many);
     UNIT_RUN(test_scan_static);
     UNIT_RUN(test_scan_resizing);
     UNIT_RUN(test_random_uniform);
