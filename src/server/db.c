@@ -99,6 +99,16 @@ void db_add(Db *db, Kv *kv) {
     add_hashed(db, kv, ht_hash(db->keys, key, klen));
 }
 
+Kv *db_add_new(Db *db, Kv *kv) {
+    size_t klen;
+    const char *key = kv_key(kv, &klen);
+    uint64_t h = ht_hash(db->keys, key, klen);
+    Kv *old = ht_count(db->keys) ? ht_find_hashed(db->keys, key, klen, h) : NULL;
+    if (old) return old;
+    add_hashed(db, kv, h);
+    return NULL;
+}
+
 void db_replace(Db *db, Kv *old_kv, Kv *new_kv) {
     if (old_kv == new_kv) return;
     kv_copy_links(new_kv, old_kv);

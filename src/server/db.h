@@ -47,6 +47,9 @@ Kv *db_find(Db *db, const char *key, size_t len);
 /* Adds a key that does not exist (its TTL, if any, is already in kv).
  * Every way of adding a key fires the "new" key event. */
 void db_add(Db *db, Kv *kv);
+/* db_add unless the key exists, hashing the key once (RDB loading):
+ * NULL when kv was added, else the existing entry (kv is not added). */
+Kv *db_add_new(Db *db, Kv *kv);
 /* Stores kv as the key's value, replacing (and freeing) any old value.
  * With keep_ttl the old TTL carries over; otherwise kv's own TTL (if any)
  * applies.  Returns the entry as stored (may differ from kv). */
