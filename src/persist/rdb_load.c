@@ -75,15 +75,16 @@ static void aux_field(const char *k, size_t klen, const char *v, size_t vlen) {
 static int store(RdbIn *in, Db *db, Kv *kv, int flags, int64_t idle, int freq) {
     size_t klen;
     const char *key = kv_key(kv, &klen);
-    if (db_find(db, key, klen)) {
+    /* One hash of the key for the usual case, a key not seen before. */
+    if (db_add_new(db, kv)) {
         if (!(flags & RDB_LOAD_ALLOW_DUP)) {
             server_log(LL_WARNING, "RDB has duplicated key '%.*s' in DB %d", (int)(klen < 128 ? klen : 128), key, db->id);
             kv_free(kv);
             return rdbi_fail(in, "Duplicated key found in RDB file");
         }
         db_delete(db, key, klen);
+        db_add(db, kv);
     }
-    db_add(db, kv);
     if (freq >= 0 || idle >= 0) rdb_apply_lru(kv, idle, freq);
     return 1;
 }
