@@ -31,15 +31,21 @@ static void del_generic(Client *c, int lazy) {
 void del_command(Client *c) { del_generic(c, server.cfg.lazyfree_lazy_user_del); }
 void unlink_command(Client *c) { del_generic(c, 1); }
 
-void exists_command(Client *c) {
+/* EXISTS counts hits and misses but is not an access (Valkey's rule):
+ * it leaves the LRU clock / LFU counter alone; TOUCH is one. */
+static void exists_generic(Client *c, int flags) {
     long long n = 0;
     for (int i = 1; i < c->argc; i++)
-        if (db_lookup_read(c, c->db, &c->argv[i])) n++;
+        if (db_lookup(c, c->db, &c->argv[i], flags)) n++;
     reply_int(c, n);
 }
 
+void exists_command(Client *c) {
+    exists_generic(c, LOOKUP_NOTOUCH);
+}
+
 void touch_command(Client *c) {
-    exists_command(c);
+    exists_generic(c, LOOKUP_READ);
 }
 
 void type_command(Client *c) {

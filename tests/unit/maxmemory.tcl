@@ -199,6 +199,12 @@ with_server {
         # TYPE, TTL and OBJECT do not count as accesses.
         for {set i 0} {$i < 50} {incr i} { r type k2; r ttl k2; r object freq k2 }
         expect_eq [r object freq k2] 5
+        # Nor does EXISTS; TOUCH does.
+        for {set i 0} {$i < 50} {incr i} { r exists k2 }
+        expect_eq [r object freq k2] 5
+        r set k3 v
+        for {set i 0} {$i < 50} {incr i} { r touch k3 }
+        expect_gt [r object freq k3] 5
         # CLIENT NO-TOUCH reads do not count either.
         r client no-touch on
         for {set i 0} {$i < 50} {incr i} { r get k2 }
