@@ -360,7 +360,8 @@ int process_command(Client *c) {
     /* One predictable branch when maxmemory is 0; otherwise evict first
      * and refuse only what may grow memory (evict.c). */
     if (server.cfg.maxmemory && evict_refuses(c, cmd)) {
-        reply_error(c, "-OOM command not allowed when used memory > 'maxmemory'.");
+        if (!multi_exec_refused(c, cmd, "OOM command not allowed when used memory > 'maxmemory'."))
+            reply_error(c, "-OOM command not allowed when used memory > 'maxmemory'.");
         return reject(c, cmd);
     }
     /* A failed background save refuses writes (and PING, as in Valkey)

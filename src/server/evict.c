@@ -21,6 +21,8 @@
 #include "evict.h"
 #include "lazyfree.h"
 #include "server.h"
+#include "cmds.h"
+#include "multi.h"
 
 #define EVPOOL_SIZE 16
 #define EVPOOL_KEY_INLINE 48
@@ -361,14 +363,21 @@ int evict_perform(void) {
 }
 
 int evict_refuses(Client *c, Command *cmd) {
-    (void)c;
     size_t tofree;
     if (!over_limit(&tofree)) {
         if (ev.exceeded_start_us) exceeded_end();
         return 0;
     }
     if (evict_perform() != EVICT_FAIL) return 0;
-    return (cmd->flags & CMD_DENYOOM) != 0;
+    int deny = (cmd->flags & CMD_DENYOOM) != 0;
+    if (c->flags & CLIENT_MULTI) {
+        /* Queueing costs memory whatever the command: only what ends
+         * the transaction passes, and EXEC only without a command that
+         * may grow memory in its queue (Valkey's rule). */
+        if (cmd->proc == exec_command) deny = (multi_queued_flags(c) & CMD_DENYOOM) != 0;
+        else if (cmd->proc != discard_command && cmd->proc != quit_command && cmd->proc != reset_command) deny = 1;
+    }
+    return deny;
 }
 
 int evict_apply_maxmemory(char **err) {

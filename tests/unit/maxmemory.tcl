@@ -75,10 +75,35 @@ with_server {
         expect_eq [r dbsize] 1999
         expect_eq [mm_evicted] 0
         expect_eq [r ping] PONG
-        # Inside MULTI the refusal aborts EXEC.
+        # Inside MULTI every queued command is refused (queueing costs
+        # memory), and the refusal aborts EXEC; DISCARD still works.
         r multi
         expect_err "OOM command not allowed*" {r set a b}
-        expect_err "EXECABORT*" {r exec}
+        expect_err "OOM command not allowed*" {r get k:2}
+        expect_err "EXECABORT Transaction discarded because of previous errors." {r exec}
+        r multi
+        expect_eq [r discard] OK
+        mm_reset
+    }
+
+    test "EXEC of a transaction with a write is refused once over the limit" {
+        mm_reset
+        mm_fill k 500 200
+        set half [expr {[mm_used] / 2}]
+        r multi
+        r set x y
+        r get k:1
+        set other [new_client]
+        $other config set maxmemory $half
+        expect_err "EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'." {r exec}
+        expect_null {r get x}
+        # Without a write in it, EXEC runs.
+        $other config set maxmemory 0
+        r multi
+        r get k:1
+        $other config set maxmemory $half
+        expect_eq [r exec] [list [string repeat x 200]]
+        $other .close
         mm_reset
     }
 
