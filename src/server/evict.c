@@ -48,6 +48,7 @@ static struct {
     uint64_t exceeded_start_us; /* 0: not over the limit */
     uint64_t exceeded_total_us;
     uint64_t evicted_clients;
+    int pre_command_oom;      /* the running command met EVICT_FAIL */
     char *kbuf;               /* the victim's name (outlives its Kv) */
     size_t kbuf_cap;
 } ev = {.timer_id = -1};
@@ -364,11 +365,13 @@ int evict_perform(void) {
 
 int evict_refuses(Client *c, Command *cmd) {
     size_t tofree;
+    ev.pre_command_oom = 0;
     if (!over_limit(&tofree)) {
         if (ev.exceeded_start_us) exceeded_end();
         return 0;
     }
     if (evict_perform() != EVICT_FAIL) return 0;
+    ev.pre_command_oom = 1;
     int deny = (cmd->flags & CMD_DENYOOM) != 0;
     if (c->flags & CLIENT_MULTI) {
         /* Queueing costs memory whatever the command: only what ends
@@ -396,6 +399,10 @@ int evict_apply_maxmemory(char **err) {
         ev.timer_set = 1;
     }
     return 0;
+}
+
+int evict_pre_command_oom(void) {
+    return server.cfg.maxmemory && ev.pre_command_oom;
 }
 
 /* ----------------------------------------------------- client eviction */

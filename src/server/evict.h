@@ -43,6 +43,10 @@ int evict_refuses(struct Client *c, struct Command *cmd);
 /* CONFIG SET maxmemory: warnings (a limit below the memory in use, or
  * beyond what a 32-bit target can address), and eviction starts now. */
 int evict_apply_maxmemory(char **err);
+/* Whether the running top-level command found memory over the limit with
+ * nothing left to evict: scripts refuse denyoom commands then (Valkey's
+ * pre-command OOM state). */
+int evict_pre_command_oom(void);
 /* server_cron: client eviction (maxmemory-clients), exceeded-time stats. */
 void evict_cron(void);
 
