@@ -997,6 +997,30 @@ int lp_reader_next_slow(LpReader *r, LpEntry *e) {
     return 1;
 }
 
+long lp_read_all(const unsigned char *lp, size_t size, LpEntry **out, size_t room) {
+    LpReader r;
+    LpEntry *first = *out, *e = first;
+    if (!lp_reader_init(&r, lp, size)) return -1;
+    size_t n = 0;
+    int rc;
+    for (;;) {
+        if (n == room) {
+            size_t ncap = room * 2 + 16;
+            LpEntry *ne = mem_alloc(ncap * sizeof(*ne));
+            if (n) memcpy(ne, e, n * sizeof(*ne));
+            if (e != first) mem_free(e);
+            e = ne;
+            room = ncap;
+            *out = e;
+        }
+        if ((rc = lp_reader_next(&r, &e[n])) != 1) break;
+        n++;
+    }
+    uint32_t head = lp_reader_count(lp);
+    if (rc < 0 || (head != LP_COUNT_UNKNOWN && head != n)) return -1;
+    return (long)n;
+}
+
 /* ---------------------------------------------------------- validation */
 
 unsigned char *lp_validate_first(unsigned char *lp) {

@@ -223,6 +223,14 @@ static inline int lp_reader_next(LpReader *r, LpEntry *e) {
     }
     return lp_reader_next_slow(r, e);
 }
+/* Every entry of an untrusted listpack of size bytes read into an array,
+ * with all of deep validation's checks (lp_validate_integrity, deep) in
+ * one pass, the header's count included.  *out starts as the caller's
+ * array of room entries; past that a bigger one is allocated (mem_free
+ * it when *out no longer points at the caller's).  Returns the number of
+ * entries, or -1 when the listpack is invalid.  String views point into
+ * lp. */
+long lp_read_all(const unsigned char *lp, size_t size, LpEntry **out, size_t room);
 static inline uint32_t lp_reader_count(const unsigned char *lp) {
     return (uint32_t)lp[4] | (uint32_t)lp[5] << 8;
 }

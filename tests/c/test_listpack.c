@@ -1805,6 +1805,21 @@ static void test_put_and_reader_model(void) {
         }
         CHECK_EQ_INT(0, rc);
         CHECK_EQ_UINT(n, seen);
+        {
+            LpEntry few[8], *arr = few;
+            long all = lp_read_all(lp, total, &arr, 8);
+            if (CHECK_EQ_INT((long)n, all)) {
+                unsigned char *rp = lp_first(ref);
+                for (long i = 0; i < all && rp; i++, rp = lp_next(ref, rp)) {
+                    LpEntry w2;
+                    lp_get_entry(rp, &w2);
+                    CHECK((arr[i].sval == NULL) == (w2.sval == NULL));
+                    if (arr[i].sval) CHECK_MEM(w2.sval, w2.slen, arr[i].sval, arr[i].slen);
+                    else CHECK_EQ_INT(w2.lval, arr[i].lval);
+                }
+            }
+            if (arr != few) mem_free(arr);
+        }
         CHECK_EQ_UINT(lp_length(ref), lp_reader_count(lp) == LP_COUNT_UNKNOWN ? seen : lp_reader_count(lp));
         entries += (long)seen;
         for (size_t i = 0; i < n; i++) mem_free(texts[i]);
@@ -1836,7 +1851,7 @@ static int validate_ignoring_count(unsigned char *m, size_t mn) {
 static void test_reader_mutations(void) {
     size_t before = mem_used();
     static char buf[20000];
-    long tried = 0, agree = 0, accepted = 0;
+    long tried = 0, agree = 0, accepted = 0, agree_all = 0, read_all_ok = 0;
     for (uint64_t seed = 1; seed <= 150; seed++) {
         unit_srand(seed * 15485863);
         unsigned char *lp = lp_new(0);
@@ -1861,6 +1876,15 @@ static void test_reader_mutations(void) {
                 (void)sink;
                 got = rc == 0;
             }
+            /* lp_read_all agrees too (count included), from a small
+             * caller array that it must outgrow now and then. */
+            LpEntry small[4], *arr = small;
+            long all = lp_read_all(m, mn, &arr, 4);
+            int head_ok = got && (lp_reader_count(m) == LP_COUNT_UNKNOWN ||
+                                  lp_validate_integrity(m, mn, 1, NULL, NULL));
+            if ((all >= 0) == head_ok) agree_all++;
+            if (all >= 0 && (size_t)all == lp_length(m)) read_all_ok++;
+            if (arr != small) mem_free(arr);
             if (got == want) agree++;
             if (got) accepted++;
             mem_free(m);
@@ -1868,6 +1892,8 @@ static void test_reader_mutations(void) {
         lp_free(lp);
     }
     CHECK_EQ_INT(tried, agree);
+    CHECK_EQ_INT(tried, agree_all);
+    CHECK(read_all_ok > 100);
     CHECK(accepted > 100);
     CHECK_EQ_UINT(before, mem_used());
 }
