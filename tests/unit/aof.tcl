@@ -228,9 +228,9 @@ with_server -config {appendonly yes appendfsync always enable-debug-command yes}
             r set before-kill 1
             set m [aof_manifest]
             r bgrewriteaof
-            after 100
-            set pid [lindex [exec pgrep -P [srv pid]] 0]
-            exec kill -9 $pid
+            # The child (slow on a loaded machine or a sanitizer build).
+            wait_for {![catch {exec pgrep -P [srv pid]} kids] && [llength $kids] > 0} -timeout 10000
+            exec kill -9 [lindex $kids 0]
             wait_for {[aof_info aof_rewrite_in_progress] == 0}
             expect_eq [aof_info aof_last_bgrewrite_status] err
             r config set rdb-key-save-delay 0
