@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "run.h"
 #include "script.h"
+#include "shebang.h"
 
 #define EVAL_LRU_MAX 500
 
@@ -139,22 +140,6 @@ static void script_delete(EvalScript *s) {
 
 /* ------------------------------------------------------------- shebang */
 
-/* Splits a shebang line into words at spaces and tabs. */
-static int split_words(const char *p, size_t len, const char **w, size_t *wl, int max) {
-    int n = 0;
-    size_t i = 0;
-    while (i < len && n < max) {
-        while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
-        if (i >= len) break;
-        size_t s = i;
-        while (i < len && p[i] != ' ' && p[i] != '\t' && p[i] != '\r') i++;
-        w[n] = p + s;
-        wl[n] = i - s;
-        n++;
-    }
-    return n;
-}
-
 /* EVAL's shebang ("#!lua flags=no-writes,allow-oom"): the flags, and
  * where the code starts.  Returns 0, or -1 with *err set (Str). */
 static int parse_shebang(const char *body, size_t len, uint32_t *flags, uint32_t *code_off, Str **err) {
@@ -168,7 +153,7 @@ static int parse_shebang(const char *body, size_t len, uint32_t *flags, uint32_t
     }
     const char *w[64];
     size_t wl[64];
-    int n = split_words(body, (size_t)(nl - body), w, wl, 64);
+    int n = shebang_split_words(body, (size_t)(nl - body), w, wl, 64);
     if (n == 0) {
         *err = str_from_cstr("Invalid engine in script shebang");
         return -1;

@@ -26,6 +26,7 @@
 #include "funcdump.h"
 #include "run.h"
 #include "script.h"
+#include "shebang.h"
 
 #define LOAD_TIMEOUT_MS 500
 
@@ -300,21 +301,6 @@ int functions_register_from_lua(lua_State *L) {
 
 /* -------------------------------------------------------------- loading */
 
-static int split_words(const char *p, size_t len, const char **w, size_t *wl, int max) {
-    int n = 0;
-    size_t i = 0;
-    while (i < len && n < max) {
-        while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
-        if (i >= len) break;
-        size_t s = i;
-        while (i < len && p[i] != ' ' && p[i] != '\t' && p[i] != '\r') i++;
-        w[n] = p + s;
-        wl[n] = i - s;
-        n++;
-    }
-    return n;
-}
-
 static char *errdup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *errdup(const char *fmt, ...) {
     va_list ap;
@@ -340,7 +326,7 @@ static Library *library_create(LibSet *set, const char *code, size_t len, int re
     }
     const char *w[64];
     size_t wl[64];
-    int n = split_words(code, (size_t)(nl - code), w, wl, 64);
+    int n = shebang_split_words(code, (size_t)(nl - code), w, wl, 64);
     if (n == 0) {
         *err = errdup("Invalid library metadata");
         return NULL;

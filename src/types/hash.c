@@ -15,6 +15,7 @@
 #include "../../deps/glob/glob.h"
 #include "../../deps/numconv/numconv.h"
 #include "hash.h"
+#include "type_args.h"
 
 /* ------------------------------------------------------------ lookups */
 
@@ -451,31 +452,11 @@ void hscan_command(Client *c) {
         reply_array_len(c, 0);
         return;
     }
-    const Arg *pat = NULL;
-    long long count = 10;
-    int novalues = 0;
-    for (int i = 3; i < c->argc;) {
-        int left = c->argc - i;
-        const Arg *a = &c->argv[i];
-        if (arg_equals(a, "count") && left >= 2) {
-            if (!arg_to_ll(c, &c->argv[i + 1], &count)) return;
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-            i += 2;
-        } else if (arg_equals(a, "match") && left >= 2) {
-            pat = &c->argv[i + 1];
-            if (pat->len == 1 && pat->p[0] == '*') pat = NULL;
-            i += 2;
-        } else if (arg_equals(a, "novalues")) {
-            novalues = 1;
-            i++;
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
+    ScanOpts o;
+    if (!type_parse_scan_opts(c, SCAN_OPT_NOVALUES, 0, &o)) return;
+    const Arg *pat = o.pattern;
+    long long count = o.count;
+    int novalues = (o.flags & SCAN_OPT_NOVALUES) != 0;
     if (kv_encoding(kv) == ENC_LISTPACK) {
         /* Small hashes answer whole, with cursor 0, as Valkey does. */
         reply_cursor(c, 0);

@@ -29,6 +29,7 @@
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
 #include "list.h"
+#include "type_args.h"
 #include "types.h"
 
 #define LIST_HEAD QL_HEAD
@@ -235,21 +236,10 @@ static void list_pop(Kv *kv, int where) {
 
 /* ------------------------------------------------------------ helpers */
 
-/* Looks key up for writing; replies WRONGTYPE (and sets *err) when it
- * holds something other than a list. */
-static Kv *lookup_list_write(Client *c, const Arg *key, int *err) {
-    Kv *kv = db_lookup_write(c, c->db, key);
-    *err = 0;
-    if (kv && kv_type(kv) != OBJ_LIST) {
-        reply_wrong_type(c);
-        *err = 1;
-        return NULL;
-    }
-    return kv;
-}
-
-static Kv *lookup_list_read(Client *c, const Arg *key, int *err) {
-    Kv *kv = db_lookup_read(c, c->db, key);
+/* Looks key up (LOOKUP_READ or LOOKUP_WRITE); replies WRONGTYPE (and
+ * sets *err) when it holds something other than a list. */
+static Kv *lookup_list(Client *c, const Arg *key, int flags, int *err) {
+    Kv *kv = db_lookup(c, c->db, key, flags);
     *err = 0;
     if (kv && kv_type(kv) != OBJ_LIST) {
         reply_wrong_type(c);
@@ -267,18 +257,6 @@ static int parse_end(Client *c, const Arg *a, int *where) {
         reply_syntax_error(c);
         return 0;
     }
-    return 1;
-}
-
-/* An integer argument in [min, max], or the error msg (both when it is
- * not an integer and when it is out of range). */
-static int arg_range(Client *c, const Arg *a, long long min, long long max, const char *msg, long long *out) {
-    long long v;
-    if (!str_to_ll(a->p, a->len, &v) || v < min || v > max) {
-        reply_error(c, msg);
-        return 0;
-    }
-    *out = v;
     return 1;
 }
 
@@ -337,7 +315,7 @@ static long long pop_range_reply(Client *c, Kv *kv, int where, long long count) 
 static void push_generic(Client *c, int where, int only_existing) {
     const Arg *key = &c->argv[1];
     int err;
-    Kv *kv = lookup_list_write(c, key, &err);
+    Kv *kv = lookup_list(c, key, LOOKUP_WRITE, &err);
     if (err) return;
     if (!kv) {
         if (only_existing) {
@@ -367,11 +345,11 @@ static void pop_generic(Client *c, int where) {
         reply_wrong_arity(c, c->cmd ? c->cmd->fullname : (where == LIST_HEAD ? "lpop" : "rpop"));
         return;
     }
-    if (has_count && !arg_range(c, &c->argv[2], 0, LLONG_MAX, "value is out of range, must be positive", &count))
+    if (has_count && !type_arg_range(c, &c->argv[2], 0, LLONG_MAX, "value is out of range, must be positive", &count))
         return;
     const Arg *key = &c->argv[1];
     int err;
-    Kv *kv = lookup_list_write(c, key, &err);
+    Kv *kv = lookup_list(c, key, LOOKUP_WRITE, &err);
     if (err) return;
     if (!kv) {
         if (has_count) reply_null_array(c);
@@ -401,14 +379,14 @@ void rpop_command(Client *c) { pop_generic(c, LIST_TAIL); }
 
 void llen_command(Client *c) {
     int err;
-    Kv *kv = lookup_list_read(c, &c->argv[1], &err);
+    Kv *kv = lookup_list(c, &c->argv[1], LOOKUP_READ, &err);
     if (err) return;
     reply_int(c, kv ? (long long)list_length(kv) : 0);
 }
 
 void lindex_command(Client *c) {
     int err;
-    Kv *kv = lookup_list_read(c, &c->argv[1], &err);
+    Kv *kv = lookup_list(c, &c->argv[1], LOOKUP_READ, &err);
     if (err) return;
     if (!kv) {
         reply_null(c);
@@ -427,7 +405,7 @@ void lrange_command(Client *c) {
     long long start, end;
     if (!arg_to_ll(c, &c->argv[2], &start) || !arg_to_ll(c, &c->argv[3], &end)) return;
     int err;
-    Kv *kv = lookup_list_read(c, &c->argv[1], &err);
+    Kv *kv = lookup_list(c, &c->argv[1], LOOKUP_READ, &err);
     if (err) return;
     if (!kv) {
         reply_array_len(c, 0);
@@ -460,10 +438,10 @@ void lpos_command(Client *c) {
             rank = v;
         } else if (arg_equals(opt, "count") && more) {
             j++;
-            if (!arg_range(c, &c->argv[j], 0, LLONG_MAX, "COUNT can't be negative", &count)) return;
+            if (!type_arg_range(c, &c->argv[j], 0, LLONG_MAX, "COUNT can't be negative", &count)) return;
         } else if (arg_equals(opt, "maxlen") && more) {
             j++;
-            if (!arg_range(c, &c->argv[j], 0, LLONG_MAX, "MAXLEN can't be negative", &maxlen)) return;
+            if (!type_arg_range(c, &c->argv[j], 0, LLONG_MAX, "MAXLEN can't be negative", &maxlen)) return;
         } else {
             reply_syntax_error(c);
             return;
@@ -475,7 +453,7 @@ void lpos_command(Client *c) {
         dir = QL_BACKWARD;
     }
     int err;
-    Kv *kv = lookup_list_read(c, &c->argv[1], &err);
+    Kv *kv = lookup_list(c, &c->argv[1], LOOKUP_READ, &err);
     if (err) return;
     if (!kv) {
         if (count != -1) reply_array_len(c, 0);
@@ -524,7 +502,7 @@ void linsert_command(Client *c) {
     }
     const Arg *key = &c->argv[1];
     int err;
-    Kv *kv = lookup_list_write(c, key, &err);
+    Kv *kv = lookup_list(c, key, LOOKUP_WRITE, &err);
     if (err) return;
     if (!kv) {
         reply_int(c, 0);
@@ -558,7 +536,7 @@ void linsert_command(Client *c) {
 void lset_command(Client *c) {
     const Arg *key = &c->argv[1];
     int err;
-    Kv *kv = lookup_list_write(c, key, &err);
+    Kv *kv = lookup_list(c, key, LOOKUP_WRITE, &err);
     if (err) return;
     if (!kv) {
         reply_error(c, ERR_NO_SUCH_KEY);
@@ -595,7 +573,7 @@ void lrem_command(Client *c) {
     if (!arg_to_ll(c, &c->argv[2], &toremove)) return;
     const Arg *key = &c->argv[1];
     int err;
-    Kv *kv = lookup_list_write(c, key, &err);
+    Kv *kv = lookup_list(c, key, LOOKUP_WRITE, &err);
     if (err) return;
     if (!kv) {
         reply_int(c, 0);
@@ -637,7 +615,7 @@ void ltrim_command(Client *c) {
     if (!arg_to_ll(c, &c->argv[2], &start) || !arg_to_ll(c, &c->argv[3], &end)) return;
     const Arg *key = &c->argv[1];
     int err;
-    Kv *kv = lookup_list_write(c, key, &err);
+    Kv *kv = lookup_list(c, key, LOOKUP_WRITE, &err);
     if (err) return;
     if (!kv) {
         reply_ok(c);
@@ -698,13 +676,13 @@ static void value_release(ValueCopy *vc) {
 static int lmove_generic(Client *c, int wherefrom, int whereto) {
     const Arg *src = &c->argv[1], *dst = &c->argv[2];
     int err;
-    Kv *skv = lookup_list_write(c, src, &err);
+    Kv *skv = lookup_list(c, src, LOOKUP_WRITE, &err);
     if (err) return 0;
     if (!skv) {
         reply_null(c);
         return 0;
     }
-    Kv *dkv = lookup_list_write(c, dst, &err);
+    Kv *dkv = lookup_list(c, dst, LOOKUP_WRITE, &err);
     if (err) return 0;
     ListEntry e;
     ValueCopy vc;
@@ -744,7 +722,7 @@ static int mpop_keys(Client *c, const Arg *keys, long long nkeys, int where, lon
     for (long long j = 0; j < nkeys; j++) {
         const Arg *key = &keys[j];
         int err;
-        Kv *kv = lookup_list_write(c, key, &err);
+        Kv *kv = lookup_list(c, key, LOOKUP_WRITE, &err);
         if (err) return -1;
         if (!kv) continue;
         reply_array_len(c, 2);
@@ -763,26 +741,7 @@ static int mpop_keys(Client *c, const Arg *keys, long long nkeys, int where, lon
 /* Parses [B]LMPOP from numkeys_idx: numkeys, keys, LEFT|RIGHT and an
  * optional COUNT.  Returns 0 after an error reply. */
 static int parse_mpop(Client *c, int numkeys_idx, long long *nkeys, int *where, long long *count) {
-    if (!arg_range(c, &c->argv[numkeys_idx], 1, LLONG_MAX, "numkeys should be greater than 0", nkeys)) return 0;
-    /* LEFT|RIGHT must follow the keys. */
-    if (*nkeys > (long long)c->argc - numkeys_idx - 2) {
-        reply_syntax_error(c);
-        return 0;
-    }
-    int where_idx = numkeys_idx + (int)*nkeys + 1;
-    if (!parse_end(c, &c->argv[where_idx], where)) return 0;
-    *count = -1;
-    for (int j = where_idx + 1; j < c->argc; j++) {
-        if (*count == -1 && arg_equals(&c->argv[j], "count") && j + 1 < c->argc) {
-            j++;
-            if (!arg_range(c, &c->argv[j], 1, LLONG_MAX, "count should be greater than 0", count)) return 0;
-        } else {
-            reply_syntax_error(c);
-            return 0;
-        }
-    }
-    if (*count == -1) *count = 1;
-    return 1;
+    return type_parse_mpop(c, numkeys_idx, "left", LIST_HEAD, "right", LIST_TAIL, nkeys, where, count);
 }
 
 void lmpop_command(Client *c) {
@@ -818,7 +777,7 @@ static void blocking_pop(Client *c, const Arg *keys, long long nkeys, int where,
         for (long long j = 0; j < nkeys; j++) {
             const Arg *key = &keys[j];
             int err;
-            Kv *kv = lookup_list_write(c, key, &err);
+            Kv *kv = lookup_list(c, key, LOOKUP_WRITE, &err);
             if (err) return;
             if (!kv) continue;
             ListEntry e;
@@ -857,7 +816,7 @@ void blmpop_command(Client *c) {
 
 static void blmove_generic(Client *c, int wherefrom, int whereto, int64_t timeout, int is_blmove) {
     int err;
-    Kv *kv = lookup_list_write(c, &c->argv[1], &err);
+    Kv *kv = lookup_list(c, &c->argv[1], LOOKUP_WRITE, &err);
     if (err) return;
     if (kv) {
         if (!lmove_generic(c, wherefrom, whereto)) return;

@@ -16,6 +16,7 @@
 #include "../../deps/glob/glob.h"
 #include "../../deps/numconv/numconv.h"
 #include "set.h"
+#include "type_args.h"
 
 /* Valkey's sampling limits and strategy switches. */
 #define SRANDMEMBER_SUB_STRATEGY_MUL 3
@@ -557,33 +558,10 @@ void sscan_command(Client *c) {
         reply_array_len(c, 0);
         return;
     }
-    long long count = 10;
-    const Arg *pattern = NULL;
-    for (int i = 3; i < c->argc;) {
-        int left = c->argc - i;
-        const Arg *a = &c->argv[i];
-        if (arg_equals(a, "count") && left >= 2) {
-            if (!arg_to_ll(c, &c->argv[i + 1], &count)) return;
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-            i += 2;
-        } else if (arg_equals(a, "match") && left >= 2) {
-            const Arg *pat = &c->argv[i + 1];
-            pattern = pat->len == 1 && pat->p[0] == '*' ? NULL : pat;
-            i += 2;
-        } else if (arg_equals(a, "novalues")) {
-            reply_error(c, "NOVALUES option can only be used in HSCAN");
-            return;
-        } else if (arg_equals(a, "noscores")) {
-            reply_error(c, "NOSCORES option can only be used in ZSCAN");
-            return;
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
+    ScanOpts o;
+    if (!type_parse_scan_opts(c, 0, SCAN_OPT_NOVALUES | SCAN_OPT_NOSCORES, &o)) return;
+    long long count = o.count;
+    const Arg *pattern = o.pattern;
     SetVal s = set_of(kv);
     reply_array_len(c, 2);
     if (s.enc != ENC_HASHTABLE) {

@@ -25,25 +25,9 @@
 #include "../../deps/numconv/dtoa.h"
 #include "../../deps/numconv/numconv.h"
 #include "zset.h"
+#include "type_args.h"
 
 #define ERR_NAN "resulting score is not a number (NaN)"
-
-/* An integer argument within [min, max]: parse errors answer msg (or the
- * standard text), range errors msg (or Valkey's "must between"). */
-static int arg_range(Client *c, const Arg *a, long long min, long long max, const char *msg, long long *out) {
-    long long v;
-    if (!str_to_ll(a->p, a->len, &v)) {
-        reply_error(c, msg ? msg : ERR_NOT_INTEGER);
-        return 0;
-    }
-    if (v < min || v > max) {
-        if (msg) reply_error(c, msg);
-        else reply_errorf(c, "value is out of range, value must between %lld and %lld", min, max);
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
 
 /* --------------------------------------------------------- ZADD/ZINCRBY */
 
@@ -302,7 +286,8 @@ static void zpop_command(Client *c, int where) {
         return;
     }
     long long count = -1;
-    if (c->argc == 3 && !arg_range(c, &c->argv[2], 0, LLONG_MAX, "value is out of range, must be positive", &count))
+    if (c->argc == 3 &&
+        !type_arg_range(c, &c->argv[2], 0, LLONG_MAX, "value is out of range, must be positive", &count))
         return;
     const Arg *key = &c->argv[1];
     int err;
@@ -349,30 +334,7 @@ static int mpop_keys(Client *c, const Arg *keys, long long nkeys, int where, lon
 
 /* [B]ZMPOP from numkeys_idx: numkeys, keys, MIN|MAX, [COUNT n]. */
 static int parse_mpop(Client *c, int numkeys_idx, long long *nkeys, int *where, long long *count) {
-    if (!arg_range(c, &c->argv[numkeys_idx], 1, LLONG_MAX, "numkeys should be greater than 0", nkeys)) return 0;
-    if (*nkeys > (long long)c->argc - numkeys_idx - 2) {
-        reply_syntax_error(c);
-        return 0;
-    }
-    int where_idx = numkeys_idx + (int)*nkeys + 1;
-    if (arg_equals(&c->argv[where_idx], "min")) *where = ZPOP_MIN;
-    else if (arg_equals(&c->argv[where_idx], "max")) *where = ZPOP_MAX;
-    else {
-        reply_syntax_error(c);
-        return 0;
-    }
-    *count = -1;
-    for (int j = where_idx + 1; j < c->argc; j++) {
-        if (*count == -1 && arg_equals(&c->argv[j], "count") && j + 1 < c->argc) {
-            j++;
-            if (!arg_range(c, &c->argv[j], 1, LLONG_MAX, "count should be greater than 0", count)) return 0;
-        } else {
-            reply_syntax_error(c);
-            return 0;
-        }
-    }
-    if (*count == -1) *count = 1;
-    return 1;
+    return type_parse_mpop(c, numkeys_idx, "min", ZPOP_MIN, "max", ZPOP_MAX, nkeys, where, count);
 }
 
 void zmpop_command(Client *c) {
@@ -583,7 +545,7 @@ static void randmember_with_count(Client *c, long long l, int withscores) {
 void zrandmember_command(Client *c) {
     if (c->argc >= 3) {
         long long l;
-        if (!arg_range(c, &c->argv[2], -LLONG_MAX, LLONG_MAX, NULL, &l)) return;
+        if (!type_arg_range(c, &c->argv[2], -LLONG_MAX, LLONG_MAX, NULL, &l)) return;
         int withscores = 0;
         if (c->argc > 4 || (c->argc == 4 && !arg_equals(&c->argv[3], "withscores"))) {
             reply_syntax_error(c);
@@ -666,34 +628,11 @@ void zscan_command(Client *c) {
         reply_array_len(c, 0);
         return;
     }
-    long long count = 10;
-    const Arg *pattern = NULL;
-    int noscores = 0;
-    for (int i = 3; i < c->argc;) {
-        int left = c->argc - i;
-        const Arg *a = &c->argv[i];
-        if (arg_equals(a, "count") && left >= 2) {
-            if (!arg_to_ll(c, &c->argv[i + 1], &count)) return;
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-            i += 2;
-        } else if (arg_equals(a, "match") && left >= 2) {
-            const Arg *pat = &c->argv[i + 1];
-            pattern = pat->len == 1 && pat->p[0] == '*' ? NULL : pat;
-            i += 2;
-        } else if (arg_equals(a, "noscores")) {
-            noscores = 1;
-            i++;
-        } else if (arg_equals(a, "novalues")) {
-            reply_error(c, "NOVALUES option can only be used in HSCAN");
-            return;
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
+    ScanOpts o;
+    if (!type_parse_scan_opts(c, SCAN_OPT_NOSCORES, SCAN_OPT_NOVALUES, &o)) return;
+    long long count = o.count;
+    const Arg *pattern = o.pattern;
+    int noscores = (o.flags & SCAN_OPT_NOSCORES) != 0;
     ZVal z = zv_of(kv);
     reply_array_len(c, 2);
     if (z.enc == ENC_LISTPACK) {
