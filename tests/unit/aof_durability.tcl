@@ -10,7 +10,9 @@
 #    keeps serving, "Asynchronous AOF fsync is taking too long" and
 #    aof_delayed_fsync;
 #  - a disk that refuses writes (VALKEY_AOF_TEST_FAIL_IF_EXISTS): -MISCONF
-#    for writes, and writing resumes by itself, nothing acknowledged lost.
+#    for writes, and writing resumes by itself, nothing acknowledged lost;
+#    with appendfsync always the server exits before replying (Valkey's
+#    choice: the promise cannot be kept otherwise).
 
 file_tags {aof persistence needs:aof}
 
@@ -256,5 +258,25 @@ with_server -config {appendonly yes appendfsync everysec} {
         expect_eq [r get during] 1
         expect_eq [r get after] 1
         expect_eq [r exists refused] 0
+    }
+}
+
+with_server -config {appendonly yes appendfsync always} {
+    test "appendfsync always and a refused write: the server exits before the reply (as Valkey), nothing acknowledged lost" {
+        set flag [file join [srv dir] fail-writes]
+        set ::env(VALKEY_AOF_TEST_FAIL_IF_EXISTS) $flag
+        aof_restart
+        unset ::env(VALKEY_AOF_TEST_FAIL_IF_EXISTS)
+        r set acked 1
+        close [open $flag w]
+        set off [log_size]
+        # No reply comes: the write could not be made durable.
+        expect_true {[catch {r set unacked 1}]}
+        expect_true {[srvh::wait_exit [srv pid] 5000]}
+        expect_re {Can't recover from AOF write error when the AOF fsync policy is 'always'} [log_since $off]
+        file delete $flag
+        aof_restart
+        expect_eq [r get acked] 1
+        expect_eq [r exists unacked] 0
     }
 }
