@@ -9,7 +9,8 @@
 #   {call CMD ARG ...}   CMD ARG ... answers without an error reply (only
 #                        for commands harmless on an empty server)
 # Tags that are about the platform rather than the server
-# (needs:native-proc: /proc shows the real process, not qemu-user) are the
+# (needs:native-proc: /proc shows the real process, not qemu-user;
+# needs:native-fork; needs:native-speed: a latency bound in ms) are the
 # caller's business: utils/test-arm.sh excludes them with --tags.
 #
 # To add a feature: tag its tests needs:<name> and add a row here.

@@ -65,7 +65,7 @@ with_server {
         expect_eq [lf_freed] [expr {$freed + 1}]
         # The memory came back (within 1 MB of where it started).
         wait_for {[lf_used] < $base + 1024 * 1024}
-    }
+    } -tags {needs:native-speed}
 
     test "DEL follows lazyfree-lazy-user-del" {
         r config set lazyfree-lazy-user-del no
