@@ -10,13 +10,17 @@
  *    a TTL; with a limit one byte below the memory in use, evict_perform
  *    must evict exactly the key the policy ranks first among the eligible
  *    ones (volatile-* only keys with a TTL), or fail when none is left,
- *    with db_check() after every step. */
+ *    with db_check() after every step;
+ *  - lazy freeing: big values go to the thread and small ones (or with
+ *    lazy off) are freed at once; FLUSHDB-style table hand-off; counters
+ *    and used memory after the queue drains. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "server/server.h"
 #include "server/evict.h"
+#include "server/lazyfree.h"
 #include "types/types.h"
 #include "unit.h"
 
@@ -264,11 +268,84 @@ static void test_random_and_noeviction(void) {
     server.cfg.maxmemory_policy = MAXMEMORY_NOEVICTION;
 }
 
+/* A value type whose free effort is what the box says. */
+static _Atomic int box_frees;
+typedef struct Box {
+    size_t effort;
+    char pad[200];
+} Box;
+static void box_free(void *p, int enc) {
+    (void)enc;
+    mem_free(p);
+    box_frees++;
+}
+static size_t box_effort(const void *p, int enc) {
+    (void)enc;
+    return ((const Box *)p)->effort;
+}
+static const TypeOps box_ops = {.type = OBJ_STREAM, .name = "stream", .free = box_free, .free_effort = box_effort};
+
+static Kv *new_box(const char *key, size_t effort) {
+    Box *b = mem_calloc(sizeof(Box));
+    b->effort = effort;
+    return kv_new_ptr(key, strlen(key), OBJ_STREAM, ENC_STREAM, b);
+}
+
+static void test_lazyfree(void) {
+    kv_register_type(&box_ops);
+    size_t base = mem_used();
+    uint64_t freed = lazyfree_freed();
+    /* Above the threshold and lazy: the thread frees it. */
+    CHECK_EQ_INT(1, lazyfree_kv(new_box("a", LAZYFREE_THRESHOLD + 1), 1));
+    lazyfree_drain();
+    CHECK_EQ_INT(freed + 1, lazyfree_freed());
+    CHECK_EQ_INT(0, lazyfree_pending());
+    CHECK_EQ_INT(1, box_frees);
+    CHECK_EQ_UINT(base, mem_used());
+    /* At the threshold, or not lazy: freed here, at once. */
+    CHECK_EQ_INT(0, lazyfree_kv(new_box("b", LAZYFREE_THRESHOLD), 1));
+    CHECK_EQ_INT(2, box_frees);
+    CHECK_EQ_INT(0, lazyfree_kv(new_box("c", 1000000), 0));
+    CHECK_EQ_INT(3, box_frees);
+    CHECK_EQ_INT(0, lazyfree_kv(kv_new_string("d", 1, "value", 5, 0), 1));
+    CHECK_EQ_INT(freed + 1, lazyfree_freed());
+    CHECK_EQ_UINT(base, mem_used());
+    /* Many jobs in a row, from big values. */
+    for (int i = 0; i < 500; i++) lazyfree_kv(new_box("e", 1000), 1);
+    lazyfree_drain();
+    CHECK_EQ_INT(freed + 501, lazyfree_freed());
+    CHECK_EQ_INT(503, box_frees);
+    CHECK_EQ_UINT(base, mem_used());
+    /* A database's tables, with TTLs (linked twice), handed over whole. */
+    Db *db = &server.dbs[1];
+    db_flush(db);
+    size_t base_db = mem_used();
+    for (int i = 0; i < 3000; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "f%d", i);
+        db_add(db, kv_new_string_ttl(name, strlen(name), "v", 1, i % 3 ? -1 : server.now_ms + 100000));
+    }
+    CHECK_EQ_INT(3000, db_flush_lazy(db));
+    CHECK_EQ_INT(0, db_size(db));
+    CHECK_EQ_INT(0, db_expires_count(db));
+    CHECK(db_check(db) == NULL);
+    lazyfree_drain();
+    CHECK_EQ_INT(freed + 3501, lazyfree_freed());
+    CHECK_EQ_INT(0, lazyfree_pending());
+    /* Only the new (empty) tables are left of the database's memory. */
+    CHECK(mem_used() <= base_db + 1024);
+    /* The new tables work. */
+    db_add(db, kv_new_string("g", 1, "v", 1, 0));
+    CHECK(db_find(db, "g", 1) != NULL);
+    db_flush(db);
+}
+
 int main(void) {
     setup();
     UNIT_RUN(test_lfu_decay);
     UNIT_RUN(test_lfu_access);
     UNIT_RUN(test_eviction_model);
     UNIT_RUN(test_random_and_noeviction);
+    UNIT_RUN(test_lazyfree);
     return unit_finish();
 }
