@@ -1050,15 +1050,18 @@ int lp_validate_integrity(unsigned char *lp, size_t size, int deep, lp_validate_
     if (!deep) return 1;
     uint32_t head = lp_count(lp);
     uint32_t seen = 0;
-    unsigned char *p = lp + LP_HDR_SIZE;
-    /* lp_validate_next keeps p within [header end, terminator]. */
-    while (p[0] != LP_EOF) {
-        unsigned char *entry = p;
-        if (!lp_validate_next(lp, &p, size)) return 0;
+    /* The one-pass reader: the same checks as lp_validate_next, the
+     * common small entries inline; it ends only at the terminator. */
+    LpReader r = {lp + LP_HDR_SIZE, lp + size - 1};
+    LpEntry e;
+    for (;;) {
+        unsigned char *entry = (unsigned char *)r.p;
+        int rc = lp_reader_next(&r, &e);
+        if (rc < 0) return 0;
+        if (rc == 0) break;
         if (entry_cb && !entry_cb(entry, head, cb_data)) return 0;
         seen++;
     }
-    if (p != lp + size - 1) return 0;
     if (head != LP_COUNT_UNKNOWN && head != seen) return 0;
     return 1;
 }
