@@ -316,6 +316,8 @@ int evict_perform(void) {
         exceeded_end();
         return EVICT_OK;
     }
+    /* CLIENT PAUSE WRITE/ALL holds deletions back, evictions included. */
+    if (pause_blocks_expire()) return EVICT_OK;
     exceeded_begin();
     int policy = server.cfg.maxmemory_policy;
     uint64_t start = ev_monotonic_us();

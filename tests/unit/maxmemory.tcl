@@ -309,6 +309,20 @@ with_server {
         mm_reset
     }
 
+    test "CLIENT PAUSE WRITE holds evictions back until it ends" {
+        mm_reset
+        mm_fill pz 300 500
+        r config set maxmemory-policy allkeys-lru
+        r client pause 100000 write
+        r config set maxmemory [expr {[mm_used] / 2}]
+        expect_eq [r get pz:1] [string repeat x 500]
+        expect_eq [r dbsize] 300
+        expect_eq [mm_evicted] 0
+        r client unpause
+        wait_for {[mm_evicted] > 0}
+        mm_reset
+    }
+
     test "allkeys policy with nothing left to evict answers OOM" {
         mm_reset
         r config set maxmemory-policy allkeys-lru
