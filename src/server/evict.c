@@ -210,7 +210,7 @@ static void pool_insert(int dbid, const Kv *kv, uint64_t score) {
 }
 
 typedef struct Sampler {
-    int dbid, policy, want, got; /* want/got kept for debugging */
+    int dbid, policy;
 } Sampler;
 
 static void sample_one(void *priv, Kv *kv) {
@@ -220,7 +220,7 @@ static void sample_one(void *priv, Kv *kv) {
 
 /* Samples about `want` keys of one database at a random place. */
 static void pool_populate(Db *db, int volatile_only, int policy, int want) {
-    Sampler s = {db->id, policy, want, 0};
+    Sampler s = {db->id, policy};
     db_sample(db, volatile_only, server_rand64(), want, sample_one, &s);
 }
 
@@ -259,7 +259,7 @@ static Kv *choose_victim(int policy, Db **dbp, size_t *klenp) {
         for (int i = 0; i < server.db_count; i++) {
             Db *db = &server.dbs[ev.next_random_db];
             ev.next_random_db = (ev.next_random_db + 1) % server.db_count;
-            Kv *kv = volatile_only ? db_random_volatile(db) : ht_random(db->keys, server_rand64);
+            Kv *kv = volatile_only ? db_random_volatile(db) : db_random(db);
             if (!kv) continue;
             size_t klen;
             const char *key = kv_key(kv, &klen);
