@@ -154,14 +154,14 @@ int rdbi_skip(RdbIn *in, uint64_t n) {
     return !in->failed;
 }
 
-int rdbi_u8(RdbIn *in, unsigned *v) {
+int rdbi_u8_slow(RdbIn *in, unsigned *v) {
     if (in->failed) return 0;
     if (in->p == in->end && !fill(in, 1)) return short_read(in);
     *v = *in->p++;
     return 1;
 }
 
-int rdbi_len(RdbIn *in, uint64_t *n, int *encoded) {
+int rdbi_len_slow(RdbIn *in, uint64_t *n, int *encoded) {
     unsigned b = 0;
     if (!rdbi_u8(in, &b)) return 0;
     if (encoded) *encoded = 0;
@@ -262,7 +262,7 @@ static int lzf_body(RdbIn *in, size_t clen, unsigned char *out, size_t rawlen) {
     return 1;
 }
 
-int rdbi_string(RdbIn *in, const unsigned char **p, size_t *len) {
+int rdbi_string_slow(RdbIn *in, const unsigned char **p, size_t *len) {
     uint64_t n;
     int enc;
     if (!rdbi_len(in, &n, &enc)) return 0;

@@ -60,15 +60,45 @@ uint64_t rdbi_crc(RdbIn *in);
 /* Each returns 1, or 0 after recording why (short input, bad encoding). */
 int rdbi_read(RdbIn *in, void *dst, size_t n);
 int rdbi_skip(RdbIn *in, uint64_t n);
-int rdbi_u8(RdbIn *in, unsigned *v);
+int rdbi_u8_slow(RdbIn *in, unsigned *v);
+static inline int rdbi_u8(RdbIn *in, unsigned *v) {
+    if (in->p < in->end && !in->failed) {
+        *v = *in->p++;
+        return 1;
+    }
+    return rdbi_u8_slow(in, v);
+}
 /* A length, or (encoded set to 1) the string encoding a 11xxxxxx byte
- * names; encoded may be NULL, and then an encoding byte is an error. */
-int rdbi_len(RdbIn *in, uint64_t *n, int *encoded);
+ * names; encoded may be NULL, and then an encoding byte is an error.
+ * Inline for a 6-bit length in the window, the common case. */
+int rdbi_len_slow(RdbIn *in, uint64_t *n, int *encoded);
+static inline int rdbi_len(RdbIn *in, uint64_t *n, int *encoded) {
+    if (in->p < in->end && *in->p < 0x40 && !in->failed) {
+        *n = *in->p++;
+        if (encoded) *encoded = 0;
+        return 1;
+    }
+    return rdbi_len_slow(in, n, encoded);
+}
 /* A length used as a number of items that each take at least one byte:
  * refused when more than the input has left. */
 int rdbi_count(RdbIn *in, uint64_t *n);
-/* A string (raw, integer-encoded or LZF), as a view. */
-int rdbi_string(RdbIn *in, const unsigned char **p, size_t *len);
+/* A string (raw, integer-encoded or LZF), as a view.  Inline for a
+ * short raw string wholly in the window (its bytes are then within the
+ * input, so the length needs no other check). */
+int rdbi_string_slow(RdbIn *in, const unsigned char **p, size_t *len);
+static inline int rdbi_string(RdbIn *in, const unsigned char **p, size_t *len) {
+    if (in->p < in->end && !in->failed) {
+        unsigned b = in->p[0];
+        if (b < 0x40 && (size_t)(in->end - in->p) > b) {
+            *p = in->p + 1;
+            *len = b;
+            in->p += 1 + b;
+            return 1;
+        }
+    }
+    return rdbi_string_slow(in, p, len);
+}
 /* The same in a new allocation (mem_alloc; the caller frees it). */
 int rdbi_string_alloc(RdbIn *in, unsigned char **p, size_t *len);
 /* Skips a string without keeping it (still checks its encoding). */
