@@ -16,6 +16,7 @@
  * bounded in time by maxmemory-eviction-tenacity; when it runs out, a
  * timer continues the work on the next loop iteration while commands are
  * not refused (EVICT_RUNNING). */
+#include <stdint.h>
 #include <string.h>
 
 #include "evict.h"
@@ -415,9 +416,11 @@ static size_t client_memory(const Client *c) {
 
 static size_t clients_limit(void) {
     long long v = server.cfg.maxmemory_clients;
-    if (v > 0) return (size_t)v;
-    if (v < 0 && server.cfg.maxmemory) return (size_t)(server.cfg.maxmemory / 100 * (unsigned long long)(-v));
-    return 0;
+    unsigned long long bytes = 0;
+    if (v > 0) bytes = (unsigned long long)v;
+    else if (v < 0 && server.cfg.maxmemory) bytes = server.cfg.maxmemory / 100 * (unsigned long long)(-v);
+    /* A 32-bit size_t cannot hold every configured value. */
+    return bytes > SIZE_MAX ? SIZE_MAX : (size_t)bytes;
 }
 
 static void evict_clients(void) {
