@@ -67,7 +67,7 @@ with_server {
         # UNLINK itself fast (a synchronous free takes ~60 ms here).  The
         # sanitizer builds run everything several times slower (and ASan's
         # allocator serializes some of the thread's frees with ours): 25 ms
-        # there, still far below a synchronous free (~0.5 s).
+        # there, still below a synchronous free (~45 ms under ASan).
         set bound 5000
         if {[regexp {libc-(address|undefined)} $srvh::binary]} { set bound 25000 }
         set tries {}
