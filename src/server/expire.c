@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "lazyfree.h"
 #include "reply.h"
 
 #define KEYS_PER_LOOP 20
@@ -37,7 +38,9 @@ int db_expire_if_due(Db *db, Kv *kv) {
     char *key = klen <= sizeof(stackbuf) ? stackbuf : mem_alloc(klen);
     memcpy(key, k, klen);
     server.stat.expired_keys++;
-    db_delete(db, key, klen);
+    /* lazyfree-lazy-expire: a big value is freed on the lazy-free thread. */
+    Kv *gone = db_unlink(db, key, klen);
+    if (gone) lazyfree_kv(gone, server.cfg.lazyfree_lazy_expire);
     key_touched(NULL, db, key, klen);
     key_event(db, key, klen, NOTIFY_EXPIRED, "expired");
     propagate_deletion(db, key, klen, server.cfg.lazyfree_lazy_expire);

@@ -83,6 +83,25 @@ with_server {
         wait_for {[lf_used] < $base + 1024 * 1024}
     } -tags {needs:native-speed}
 
+    test "expiry follows lazyfree-lazy-expire (lazy and active expiry)" {
+        r config set lazyfree-lazy-expire no
+        lf_make_set e1 1000
+        set freed [lf_freed]
+        r pexpire e1 1
+        wait_for {[r exists e1] == 0}
+        expect_eq [lf_freed] $freed
+        r config set lazyfree-lazy-expire yes
+        lf_make_set e2 1000
+        r pexpire e2 1
+        # Found expired by a lookup, or by the active cycle: either way lazily.
+        wait_for {[r exists e2] == 0}
+        wait_for {[lf_freed] == $freed + 1}
+        # Small values are freed at once even then.
+        r set small v px 1
+        wait_for {[r exists small] == 0}
+        expect_eq [lf_freed] [expr {$freed + 1}]
+    }
+
     test "DEL follows lazyfree-lazy-user-del" {
         r config set lazyfree-lazy-user-del no
         lf_make_set s1 1000
