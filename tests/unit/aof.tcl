@@ -32,8 +32,14 @@ proc aof_info {field} {
     if {[regexp "(?n)^${field}:(.*)\r?$" [r info persistence] -> v]} { return [string trim $v] }
     return ""
 }
+# Both fields from one INFO reply: read one at a time, a scheduled
+# rewrite starting in between looks like neither.
+proc aof_idle {} {
+    set info [r info persistence]
+    return [expr {[regexp {(?n)^aof_rewrite_in_progress:0\r?$} $info] && [regexp {(?n)^aof_rewrite_scheduled:0\r?$} $info]}]
+}
 proc aof_wait_rewrite {} {
-    wait_for {[aof_info aof_rewrite_in_progress] == 0 && [aof_info aof_rewrite_scheduled] == 0} -timeout 30000
+    wait_for {[aof_idle]} -timeout 30000
 }
 # The incremental file being written (the manifest's last line).
 proc aof_last_incr {} {
