@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../server/server.h"
+#include "../server/evict.h"
 #include "../../deps/numconv/numconv.h"
 #include "format/rdb_format.h"
 #include "format/rdb_out.h"
@@ -145,7 +146,7 @@ static int write_dataset(RdbOut *o, uint64_t *keys) {
                 uint64_t idle = now >= then ? now - then : (LRU_CLOCK_MAX - then) + now;
                 rc = rdbo_u8(o, RDB_OPCODE_IDLE) || rdbo_len(o, idle) ? -1 : 0;
             } else if (rc == 0 && lfu) {
-                rc = rdbo_u8(o, RDB_OPCODE_FREQ) || rdbo_u8(o, kv_lru(kv) & 0xff) ? -1 : 0;
+                rc = rdbo_u8(o, RDB_OPCODE_FREQ) || rdbo_u8(o, (uint8_t)evict_lfu_freq(kv_lru(kv))) ? -1 : 0;
             }
             if (rc == 0) rc = rdb_save_value(o, kv, 1);
             if (delay) persist_debug_delay(delay);
