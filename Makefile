@@ -24,7 +24,8 @@ endif
 
 OPT ?= -O2
 WARN := -Wall -Wextra -Wmissing-prototypes -Wno-missing-field-initializers
-CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -MMD -MP $(CFLAGS)
+# 64-bit file offsets on 32-bit targets too: AOF and RDB files pass 2 GB.
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(OPT) -g $(WARN) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := -Wl,--as-needed $(LDFLAGS)
 LIBS :=
 
