@@ -13,8 +13,10 @@
  *
  * Propagation (the command itself never is): each entry delivered to a
  * group as XCLAIM ... FORCE JUSTID LASTID, the group's new last ID as
- * XGROUP SETID ... ENTRIESREAD, and with NOACK a consumer it created as
- * XGROUP CREATECONSUMER, so a replay rebuilds the same group state. */
+ * XGROUP SETID ... ENTRIESREAD, and a consumer it created as XGROUP
+ * CREATECONSUMER when no XCLAIM will create it on replay (NOACK, or
+ * nothing delivered: Valkey 8 loses the consumer there, Redis fixed it in
+ * 2026 the same way), so a replay rebuilds the same group state. */
 #include <string.h>
 
 #include "../server/blocked.h"
@@ -233,6 +235,7 @@ static void xread_generic(Client *c, int group_cmd) {
         if (!s) continue;
         StreamId gt = ids[i];
         int serve = 0, history = 0;
+        int created = 0; /* a consumer created here, not yet propagated */
         StreamConsumer *cons = NULL;
         if (groups[i]) {
             StreamGroup *g = groups[i];
@@ -250,13 +253,17 @@ static void xread_generic(Client *c, int group_cmd) {
                 cons = stream_consumer_create(g, cname->p, cname->len, server.now_ms);
                 stream_dirty(c, key, "xgroup-createconsumer", 1);
                 if (noack) stream_propagate_createconsumer(c, key, gname, cons);
+                else created = 1;
             }
             cons->seen_time = server.now_ms;
         } else if (s->st.length) {
             StreamId maxid = last_live_id(s);
             if (sid_cmp(maxid, gt) > 0) serve = 1;
         }
-        if (!serve) continue;
+        if (!serve) {
+            if (created) stream_propagate_createconsumer(c, key, gname, cons);
+            continue;
+        }
         if (served++ == 0) top = reply_deferred_len(c);
         StreamId start = gt;
         sid_incr(&start);
@@ -268,8 +275,12 @@ static void xread_generic(Client *c, int group_cmd) {
             stream_reply_range(c, &it, (uint64_t)count);
             ss_iter_stop(&it);
         } else {
-            if (history) reply_group_history(c, s, groups[i], cons, start, (uint64_t)count);
-            else reply_group_new(c, s, groups[i], cons, start, (uint64_t)count, noack, key, gname);
+            uint64_t got = history ? reply_group_history(c, s, groups[i], cons, start, (uint64_t)count)
+                                   : reply_group_new(c, s, groups[i], cons, start, (uint64_t)count, noack, key, gname);
+            /* Entries delivered were propagated as XCLAIMs, which create
+             * the consumer on replay; with none, say so explicitly (or an
+             * AOF replay or a replica would lack the consumer). */
+            if (created && got == 0) stream_propagate_createconsumer(c, key, gname, cons);
             stream_dirty(c, key, NULL, 1);
         }
     }

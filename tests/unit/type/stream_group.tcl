@@ -539,9 +539,20 @@ with_server {
         expect_eq $p {multi {xgroup CREATECONSUMER s g bob} {xgroup SETID s g 5-0 ENTRIESREAD 5} exec}
         replay $p s rs
         expect_eq [group_state rs g] [group_state s g]
-        # History reads and empty reads propagate nothing.
+        # History reads and empty reads by a known consumer propagate nothing.
         expect_eq [propagated { r xreadgroup group g alice streams s 0 }] {}
         expect_eq [propagated { r xreadgroup group g alice streams s > }] {}
+        # A consumer created by a read that delivers nothing (new entries
+        # or history) is propagated, so a replay has it too (Valkey 8 loses
+        # it: no XCLAIM creates it there).
+        expect_eq [propagated { r xreadgroup group g carol streams s > }] {{xgroup CREATECONSUMER s g carol}}
+        expect_eq [propagated { r xreadgroup group g dave streams s 0 }] {{xgroup CREATECONSUMER s g dave}}
+        set p [propagated { r xreadgroup group g erin block 10 streams s > }]
+        expect_eq $p {{xgroup CREATECONSUMER s g erin}}
+        replay [list {xgroup CREATECONSUMER s g carol} {xgroup CREATECONSUMER s g dave} {xgroup CREATECONSUMER s g erin}] s rs
+        # The consumers match (delivery counts differ: alice's history read
+        # counted deliveries that, as in Valkey, are not propagated).
+        expect_eq [lindex [group_state rs g] end] [lindex [group_state s g] end]
     }
     test "XCLAIM and XAUTOCLAIM propagate XCLAIM; deleted entries too; replay matches" {
         r del s rs
