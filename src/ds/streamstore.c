@@ -825,6 +825,25 @@ static unsigned char *buf_room(Buf *b, size_t n) {
 }
 
 static inline void buf_elem(Buf *b, const ElemIn *e) {
+    if (e->is_int && e->iv >= 0 && e->iv <= 0xFFFF && b->cap - b->len >= 3) {
+        /* Small non-negative integers (most stream values and counts),
+         * encoded as elem_put does without its general path. */
+        unsigned char *q = b->b + b->len;
+        if (e->iv <= 127) {
+            q[0] = (unsigned char)e->iv;
+            b->len += 1;
+        } else if (e->iv <= 0xFF) {
+            q[0] = EL_POS + 1;
+            q[1] = (unsigned char)e->iv;
+            b->len += 2;
+        } else {
+            q[0] = EL_POS + 2;
+            q[1] = (unsigned char)e->iv;
+            q[2] = (unsigned char)(e->iv >> 8);
+            b->len += 3;
+        }
+        return;
+    }
     unsigned char *p = buf_room(b, elem_size(e));
     b->len = (size_t)(elem_put(p, e) - b->b);
 }
