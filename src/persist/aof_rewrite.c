@@ -389,10 +389,23 @@ static void write_key(CmdOut *o, Kv *kv) {
     }
 }
 
+/* One library as FUNCTION LOAD <code> (rdb_function_emit_fn). */
+static int emit_function_load(void *priv, const char *code, size_t len) {
+    CmdOut *o = priv;
+    out_header(o, '*', 3);
+    out_bulk(o, "FUNCTION", 8);
+    out_bulk(o, "LOAD", 4);
+    out_bulk(o, code, len);
+    return o->error ? -1 : 0;
+}
+
 int aof_write_commands(int fd) {
     CmdOut o = {fd, str_with_capacity(WRITE_CHUNK + 1024), 0, 0, aof_cfg_bool("aof-rewrite-incremental-fsync"), 0};
     int in_child = getpid() != server.pid;
     uint64_t keys = 0;
+    /* Function libraries first, as Valkey's rewrite writes them. */
+    rdb_function_save_fn *save_functions = rdb_function_saver();
+    if (save_functions && save_functions(emit_function_load, &o) == -1) o.error = 1;
     for (int i = 0; i < server.db_count && !o.error; i++) {
         Db *db = &server.dbs[i];
         if (db_size(db) == 0) continue;

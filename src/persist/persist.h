@@ -106,6 +106,9 @@ typedef int rdb_function_emit_fn(void *priv, const char *code, size_t len);
 typedef int rdb_function_save_fn(rdb_function_emit_fn *emit, void *priv);
 void rdb_register_function_loader(rdb_function_load_fn *fn);
 void rdb_register_function_saver(rdb_function_save_fn *fn);
+/* The registered saver (NULL without scripting): the AOF's plain base
+ * writes each library as FUNCTION LOAD. */
+rdb_function_save_fn *rdb_function_saver(void);
 
 /* Commands (rdb_cmds.c). */
 void save_command(Client *c);

@@ -91,6 +91,10 @@ void rdb_register_function_saver(rdb_function_save_fn *fn) {
     function_saver = fn;
 }
 
+rdb_function_save_fn *rdb_function_saver(void) {
+    return function_saver;
+}
+
 static int emit_function(void *priv, const char *code, size_t len) {
     RdbOut *o = priv;
     return rdbo_u8(o, RDB_OPCODE_FUNCTION2) || rdbo_string(o, code, len) ? -1 : 0;

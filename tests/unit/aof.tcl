@@ -189,6 +189,20 @@ with_server -config {appendonly yes appendfsync always enable-debug-command yes}
             expect_eq [string first REDIS $text] -1
         }
 
+        test "a plain-AOF base holds the function libraries (FUNCTION LOAD), which a restart loads" {
+            r config set aof-use-rdb-preamble no
+            r function flush
+            r function load "#!lua name=aoflib\nredis.register_function('aof_ping', function() return 'pong' end)"
+            r bgrewriteaof
+            aof_wait_rewrite
+            set base [lindex [split [aof_manifest] " "] 1]
+            set text [aof_read $base]
+            expect_re "\r\nFUNCTION\r\n\\\$4\r\nLOAD\r\n" $text
+            aof_restart
+            expect_eq [r fcall aof_ping 0] pong
+            r function flush
+        }
+
         test "BGREWRITEAOF while one runs is refused; during a BGSAVE it is scheduled" {
             r config set rdb-key-save-delay 2000
             r flushall
