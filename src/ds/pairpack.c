@@ -439,8 +439,10 @@ void pp_builder_add(PpBuilder *b, const char *f, size_t flen, const char *v, siz
     /* Size first, then write in place. */
     size_t fs, vs;
     int fe, ve;
-    size_t fn = code_plan(common_prefix(b->f.p, b->f.len, f, flen), flen, &fs, &fe);
-    size_t vn = code_plan(common_prefix(b->v.p, b->v.len, v, vlen), vlen, &vs, &ve);
+    /* Each shared prefix measured once, for the size and the write. */
+    size_t flcp = common_prefix(b->f.p, b->f.len, f, flen), vlcp = common_prefix(b->v.p, b->v.len, v, vlen);
+    size_t fn = code_plan(flcp, flen, &fs, &fe);
+    size_t vn = code_plan(vlcp, vlen, &vs, &ve);
     size_t need = total + fn + vn;
     if (need > b->cap) {
         /* Doubling, not a reallocation per pair; finish trims it. */
@@ -450,8 +452,8 @@ void pp_builder_add(PpBuilder *b, const char *f, size_t flen, const char *v, siz
         b->pp = mem_realloc(b->pp, cap);
         b->cap = cap;
     }
-    size_t n = put_str(b->pp + total, b->f.p, b->f.len, f, flen);
-    n += put_str(b->pp + total + n, b->v.p, b->v.len, v, vlen);
+    size_t n = put_str_lcp(b->pp + total, flcp, f, flen);
+    n += put_str_lcp(b->pp + total + n, vlcp, v, vlen);
     store_u32(b->pp, (uint32_t)(total + n));
     count_adjust(b->pp, 1);
     str_set(&b->f, f, flen);
