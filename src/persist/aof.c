@@ -401,6 +401,22 @@ static int create_base(AofManifest *m) {
     return 0;
 }
 
+int aof_reload(void) {
+    AofManifest disk = {0}, *m = &aof_state.m;
+    if (aof_state.status != AOF_ON) {
+        /* Off: whatever the directory's manifest lists. */
+        int rc = aof_manifest_load(&disk);
+        if (rc == -1) return AOF_LOAD_FAILED;
+        if (rc == 0) return AOF_LOAD_EMPTY;
+        m = &disk;
+    }
+    uint64_t processed = server.stat.commands_processed;
+    int lr = aof_load_manifest(m);
+    server.stat.commands_processed = processed;
+    aof_manifest_clear(&disk);
+    return lr;
+}
+
 void aof_start_up(void) {
     AofManifest *m = &aof_state.m;
     const char *f = server.cfg.appendfilename;

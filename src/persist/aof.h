@@ -85,6 +85,9 @@ void aof_init(void);                     /* persist_init: registers the sink */
  * an old single file), then open the files for writing.  Exits when the
  * data cannot be loaded. */
 void aof_start_up(void);
+/* DEBUG LOADAOF: loads the AOF files (the current manifest, or the
+ * directory's when the AOF is off) into the emptied keyspace: AOF_LOAD_*. */
+int aof_reload(void);
 void aof_cron(void);
 Str *aof_info(Str *s);
 /* The -MISCONF error while the AOF cannot be written, else NULL. */

@@ -146,6 +146,27 @@ static void persist_debug_reload(Client *c, int save, int flush, int merge) {
     reply_ok(c);
 }
 
+/* DEBUG LOADAOF: what was written reaches the files, the dataset is
+ * emptied and loaded back from the AOF (as Valkey; a failed load is an
+ * error reply here, where Valkey exits). */
+static void persist_debug_loadaof(Client *c) {
+    if (server.loading) {
+        reply_error(c, "-LOADING Valkey is loading the dataset in memory");
+        return;
+    }
+    if (aof_state.status == AOF_ON) aof_flush_and_sync();
+    keys_flushing(c, -1);
+    for (int i = 0; i < server.db_count; i++) db_flush(&server.dbs[i]);
+    if (server.tracking) tracking_flushed();
+    if (aof_reload() == AOF_LOAD_FAILED) {
+        reply_error(c, "Error trying to load the AOF files, check server logs.");
+        return;
+    }
+    server.dirty = 0;
+    server_log(LL_NOTICE, "Append Only File loaded by DEBUG LOADAOF");
+    reply_ok(c);
+}
+
 /* FLUSHALL: a running BGSAVE would write the old data back; where save
  * points are configured the (now empty) snapshot is written at once, and
  * the flush itself counts one change. */
@@ -171,6 +192,7 @@ static const PersistHooks hooks = {
     .write_error = persist_write_error,
     .info = persist_info,
     .debug_reload = persist_debug_reload,
+    .debug_loadaof = persist_debug_loadaof,
     .flushed_all = persist_flushed_all,
     .set_appendonly = aof_apply_appendonly,
 };

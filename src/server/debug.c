@@ -200,6 +200,8 @@ static const char *debug_help[] = {
     "QUICKLIST-PACKED-THRESHOLD <size>",
     "    Sets the threshold for elements to be inserted as plain vs packed nodes",
     "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "LOADAOF",
+    "    Flush the AOF buffers on disk and reload the AOF in memory.",
     "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
     "    Save the RDB on disk and reload it back to memory. By default it will save",
     "    the RDB file and load it back.",
@@ -669,6 +671,9 @@ static int debug_lifecycle(Client *c, const Arg *sub) {
     } else if ((arg_equals(sub, "stringmatch-len") || arg_equals(sub, "stringmatch-test")) && c->argc == 2) {
         debug_stringmatch_fuzz();
         reply_simple(c, "Apparently Valkey did not crash: test passed");
+    } else if (arg_equals(sub, "loadaof") && c->argc == 2) {
+        if (server.persist && server.persist->debug_loadaof) server.persist->debug_loadaof(c);
+        else reply_error(c, "Error trying to load the AOF files, check server logs.");
     } else if (arg_equals(sub, "reload")) {
         int save = 1, flush = 1, merge = 0;
         for (int i = 2; i < c->argc; i++) {

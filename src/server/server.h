@@ -120,6 +120,7 @@ typedef struct PersistHooks {
     const char *(*write_error)(void); /* NULL, or the error that refuses writes (-MISCONF) */
     Str *(*info)(Str *s);             /* appends INFO's persistence section body */
     void (*debug_reload)(Client *c, int save, int flush, int merge); /* DEBUG RELOAD, replies */
+    void (*debug_loadaof)(Client *c);  /* DEBUG LOADAOF, replies */
     void (*flushed_all)(void);        /* after FLUSHALL emptied every database */
     int (*set_appendonly)(char **err); /* CONFIG SET appendonly: server.cfg.appendonly holds the new value */
 } PersistHooks;

@@ -117,6 +117,25 @@ with_server -config {appendonly yes appendfsync always enable-debug-command yes}
         expect_gt [r pttl ttlkey] 90000
     }
 
+    test "DEBUG LOADAOF flushes the AOF and loads the dataset back from its files" {
+        r set loadaof:a 1
+        r rpush loadaof:l x y
+        set d [r debug digest]
+        expect_eq [r debug loadaof] OK
+        expect_eq [r debug digest] $d
+        # It really reads the files: a command added to the incr file by
+        # hand is there after the next DEBUG LOADAOF.
+        set name [aof_last_incr]
+        set fh [open [file join [aof_dir] $name] ab]
+        puts -nonewline $fh "*3\r\n\$3\r\nSET\r\n\$9\r\nloadaof:b\r\n\$1\r\n2\r\n"
+        close $fh
+        expect_eq [r exists loadaof:b] 0
+        expect_eq [r debug loadaof] OK
+        expect_eq [r get loadaof:b] 2
+        expect_glob "*Append Only File loaded by DEBUG LOADAOF*" [server_log]
+        r del loadaof:a loadaof:l loadaof:b
+    }
+
     # Streams are left out here: an XREADGROUP that creates a consumer
     # but reads nothing is not propagated yet (the stream commands'
     # propagation, not the AOF), so the consumer is missing after replay.
