@@ -5,6 +5,13 @@
 #   rdb_file              the current server's dump.rdb (in its own dir)
 #   read_bytes path       a file's whole content, bytes unchanged
 #   wait_bgsave_done      waits (up to 30 s) until no BGSAVE is in progress
+#   aof_dir               the current server's appendonlydir
+#   aof_manifest          the manifest's text; aof_last_incr: the incr file
+#                         being written (its last `type i` line)
+#   aof_read/aof_write    a file of the AOF directory, bytes unchanged
+#   aof_info field        an INFO persistence field
+#   aof_restart ?opts?    SIGKILL and restart, waiting until the load ends
+#                         (the server answers -LOADING while it loads)
 
 proc rdb_file {} { return [file join [srv dir] dump.rdb] }
 
@@ -17,4 +24,45 @@ proc read_bytes {path} {
 
 proc wait_bgsave_done {} {
     wait_for {[server_info_field rdb_bgsave_in_progress persistence] == 0} -timeout 30000
+}
+
+proc aof_dir {} { return [file join [srv dir] appendonlydir] }
+
+proc aof_manifest {} {
+    set fh [open [file join [aof_dir] appendonly.aof.manifest] rb]
+    set d [read $fh]
+    close $fh
+    return $d
+}
+
+
+proc aof_last_incr {} {
+    set name ""
+    foreach line [split [aof_manifest] \n] {
+        if {[regexp {^file (\S+) seq \d+ type i$} $line -> n]} { set name $n }
+    }
+    return $name
+}
+
+proc aof_read {name} {
+    set fh [open [file join [aof_dir] $name] rb]
+    set d [read $fh]
+    close $fh
+    return $d
+}
+
+proc aof_write {name data} {
+    set fh [open [file join [aof_dir] $name] wb]
+    puts -nonewline $fh $data
+    close $fh
+}
+
+proc aof_info {field} {
+    if {[regexp "(?n)^${field}:(.*)\r?$" [r info persistence] -> v]} { return [string trim $v] }
+    return ""
+}
+
+proc aof_restart {args} {
+    restart_server -kill 1 {*}$args
+    wait_for {![catch {r ping} p] && $p eq "PONG"} -timeout 30000
 }

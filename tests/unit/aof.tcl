@@ -10,28 +10,6 @@
 file_tags {aof persistence needs:aof}
 source [asset_path rdb/helpers.tcl]
 
-proc aof_dir {} { return [file join [srv dir] appendonlydir] }
-proc aof_manifest {} {
-    set fh [open [file join [aof_dir] appendonly.aof.manifest] rb]
-    set d [read $fh]
-    close $fh
-    return $d
-}
-proc aof_read {name} {
-    set fh [open [file join [aof_dir] $name] rb]
-    set d [read $fh]
-    close $fh
-    return $d
-}
-proc aof_write {name data} {
-    set fh [open [file join [aof_dir] $name] wb]
-    puts -nonewline $fh $data
-    close $fh
-}
-proc aof_info {field} {
-    if {[regexp "(?n)^${field}:(.*)\r?$" [r info persistence] -> v]} { return [string trim $v] }
-    return ""
-}
 # Both fields from one INFO reply: read one at a time, a scheduled
 # rewrite starting in between looks like neither.
 proc aof_idle {} {
@@ -41,21 +19,7 @@ proc aof_idle {} {
 proc aof_wait_rewrite {} {
     wait_for {[aof_idle]} -timeout 30000
 }
-# The incremental file being written (the manifest's last line).
-proc aof_last_incr {} {
-    set name ""
-    foreach line [split [aof_manifest] \n] {
-        if {[regexp {^file (\S+) seq \d+ type i$} $line -> n]} { set name $n }
-    }
-    return $name
-}
 
-# Restart after SIGKILL and wait for the load to end (the server answers
-# PING with -LOADING while it loads, which the harness counts as up).
-proc aof_restart {args} {
-    restart_server -kill 1 {*}$args
-    wait_for {![catch {r ping} p] && $p eq "PONG"} -timeout 30000
-}
 proc expect_false_file {path} {
     if {[file exists $path]} { tf::fail "expected: $path does not exist\nactual:   it does" }
 }

@@ -25,7 +25,6 @@ proc run_check {args} {
     }
     return [list $status $out]
 }
-proc aof_dir {} { return [file join [srv dir] appendonlydir] }
 proc manifest_path {} { return [file join [aof_dir] appendonly.aof.manifest] }
 proc aof_names {} {
     set fh [open [manifest_path]]
@@ -39,10 +38,6 @@ proc append_bytes {path data} {
     set fh [open $path ab]
     puts -nonewline $fh $data
     close $fh
-}
-proc aof_restart {args} {
-    restart_server -kill 1 {*}$args
-    wait_for {![catch {r ping} p] && $p eq "PONG"} -timeout 30000
 }
 
 with_server -config {appendonly yes enable-debug-command yes} {

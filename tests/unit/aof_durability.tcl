@@ -16,39 +16,6 @@
 
 file_tags {aof persistence needs:aof}
 
-proc aof_dir {} { return [file join [srv dir] appendonlydir] }
-proc aof_manifest {} {
-    set fh [open [file join [aof_dir] appendonly.aof.manifest] rb]
-    set d [read $fh]
-    close $fh
-    return $d
-}
-proc aof_last_incr {} {
-    set name ""
-    foreach line [split [aof_manifest] \n] {
-        if {[regexp {^file (\S+) seq \d+ type i$} $line -> n]} { set name $n }
-    }
-    return $name
-}
-proc aof_read {name} {
-    set fh [open [file join [aof_dir] $name] rb]
-    set d [read $fh]
-    close $fh
-    return $d
-}
-proc aof_write {name data} {
-    set fh [open [file join [aof_dir] $name] wb]
-    puts -nonewline $fh $data
-    close $fh
-}
-proc aof_info {field} {
-    if {[regexp "(?n)^${field}:(.*)\r?$" [r info persistence] -> v]} { return [string trim $v] }
-    return ""
-}
-proc aof_restart {args} {
-    restart_server -kill 1 {*}$args
-    wait_for {![catch {r ping} p] && $p eq "PONG"} -timeout 30000
-}
 proc resp_cmd {args} {
     set s "*[llength $args]\r\n"
     foreach a $args { append s "\$[string length $a]\r\n$a\r\n" }

@@ -39,10 +39,6 @@ proc redis_info {c field} {
     if {[regexp "(?n)^${field}:(.*)\r?$" [$c info persistence] -> v]} { return [string trim $v] }
     return ""
 }
-proc aof_restart {args} {
-    restart_server -kill 1 {*}$args
-    wait_for {![catch {r ping} p] && $p eq "PONG"} -timeout 30000
-}
 
 with_server -config {appendonly yes aof-use-rdb-preamble no set-max-listpack-entries 0 enable-debug-command yes} {
     tagged needs:native-fork {
