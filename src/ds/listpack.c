@@ -969,11 +969,11 @@ size_t lp_put_str(unsigned char *dst, const char *s, size_t len) {
 
 size_t lp_put_finish(unsigned char *lp, unsigned char *end, uint64_t count) {
     *end = LP_EOF;
-    size_t total = (size_t)(end - lp) + 1;
-    if ((uint64_t)total > UINT32_MAX) lp_panic("listpack would exceed 4 GB");
+    uint64_t total = (uint64_t)(end - lp) + 1; /* 64-bit: the check means something on 32-bit targets too */
+    if (total > UINT32_MAX) lp_panic("listpack would exceed 4 GB");
     lp_set_total(lp, (uint32_t)total);
     lp_set_count(lp, count >= LP_COUNT_UNKNOWN ? LP_COUNT_UNKNOWN : (uint32_t)count);
-    return total;
+    return (size_t)total;
 }
 
 /* ---------------------------------------------- reading front to back */
