@@ -14,6 +14,7 @@
 #define DEPS_LZF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Worst-case compressed size of n bytes (all literals: one control byte per
  * 32).  lzf_compress never fails when out_len is at least this. */
@@ -24,6 +25,11 @@
  * is 0.  Never writes past out + out_len.  Callers that want compression
  * only when it pays pass out_len < in_len and store the raw bytes on 0. */
 size_t lzf_compress(const void *in, size_t in_len, void *out, size_t out_len);
+
+/* For tests: sets the calling thread's running table base (see lzf.c), so
+ * the clear-and-restart past 2^32 can be reached without compressing 4 GB.
+ * Never changes what lzf_compress outputs. */
+void lzf_compress_set_base(uint64_t base);
 
 /* Decompresses in_len bytes into out (at most out_len bytes).  Returns the
  * decompressed size, or 0 on corrupt input (truncated item, back-reference

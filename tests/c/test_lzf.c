@@ -51,6 +51,92 @@ static long ref_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap) {
     return (long)o;
 }
 
+/* ---- the reference compressor: the compressor as it was before its table
+ * became persistent (cleared on every call).  lzf_compress must produce
+ * exactly its bytes for every input and limit, whatever was compressed
+ * before: RDB file sizes were tuned against this output. */
+
+#define REF_MAX_LITERAL 32
+#define REF_MAX_DISTANCE 8192
+#define REF_MIN_MATCH 3
+#define REF_MAX_MATCH (7 + 255 + 2)
+#define REF_HASH_LOG_MIN 8
+#define REF_HASH_LOG_MAX 16
+
+static uint32_t ref_hash3(const uint8_t *p, unsigned hlog) {
+    uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+    return (v * 2654435761u) >> (32 - hlog);
+}
+
+static int ref_put_literals(const uint8_t *src, size_t n, uint8_t *out, size_t *op,
+                            size_t out_len) {
+    while (n > 0) {
+        size_t run = n < REF_MAX_LITERAL ? n : REF_MAX_LITERAL;
+        if (out_len - *op < run + 1) return 0;
+        out[(*op)++] = (uint8_t)(run - 1);
+        memcpy(out + *op, src, run);
+        *op += run;
+        src += run;
+        n -= run;
+    }
+    return 1;
+}
+
+static int ref_put_reference(size_t len, size_t dist, uint8_t *out, size_t *op, size_t out_len) {
+    size_t l = len - 2, off = dist - 1;
+    if (l < 7) {
+        if (out_len - *op < 2) return 0;
+        out[(*op)++] = (uint8_t)(l << 5 | off >> 8);
+    } else {
+        if (out_len - *op < 3) return 0;
+        out[(*op)++] = (uint8_t)(7 << 5 | off >> 8);
+        out[(*op)++] = (uint8_t)(l - 7);
+    }
+    out[(*op)++] = (uint8_t)off;
+    return 1;
+}
+
+static uint32_t ref_table[1u << REF_HASH_LOG_MAX];
+
+static size_t ref_lzf_compress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len) {
+    uint32_t *table = ref_table;
+    unsigned hlog = REF_HASH_LOG_MIN;
+    size_t ip = 0, lit = 0, op = 0;
+
+    if (in_len == 0) return 0;
+    size_t slots = in_len * 16 <= 4096 ? in_len * 16 : (in_len * 4 > 4096 ? in_len * 4 : 4096);
+    while (hlog < REF_HASH_LOG_MAX && ((size_t)1 << hlog) < slots) hlog++;
+    memset(table, 0, sizeof(table[0]) << hlog);
+
+    while (in_len - ip >= REF_MIN_MATCH) {
+        uint32_t h = ref_hash3(in + ip, hlog);
+        uint32_t dist = (uint32_t)ip - table[h];
+        table[h] = (uint32_t)ip;
+        if (dist - 1 >= REF_MAX_DISTANCE || dist > ip) {
+            ip++;
+            continue;
+        }
+        const uint8_t *ref = in + ip - dist;
+        if (ref[0] != in[ip] || ref[1] != in[ip + 1] || ref[2] != in[ip + 2]) {
+            ip++;
+            continue;
+        }
+        size_t max = in_len - ip < REF_MAX_MATCH ? in_len - ip : REF_MAX_MATCH;
+        size_t len = REF_MIN_MATCH;
+        while (len < max && ref[len] == in[ip + len]) len++;
+
+        if (!ref_put_literals(in + lit, ip - lit, out, &op, out_len)) return 0;
+        if (!ref_put_reference(len, dist, out, &op, out_len)) return 0;
+
+        size_t end = ip + len;
+        for (ip = end - 2; ip < end && in_len - ip >= REF_MIN_MATCH; ip++)
+            table[ref_hash3(in + ip, hlog)] = (uint32_t)ip;
+        ip = lit = end;
+    }
+    if (!ref_put_literals(in + lit, in_len - lit, out, &op, out_len)) return 0;
+    return op;
+}
+
 /* ---- input generators */
 
 enum { GEN_RANDOM, GEN_REPEAT, GEN_TEXT, GEN_ZEROS, GEN_MIXED, GEN_COUNT };
@@ -371,6 +457,202 @@ static void test_differential_garbage(void) {
     CHECK(err_seen > 2000);
 }
 
+/* A random size: mostly small (listpacks), often node-sized, sometimes
+ * large enough to use the biggest table and distances past 8192. */
+static size_t random_size(void) {
+    switch (unit_rand_below(8)) {
+    case 0: return unit_rand_below(8);
+    case 1:
+    case 2: return unit_rand_below(300);
+    case 3:
+    case 4: return 300 + unit_rand_below(4000);
+    case 5:
+    case 6: return 4000 + unit_rand_below(5000);
+    default: return 9000 + unit_rand_below(60000);
+    }
+}
+
+/* Fills p with n bytes: a generator, or the previous input changed a
+ * little or shifted (the same bytes at other positions, where an entry
+ * left by the previous call would find a real match if it were used). */
+static void next_input(uint8_t *p, size_t n, const uint8_t *prev, size_t prev_n) {
+    unsigned how = (unsigned)unit_rand_below(4);
+    if (how >= 2 && prev_n > 0) {
+        size_t shift = how == 3 ? unit_rand_below(64) : 0;
+        for (size_t i = 0; i < n; i++) p[i] = prev[(i + shift) % prev_n];
+        for (int k = (int)unit_rand_below(4); k > 0 && n > 0; k--)
+            p[unit_rand_below(n)] = (uint8_t)unit_rand64();
+    } else {
+        generate((int)unit_rand_below(GEN_COUNT), p, n);
+    }
+}
+
+/* Compresses one input with both compressors and several limits; returns
+ * the number of disagreements. */
+static int compare_compressors(const uint8_t *src, size_t n, size_t *compared) {
+    int bad = 0;
+    size_t cap = LZF_MAX_COMPRESSED(n);
+    uint8_t *a = malloc(cap + 1), *b = malloc(cap + 1);
+    size_t want = ref_lzf_compress(src, n, b, cap);
+    size_t got = lzf_compress(src, n, a, cap);
+    if (got != want || memcmp(a, b, got) != 0) {
+        printf("    n %zu: got %zu bytes, reference %zu\n", n, got, want);
+        bad++;
+    }
+    (*compared)++;
+    /* A limit (exact, short, or random): the same success or failure. */
+    if (!bad && n > 0) {
+        size_t lim;
+        switch (unit_rand_below(3)) {
+        case 0: lim = want; break;
+        case 1: lim = want ? want - 1 : 0; break;
+        default: lim = unit_rand_below(cap + 1); break;
+        }
+        want = ref_lzf_compress(src, n, b, lim);
+        got = lzf_compress(src, n, a, lim);
+        if (got != want || memcmp(a, b, got) != 0) {
+            printf("    n %zu limit %zu: got %zu, reference %zu\n", n, lim, got, want);
+            bad++;
+        }
+        (*compared)++;
+    }
+    free(a);
+    free(b);
+    return bad;
+}
+
+/* Sequences of calls of many sizes and kinds: the output must be the old
+ * compressor's byte for byte, whatever the table holds from earlier calls. */
+static void test_same_as_reference(void) {
+    int bad = 0;
+    size_t compared = 0;
+    uint8_t *prev = malloc(70000), *cur = malloc(70000);
+    size_t prev_n = 0;
+    for (uint64_t seed = 1; seed <= 60 && !bad; seed++) {
+        unit_srand(seed * 1000003);
+        for (int call = 0; call < 120 && !bad; call++) {
+            size_t n = random_size();
+            next_input(cur, n, prev, prev_n);
+            /* Exact-size copy: reads past the end would show under ASan. */
+            uint8_t *src = malloc(n ? n : 1);
+            memcpy(src, cur, n);
+            bad += compare_compressors(src, n, &compared);
+            free(src);
+            uint8_t *t = prev;
+            prev = cur;
+            cur = t;
+            prev_n = n;
+        }
+        if (bad) printf("    seed %llu\n", (unsigned long long)seed);
+    }
+    free(prev);
+    free(cur);
+    CHECK_EQ_INT(0, bad);
+    CHECK(compared > 10000);
+}
+
+/* The running base near 2^32: calls that fit, the one that clears and
+ * restarts, and the ones after, all match the reference. */
+static void test_base_wrap(void) {
+    int bad = 0;
+    size_t compared = 0;
+    uint8_t *buf = malloc(70000);
+    for (uint64_t seed = 1; seed <= 200 && !bad; seed++) {
+        unit_srand(seed * 7919);
+        uint64_t base = 0xffffffffull - unit_rand_below(100000);
+        if (seed % 10 == 0) base = 0xffffffffull + unit_rand_below(3); /* past the end */
+        lzf_compress_set_base(base);
+        for (int call = 0; call < 12 && !bad; call++) {
+            size_t n = random_size();
+            /* The same bytes each call, so any stale entry would match. */
+            if (call == 0 || unit_rand_below(2)) generate((int)unit_rand_below(GEN_COUNT), buf, n);
+            bad += compare_compressors(buf, n, &compared);
+        }
+    }
+    lzf_compress_set_base(0);
+    free(buf);
+    CHECK_EQ_INT(0, bad);
+    CHECK(compared > 2000);
+}
+
+/* Compressed streams of real data, cut at random points or with a few
+ * bytes changed, decoded into output buffers of exact, short and random
+ * sizes: lzf_decompress agrees with the reference decoder on success,
+ * size and bytes. */
+static void test_truncated_and_corrupt(void) {
+    int bad = 0, ok_seen = 0, err_seen = 0;
+    unit_srand(99);
+    uint8_t *plain = malloc(20000), *comp = malloc(LZF_MAX_COMPRESSED(20000));
+    for (int round = 0; round < 4000 && !bad; round++) {
+        size_t n = 1 + unit_rand_below(round % 4 ? 2000 : 20000);
+        generate((int)unit_rand_below(GEN_COUNT), plain, n);
+        size_t slen = lzf_compress(plain, n, comp, LZF_MAX_COMPRESSED(n));
+        unsigned how = (unsigned)unit_rand_below(3);
+        if (how == 0) slen = unit_rand_below(slen + 1);
+        if (how == 1)
+            for (int k = 1 + (int)unit_rand_below(3); k > 0; k--)
+                comp[unit_rand_below(slen)] ^= (uint8_t)(1 + unit_rand_below(255));
+        uint8_t *stream = malloc(slen ? slen : 1);
+        memcpy(stream, comp, slen);
+        size_t caps[3] = {n, n - 1, unit_rand_below(n + 300)};
+        for (int c = 0; c < 3 && !bad; c++) {
+            size_t cap = caps[c];
+            uint8_t *d = malloc(cap ? cap : 1), *r = malloc(cap ? cap : 1);
+            size_t got = lzf_decompress(stream, slen, d, cap);
+            long want = ref_decode(stream, slen, r, cap);
+            if (want <= 0) {
+                if (got != 0) bad++;
+                err_seen++;
+            } else {
+                if (got != (size_t)want || memcmp(d, r, got) != 0) bad++;
+                ok_seen++;
+            }
+            if (how == 2 && c == 0 && (got != n || memcmp(d, plain, n) != 0)) bad++;
+            if (bad) printf("    round %d: n %zu slen %zu cap %zu got %zu want %ld\n", round, n, slen, cap, got, want);
+            free(d);
+            free(r);
+        }
+        free(stream);
+    }
+    free(plain);
+    free(comp);
+    CHECK_EQ_INT(0, bad);
+    CHECK(ok_seen > 1000);
+    CHECK(err_seen > 1000);
+}
+
+/* Every short period and every length of a back-reference (the copy has
+ * a path per kind of overlap), with exact and one-short output room. */
+static void test_overlap_copies(void) {
+    int bad = 0;
+    uint8_t stream[64], expect[320], out[320];
+    for (size_t dist = 1; dist <= 40; dist++) {
+        for (size_t len = 3; len <= 264; len++) {
+            size_t sl = 0;
+            for (size_t i = 0; i < dist; i++) {
+                if (i % 32 == 0) stream[sl++] = (uint8_t)((dist - i < 32 ? dist - i : 32) - 1);
+                stream[sl++] = expect[i] = (uint8_t)(i * 37 + dist);
+            }
+            if (len - 2 < 7) {
+                stream[sl++] = (uint8_t)((len - 2) << 5 | (dist - 1) >> 8);
+            } else {
+                stream[sl++] = (uint8_t)(7 << 5 | (dist - 1) >> 8);
+                stream[sl++] = (uint8_t)(len - 9);
+            }
+            stream[sl++] = (uint8_t)(dist - 1);
+            for (size_t i = dist; i < dist + len; i++) expect[i] = expect[i - dist];
+            size_t total = dist + len;
+            uint8_t *o = malloc(total);
+            if (lzf_decompress(stream, sl, o, total) != total || memcmp(o, expect, total) != 0) bad++;
+            if (lzf_decompress(stream, sl, o, total - 1) != 0) bad++;
+            free(o);
+            memset(out, 0, sizeof(out));
+            if (lzf_decompress(stream, sl, out, sizeof(out)) != total || memcmp(out, expect, total) != 0) bad++;
+        }
+    }
+    CHECK_EQ_INT(0, bad);
+}
+
 int main(void) {
     UNIT_RUN(test_round_trip_sizes);
     UNIT_RUN(test_round_trip_large);
@@ -379,5 +661,9 @@ int main(void) {
     UNIT_RUN(test_known_streams);
     UNIT_RUN(test_corrupt);
     UNIT_RUN(test_differential_garbage);
+    UNIT_RUN(test_same_as_reference);
+    UNIT_RUN(test_base_wrap);
+    UNIT_RUN(test_truncated_and_corrupt);
+    UNIT_RUN(test_overlap_copies);
     return unit_finish();
 }
