@@ -109,6 +109,41 @@ static void test_against_reference(void) {
     CHECK_EQ_INT(0, bad);
 }
 
+/* Random buffers cut in two at a random point: the CRC continued over the
+ * second part equals the reference over the whole.  Offsets up to 63 and
+ * lengths on both sides of the sizes where the implementation changes
+ * strategy (8-byte blocks, 64-byte folds, the 256-byte switch to folding). */
+static void test_split_against_reference(void) {
+    uint8_t *buf = malloc(64 + 5000);
+    unit_srand(6464);
+    int bad = 0;
+    for (int round = 0; round < 4000; round++) {
+        size_t off = unit_rand_below(64);
+        size_t len;
+        switch (round % 4) {
+        case 0: len = unit_rand_below(5001); break;
+        case 1: len = 256 + unit_rand_below(17) - 8; break;
+        case 2: len = 64 * (1 + unit_rand_below(78)) + unit_rand_below(3) - 1; break;
+        default: len = unit_rand_below(600); break;
+        }
+        size_t cut = unit_rand_below(len + 1);
+        for (size_t i = 0; i < off + len; i++) buf[i] = (uint8_t)unit_rand64();
+        uint64_t seed = round % 2 ? 0 : unit_rand64();
+        uint64_t want = ref_crc64(seed, buf + off, len);
+        uint64_t whole = crc64(seed, buf + off, len);
+        uint64_t split = crc64(crc64(seed, buf + off, cut), buf + off + cut, len - cut);
+        if (whole != want || split != want) {
+            if (!bad)
+                printf("    round %d off %zu len %zu cut %zu: %016llx %016llx != %016llx\n", round,
+                       off, len, cut, (unsigned long long)whole, (unsigned long long)split,
+                       (unsigned long long)want);
+            bad++;
+        }
+    }
+    free(buf);
+    CHECK_EQ_INT(0, bad);
+}
+
 static void test_incremental(void) {
     uint8_t *buf = malloc(20000);
     unit_srand(8);
@@ -152,6 +187,7 @@ int main(void) {
     UNIT_RUN(test_empty);
     UNIT_RUN(test_dump_payloads);
     UNIT_RUN(test_against_reference);
+    UNIT_RUN(test_split_against_reference);
     UNIT_RUN(test_incremental);
     UNIT_RUN(test_detects_bit_flips);
     return unit_finish();
