@@ -36,6 +36,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define LZF_MAX_LITERAL 32
 #define LZF_MAX_DISTANCE 8192
@@ -46,9 +47,15 @@
 
 #define LZF_TABLE_SLOTS (1u << LZF_HASH_LOG_MAX)
 
-/* Thread-local so concurrent callers never share positions; a forked child
- * gets its own copy.  Zero-initialized, like a cleared table with base 0. */
-static _Thread_local uint32_t lzf_table[LZF_TABLE_SLOTS];
+/* One table per thread (concurrent callers never share positions; a
+ * forked child gets its own copy), mapped on the first compression: a
+ * thread-local array would be zeroed at every thread's start, 256 kB of
+ * resident memory in each thread of the server whether it compresses or
+ * not.  Fresh anonymous pages are zero, like a cleared table with base 0,
+ * and only the slots used become resident.  (A thread that compressed
+ * keeps its mapping until the process ends: only the main thread and
+ * forked children compress.) */
+static _Thread_local uint32_t *lzf_table;
 static _Thread_local uint64_t lzf_next_base;
 
 void lzf_compress_set_base(uint64_t base) {
@@ -96,13 +103,19 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
     size_t ip = 0, lit = 0, op = 0;
 
     if (in_len == 0) return 0;
+    if (!table) {
+        void *m = mmap(NULL, sizeof(uint32_t) * LZF_TABLE_SLOTS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        if (m == MAP_FAILED) return 0; /* "does not compress": the caller stores the bytes as they are */
+        lzf_table = table = m;
+    }
     /* 16 slots per byte up to 4k slots, then 4 per byte up to 64k. */
     size_t slots = in_len * 16 <= 4096 ? in_len * 16 : (in_len * 4 > 4096 ? in_len * 4 : 4096);
     while (hlog < LZF_HASH_LOG_MAX && ((size_t)1 << hlog) < slots) hlog++;
 
     uint64_t base64 = lzf_next_base;
     if (base64 > UINT32_MAX || (uint64_t)in_len > UINT32_MAX - base64) {
-        memset(lzf_table, 0, sizeof(lzf_table));
+        memset(table, 0, sizeof(uint32_t) * LZF_TABLE_SLOTS);
         base64 = 0;
     }
     /* Past 2^32 (only a base-0 call can be that long) positions wrap, as
