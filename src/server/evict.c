@@ -286,6 +286,21 @@ static Kv *choose_victim(int policy, Db **dbp, size_t *klenp) {
         Kv *kv = pool_pick(volatile_only, dbp, klenp);
         if (kv) return kv;
     }
+    /* Eligible keys exist but the samples kept missing them: a table left
+     * big and sparse by mass deletions (it shrinks from the cron) can
+     * defeat neighbour sampling.  Evict a random eligible key rather than
+     * answer OOM with keys still there (Valkey samples until it finds). */
+    for (int i = 0; i < server.db_count; i++) {
+        Db *db = &server.dbs[i];
+        Kv *kv = volatile_only ? db_random_volatile(db) : db_random(db);
+        if (!kv) continue;
+        size_t klen;
+        const char *key = kv_key(kv, &klen);
+        keep_name(key, klen);
+        *klenp = klen;
+        *dbp = db;
+        return kv;
+    }
     return NULL;
 }
 
@@ -300,15 +315,22 @@ static long long evict_timer(EventLoop *loop, long long id, void *data) {
     return EV_NOMORE;
 }
 
-static void evict_one(Db *db, const char *key, size_t klen) {
+/* Evicts one key; returns the bytes its removal freed, measured around
+ * the removal alone: what the propagation and the events that follow
+ * allocate (the AOF buffer grows by a DEL) is not counted against it, or
+ * small keys would seem to free nothing and far too many would go. */
+static size_t evict_one(Db *db, const char *key, size_t klen) {
     int lazy = server.cfg.lazyfree_lazy_eviction;
+    size_t before = mem_used();
     Kv *kv = db_unlink(db, key, klen);
-    if (!kv) return;
+    if (!kv) return 0;
     lazyfree_kv(kv, lazy);
+    size_t after = mem_used();
     server.stat.evicted_keys++;
     key_touched(NULL, db, key, klen);
     key_event(db, key, klen, NOTIFY_EVICTED, "evicted");
     propagate_deletion(db, key, klen, lazy);
+    return before > after ? before - after : 0;
 }
 
 int evict_perform(void) {
@@ -335,10 +357,7 @@ int evict_perform(void) {
                 result = EVICT_FAIL;
                 break;
             }
-            size_t before = mem_used();
-            evict_one(db, ev.kbuf, klen);
-            size_t after = mem_used();
-            if (before > after) freed += before - after;
+            freed += evict_one(db, ev.kbuf, klen);
             keys++;
             if (keys % EVICT_CHECK_EVERY == 0) {
                 /* Values freed on the thread lower used memory later:

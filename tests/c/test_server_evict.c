@@ -92,12 +92,14 @@ static void test_lfu_access(void) {
     CHECK_EQ_INT(503, bits >> 8);
     CHECK_EQ_INT(253, bits & 0xff);
     /* The default factor: logarithmic (about 18 after 1000 hits, well
-     * under 255 after 100000). */
+     * under 255 after 100000).  The increments are random: the bounds
+     * are wide enough to hold in millions of runs (12..26 failed about
+     * once in 1000). */
     server.cfg.lfu_log_factor = 10;
     bits = evict_lfu_initial();
     for (int i = 0; i < 1000; i++) bits = evict_lfu_access(bits);
     unsigned c1000 = bits & 0xff;
-    CHECK(c1000 >= 12 && c1000 <= 26);
+    CHECK(c1000 >= 8 && c1000 <= 34);
     for (int i = 0; i < 99000; i++) bits = evict_lfu_access(bits);
     unsigned c100k = bits & 0xff;
     CHECK(c100k > c1000 && c100k < 200);
@@ -178,9 +180,11 @@ static void run_model(int policy, uint64_t seed) {
         int r = evict_perform();
         server.cfg.maxmemory = 0;
         uint64_t after = db_size(&server.dbs[0]) + db_size(&server.dbs[1]);
-        /* Usually one key goes; two when a table shrank meanwhile (its
-         * new bucket array is counted before the old one is freed).  The
-         * keys gone must be the policy's first ones, in order. */
+        /* Usually one key goes; a few (4 seen) when a table shrank
+         * meanwhile: its new bucket array is counted at once and the old
+         * one is freed only when the incremental rehash ends, so the next
+         * removals seem to free nothing.  The keys gone must be the
+         * policy's first ones, in order. */
         uint64_t gone = before - after;
         int any_eligible = 0;
         for (int i = 0; i < MODEL_KEYS; i++)
@@ -190,8 +194,12 @@ static void run_model(int policy, uint64_t seed) {
             CHECK_EQ_INT(before, after);
             break;
         }
-        if (!CHECK_EQ_INT(EVICT_OK, r)) break;
-        if (!CHECK(gone >= 1 && gone <= 3)) break;
+        /* EVICT_FAIL is right only when the keys it evicted were the last
+         * eligible ones and memory is still over the limit: a table that
+         * shrank on the last deletion holds its old buckets until its
+         * rehash ends, so the removal can free less than it costs. */
+        if (r != EVICT_OK && !CHECK_EQ_INT(EVICT_FAIL, r)) break;
+        if (!CHECK(gone >= 1 && gone <= 6)) break;
         int ok = 1;
         for (uint64_t g = 0; g < gone && ok; g++) {
             int best = -1;
@@ -213,6 +221,14 @@ static void run_model(int policy, uint64_t seed) {
             m->alive = 0;
         }
         if (!ok) break;
+        if (r == EVICT_FAIL) {
+            int left = 0;
+            for (int i = 0; i < MODEL_KEYS; i++)
+                if (keys[i].alive && (!policy_volatile(policy) || keys[i].volatile_key)) left = 1;
+            if (!CHECK(!left)) printf("    policy %d seed %llu step %d: EVICT_FAIL with eligible keys left\n", policy,
+                                      (unsigned long long)seed, step);
+            break;
+        }
         /* Everything else is still there. */
         for (int i = 0; i < MODEL_KEYS; i++)
             if (keys[i].alive && !CHECK(db_find(&server.dbs[keys[i].db], keys[i].name, strlen(keys[i].name)))) {
