@@ -227,6 +227,8 @@ int aof_flush(int force) {
     }
     aof_state.postponed_ms = 0;
     size_t len = aof_state.buf->len, done = 0;
+    /* DEBUG AOF-FLUSH-SLEEP: a slow device, for tests. */
+    if (server.aof_flush_sleep_us > 0) usleep((useconds_t)server.aof_flush_sleep_us);
     if (fail_flag_file && access(fail_flag_file, F_OK) == 0) {
         write_failed(0, ENOSPC);
         return -1;

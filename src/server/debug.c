@@ -200,6 +200,8 @@ static const char *debug_help[] = {
     "QUICKLIST-PACKED-THRESHOLD <size>",
     "    Sets the threshold for elements to be inserted as plain vs packed nodes",
     "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "AOF-FLUSH-SLEEP <microsec>",
+    "    Server will sleep before flushing the AOF, this is used for testing.",
     "LOADAOF",
     "    Flush the AOF buffers on disk and reload the AOF in memory.",
     "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
@@ -717,6 +719,11 @@ void debug_command(Client *c) {
         long long v;
         if (!arg_to_ll(c, &c->argv[2], &v)) return;
         server.skip_checksum_validation = v != 0;
+        reply_ok(c);
+    } else if (arg_equals(sub, "aof-flush-sleep") && c->argc == 3) {
+        long long v;
+        if (!arg_to_ll(c, &c->argv[2], &v)) return;
+        server.aof_flush_sleep_us = v > 0 ? v : 0;
         reply_ok(c);
     } else if (arg_equals(sub, "pause-after-fork") && c->argc == 3) {
         long long v;

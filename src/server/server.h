@@ -186,6 +186,7 @@ typedef struct Server {
     int active_expire_enabled;
     int skip_checksum_validation; /* DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and RDB loads skip the CRC */
     int pause_after_fork;         /* DEBUG PAUSE-AFTER-FORK: the server stops itself after each fork */
+    long long aof_flush_sleep_us; /* DEBUG AOF-FLUSH-SLEEP: sleep before each AOF write */
     int expire_next_db;
     int expire_last_timed_out;
     int shutdown_asap;

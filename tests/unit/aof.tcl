@@ -100,6 +100,25 @@ with_server -config {appendonly yes appendfsync always enable-debug-command yes}
         r del loadaof:a loadaof:l loadaof:b
     }
 
+    test "DEBUG AOF-FLUSH-SLEEP delays each AOF write (a slow device)" {
+        expect_eq [r debug aof-flush-sleep 600000] OK
+        try {
+            set t0 [clock milliseconds]
+            r set flushsleep:a 1
+            # Written before the next event-loop pass ends: a second command
+            # waits for it at the latest.
+            r set flushsleep:b 2
+            expect_ge [expr {[clock milliseconds] - $t0}] 600
+        } finally {
+            r debug aof-flush-sleep 0
+        }
+        set t0 [clock milliseconds]
+        r set flushsleep:c 3
+        r set flushsleep:d 4
+        expect_lt [expr {[clock milliseconds] - $t0}] 500
+        r del flushsleep:a flushsleep:b flushsleep:c flushsleep:d
+    }
+
     # Streams are left out of this digest comparison: a replay gives
     # consumers the replay time as their seen/active times (as in Valkey),
     # and DEBUG DIGEST covers those.  tests/unit/type/stream_group.tcl
