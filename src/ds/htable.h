@@ -57,6 +57,18 @@ static inline uint64_t ht_buckets(const Htable *ht) { return ht->size[0] + ht->s
 static inline int ht_is_rehashing(const Htable *ht) { return ht->rehash_idx != -1; }
 
 uint64_t ht_hash(const Htable *ht, const char *key, size_t len);
+/* Bulk inserts (loaders) hide the two cache misses of an insert behind
+ * other work: prefetch the bucket of hash h early, its first entry (the
+ * one a lookup compares first) once the bucket has arrived. */
+static inline void ht_prefetch_bucket(const Htable *ht, uint64_t h) {
+    if (ht->size[0]) __builtin_prefetch(&ht->buckets[0][h & (ht->size[0] - 1)]);
+}
+static inline void ht_prefetch_first(const Htable *ht, uint64_t h) {
+    if (ht->size[0]) {
+        void *e = ht->buckets[0][h & (ht->size[0] - 1)];
+        if (e) __builtin_prefetch(e);
+    }
+}
 void *ht_find(Htable *ht, const char *key, size_t len);
 void *ht_find_hashed(Htable *ht, const char *key, size_t len, uint64_t hash);
 /* The caller guarantees no entry with the same key is present. */

@@ -47,8 +47,29 @@ static inline const unsigned char *str_skip(const unsigned char *p) {
     return p + l;
 }
 
-static size_t common_prefix(const char *a, size_t alen, const char *b, size_t blen) {
+static inline size_t common_prefix(const char *a, size_t alen, const char *b, size_t blen) {
     size_t n = alen < blen ? alen : blen, i = 0;
+    /* A word at a time while both have 8 bytes left: the first differing
+     * byte is the lowest set byte of the XOR on a little-endian host, the
+     * highest on a big-endian one. */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            return i + (size_t)(__builtin_clzll(x ^ y) >> 3);
+#else
+            return i + (size_t)(__builtin_ctzll(x ^ y) >> 3);
+#endif
+        }
+    }
+    if (i + 4 <= n) {
+        uint32_t x, y;
+        memcpy(&x, a + i, 4);
+        memcpy(&y, b + i, 4);
+        if (x == y) i += 4;
+    }
     while (i < n && a[i] == b[i]) i++;
     return i;
 }
@@ -57,7 +78,14 @@ static size_t common_prefix(const char *a, size_t alen, const char *b, size_t bl
  * string of its column is coded: the cheaper of the one-byte header
  * (shared capped at 14, suffix at most 15) and the varint header.  lcp
  * may be less than the longest common prefix (still a valid coding). */
-static size_t code_plan(size_t lcp, size_t len, size_t *shared, int *esc) {
+static inline size_t code_plan(size_t lcp, size_t len, size_t *shared, int *esc) {
+    if (lcp <= SHORT_MAX_SHARED && len - lcp <= SHORT_MAX_SUFFIX) {
+        /* The usual case: the one-byte header fits and, needing no
+         * varint, is the cheaper form. */
+        *shared = lcp;
+        *esc = 0;
+        return 1 + (len - lcp);
+    }
     size_t s1 = lcp < SHORT_MAX_SHARED ? lcp : SHORT_MAX_SHARED;
     size_t l2 = len - lcp;
     size_t cost2 = 1 + varint_len(lcp) + varint_len(l2) + l2;
@@ -84,7 +112,10 @@ static size_t put_str_lcp(unsigned char *out, size_t lcp, const char *cur, size_
         p += varint_put(p, shared);
         p += varint_put(p, len - shared);
     }
-    memcpy(p, cur + shared, len - shared);
+    size_t l = len - shared;
+    /* Suffixes are mostly a few bytes: a call to memcpy costs more. */
+    if (l <= 8) for (size_t i = 0; i < l; i++) p[i] = (unsigned char)cur[shared + i];
+    else memcpy(p, cur + shared, l);
     return n;
 }
 
@@ -466,6 +497,28 @@ unsigned char *pp_builder_finish(PpBuilder *b) {
     pp_str_free(&b->f);
     pp_str_free(&b->v);
     b->pp = NULL;
+    return pp;
+}
+
+/* ------------------------------------------------------ from views */
+
+unsigned char *pp_from_views(const PpView *v, size_t pairs) {
+    size_t n = 2 * pairs;
+    /* Pass one measures each string's shared prefix (kept for pass two)
+     * and the exact size; pass two writes. */
+    size_t stack[256], *lcp = n <= 256 ? stack : mem_alloc(n * sizeof(size_t));
+    size_t total = PP_HEADER_SIZE;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = i >= 2 ? common_prefix(v[i - 2].p, v[i - 2].len, v[i].p, v[i].len) : 0, shared;
+        int esc;
+        lcp[i] = l;
+        total += code_plan(l, v[i].len, &shared, &esc);
+    }
+    unsigned char *pp = mem_alloc(total), *out = pp + PP_HEADER_SIZE;
+    store_u32(pp, (uint32_t)total);
+    store_u16(pp + 4, (uint16_t)(pairs < PP_COUNT_UNKNOWN ? pairs : PP_COUNT_UNKNOWN));
+    for (size_t i = 0; i < n; i++) out += put_str_lcp(out, lcp[i], v[i].p, v[i].len);
+    if (lcp != stack) mem_free(lcp);
     return pp;
 }
 

@@ -34,10 +34,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteview.h"
+
 #define PP_HEADER_SIZE 6
 #define PP_COUNT_UNKNOWN 0xFFFF
 /* Strings up to this long are rebuilt without a heap allocation. */
 #define PP_INLINE 96
+
+typedef ByteView PpView;
 
 /* A string rebuilt from a pack: p points at inl or at a heap block.
  * Initialise with pp_str_init, release with pp_str_free; do not copy. */
@@ -81,6 +85,11 @@ void pp_builder_add(PpBuilder *b, const char *f, size_t flen, const char *v, siz
 /* Returns the pack, sized exactly; the builder is released. */
 unsigned char *pp_builder_finish(PpBuilder *b);
 
+/* The pack of `pairs` pairs whose fields are v[2i] and values v[2i+1],
+ * in that order (no field may repeat: the caller checked), written in
+ * one pass into one allocation of its exact size. */
+unsigned char *pp_from_views(const PpView *v, size_t pairs);
+
 /* Walks the pairs in order; it->f and it->v hold the current pair, valid
  * until the next call. */
 typedef struct PpIter {
@@ -93,10 +102,6 @@ void pp_iter_done(PpIter *it);
 
 /* Every pair rebuilt into one allocation (free it with mem_free):
  * views[2i] is field i, views[2i+1] its value.  *count gets the pairs. */
-typedef struct PpView {
-    const char *p;
-    size_t len;
-} PpView;
 PpView *pp_expand(const unsigned char *pp, uint32_t *count);
 
 /* Checks a pack of `size` bytes without reading outside it: header,

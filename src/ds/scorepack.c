@@ -94,15 +94,22 @@ size_t sp_entry_size(double score, size_t len) {
     return varint_len(((uint64_t)len << 1) | 1) + len + sizeof(double);
 }
 
-/* Writes an entry of sp_entry_size(score, len) bytes at p. */
-static void entry_put(unsigned char *p, double score, const char *m, size_t len) {
+/* Writes an entry of sp_entry_size(score, len) bytes at p; returns that size. */
+static size_t entry_put(unsigned char *p, double score, const char *m, size_t len) {
     int64_t i;
     int as_int = score_as_int(score, &i);
+    unsigned char *start = p;
     p += varint_put(p, ((uint64_t)len << 1) | (uint64_t)!as_int);
-    if (len) memcpy(p, m, len);
+    if (len <= 8) for (size_t k = 0; k < len; k++) p[k] = (unsigned char)m[k]; /* short members: no call */
+    else memcpy(p, m, len);
     p += len;
-    if (as_int) varint_put(p, zigzag(i));
-    else memcpy(p, &score, sizeof(double));
+    if (as_int) {
+        p += varint_put(p, zigzag(i));
+    } else {
+        memcpy(p, &score, sizeof(double));
+        p += sizeof(double);
+    }
+    return (size_t)(p - start);
 }
 
 /* The offset after the entry at off, without decoding the score. */
@@ -277,6 +284,32 @@ unsigned char *sp_builder_finish(SpBuilder *b) {
 void sp_builder_abort(SpBuilder *b) {
     mem_free(b->buf);
     b->buf = NULL;
+}
+
+/* --------------------------------------------------------- from items */
+
+unsigned char *sp_from_items(const SpItem *items, size_t n) {
+    uint64_t body = 0;
+    for (size_t i = 0; i < n; i++) {
+        const SpItem *it = &items[i];
+        if (isnan(it->score)) return NULL;
+        if (i) {
+            const SpItem *pr = &items[i - 1];
+            if (pr->score > it->score) return NULL;
+            if (pr->score == it->score) {
+                size_t l = pr->m.len < it->m.len ? pr->m.len : it->m.len;
+                int c = l ? memcmp(pr->m.p, it->m.p, l) : 0;
+                if (c > 0 || (c == 0 && pr->m.len >= it->m.len)) return NULL;
+            }
+        }
+        body += sp_entry_size(it->score, it->m.len);
+    }
+    if (body > SP_MAX_BYTES) sp_panic("pack would exceed 4 GB");
+    size_t h = hdr_len(body, n);
+    unsigned char *sp = mem_alloc(h + (size_t)body), *p = sp + h;
+    hdr_put(sp, body, n);
+    for (size_t i = 0; i < n; i++) p += entry_put(p, items[i].score, items[i].m.p, items[i].m.len);
+    return sp;
 }
 
 /* -------------------------------------------------------------- index */

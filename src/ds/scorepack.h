@@ -42,6 +42,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "byteview.h"
 #include "varint.h"
 
 /* Largest magnitude stored as an integer: every integer up to it is
@@ -127,6 +128,17 @@ int sp_builder_add(SpBuilder *b, double score, const char *m, size_t len);
 unsigned char *sp_builder_finish(SpBuilder *b);
 /* Releases a builder without making a pack. */
 void sp_builder_abort(SpBuilder *b);
+
+/* A (member, score) pair to build a pack from. */
+typedef struct SpItem {
+    ByteView m;
+    double score;
+} SpItem;
+/* The pack of the n items, written in one pass into one allocation of its
+ * exact size, when they are in strictly increasing (score, member) order
+ * with no NaN score; NULL (nothing allocated) when they are not.  No
+ * member may repeat (the caller checked). */
+unsigned char *sp_from_items(const SpItem *items, size_t n);
 
 /* Random access by index: the offset of every entry, held inline for
  * small packs.  Valid until the pack changes. */

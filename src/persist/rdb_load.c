@@ -70,13 +70,28 @@ static void aux_field(const char *k, size_t klen, const char *v, size_t vlen) {
     }
 }
 
-/* Stores a loaded value; 0 (with the reason) when the key exists and
+/* A loaded key waiting to be added: keys go in one step behind the
+ * reading, so that the cache misses of an insert (the bucket, then the
+ * entry a lookup compares first) are prefetched while the next value is
+ * read.  The order of adds is the file's. */
+typedef struct PendingKey {
+    Kv *kv; /* NULL: none */
+    Db *db;
+    uint64_t hash;
+    int64_t idle;
+    int freq;
+} PendingKey;
+
+/* Adds the pending key; 0 (with the reason) when the key exists and
  * replacing is not allowed. */
-static int store(RdbIn *in, Db *db, Kv *kv, int flags, int64_t idle, int freq) {
-    size_t klen;
-    const char *key = kv_key(kv, &klen);
-    /* One hash of the key for the usual case, a key not seen before. */
-    if (db_add_new(db, kv)) {
+static int store_pending(RdbIn *in, PendingKey *pk, int flags) {
+    Kv *kv = pk->kv;
+    if (!kv) return 1;
+    pk->kv = NULL;
+    Db *db = pk->db;
+    if (db_add_new_hashed(db, kv, pk->hash)) {
+        size_t klen;
+        const char *key = kv_key(kv, &klen);
         if (!(flags & RDB_LOAD_ALLOW_DUP)) {
             server_log(LL_WARNING, "RDB has duplicated key '%.*s' in DB %d", (int)(klen < 128 ? klen : 128), key, db->id);
             kv_free(kv);
@@ -85,7 +100,7 @@ static int store(RdbIn *in, Db *db, Kv *kv, int flags, int64_t idle, int freq) {
         db_delete(db, key, klen);
         db_add(db, kv);
     }
-    if (freq >= 0 || idle >= 0) rdb_apply_lru(kv, idle, freq);
+    if (pk->freq >= 0 || pk->idle >= 0) rdb_apply_lru(kv, pk->idle, pk->freq);
     return 1;
 }
 
@@ -136,6 +151,7 @@ static int load_stream(RdbIn *in, int flags) {
     char *key = NULL;
     size_t key_cap = 0, klen;
     int ok = 1;
+    PendingKey pending = {0};
     while (ok) {
         unsigned type;
         if (!rdbi_u8(in, &type)) break;
@@ -160,7 +176,7 @@ static int load_stream(RdbIn *in, int flags) {
         case RDB_OPCODE_EOF:
             break;
         case RDB_OPCODE_SELECTDB:
-            if (!(ok = rdbi_len(in, &a, NULL))) continue;
+            if (!(ok = rdbi_len(in, &a, NULL) && store_pending(in, &pending, flags))) continue;
             if (a >= (uint64_t)server.db_count) {
                 server_log(LL_WARNING, "FATAL: Data file was created with a Valkey server configured to handle more "
                                        "than %d databases. Exiting\n", server.db_count);
@@ -201,6 +217,7 @@ static int load_stream(RdbIn *in, int flags) {
                 continue;
             }
             if (!(ok = key_kept(in, &key, &key_cap, &klen))) continue;
+            uint64_t hash = db_hash_prefetch(db, key, klen);
             int empty;
             Kv *kv = rdb_load_value(in, (int)type, key, klen, expire, deep, &empty);
             if (!kv) {
@@ -211,7 +228,9 @@ static int load_stream(RdbIn *in, int flags) {
                 kv_free(kv);
                 rdb_state.keys_expired++;
             } else {
-                ok = store(in, db, kv, flags, idle, freq);
+                db_prefetch_first(db, hash);
+                if ((ok = store_pending(in, &pending, flags))) pending = (PendingKey){kv, db, hash, idle, freq};
+                else kv_free(kv);
                 rdb_state.keys_loaded++;
             }
             if (server.cfg.key_load_delay) persist_debug_delay(server.cfg.key_load_delay);
@@ -221,13 +240,18 @@ static int load_stream(RdbIn *in, int flags) {
             if (rdbi_offset(in) >= next_events) {
                 rdb_state.loading_loaded = rdbi_offset(in);
                 if (mem_used() > server.used_memory_peak) server.used_memory_peak = mem_used();
-                if (flags & RDB_LOAD_EVENTS) server_process_events_while_blocked();
+                if (flags & RDB_LOAD_EVENTS) {
+                    ok = ok && store_pending(in, &pending, flags);
+                    server_process_events_while_blocked();
+                }
                 next_events = rdbi_offset(in) + every;
             }
             continue;
         }
         break; /* EOF */
     }
+    /* The last key read goes in even after a failure: what loaded stays. */
+    if (!store_pending(in, &pending, flags)) ok = 0;
     mem_free(key);
     if (!ok || in->failed) return 0;
     if (ver >= 5) {

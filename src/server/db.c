@@ -99,14 +99,29 @@ void db_add(Db *db, Kv *kv) {
     add_hashed(db, kv, ht_hash(db->keys, key, klen));
 }
 
-Kv *db_add_new(Db *db, Kv *kv) {
+Kv *db_add_new_hashed(Db *db, Kv *kv, uint64_t h) {
     size_t klen;
     const char *key = kv_key(kv, &klen);
-    uint64_t h = ht_hash(db->keys, key, klen);
     Kv *old = ht_count(db->keys) ? ht_find_hashed(db->keys, key, klen, h) : NULL;
     if (old) return old;
     add_hashed(db, kv, h);
     return NULL;
+}
+
+Kv *db_add_new(Db *db, Kv *kv) {
+    size_t klen;
+    const char *key = kv_key(kv, &klen);
+    return db_add_new_hashed(db, kv, ht_hash(db->keys, key, klen));
+}
+
+uint64_t db_hash_prefetch(Db *db, const char *key, size_t len) {
+    uint64_t h = ht_hash(db->keys, key, len);
+    ht_prefetch_bucket(db->keys, h);
+    return h;
+}
+
+void db_prefetch_first(Db *db, uint64_t h) {
+    ht_prefetch_first(db->keys, h);
 }
 
 void db_replace(Db *db, Kv *old_kv, Kv *new_kv) {

@@ -50,6 +50,13 @@ void db_add(Db *db, Kv *kv);
 /* db_add unless the key exists, hashing the key once (RDB loading):
  * NULL when kv was added, else the existing entry (kv is not added). */
 Kv *db_add_new(Db *db, Kv *kv);
+/* The same in steps, for loaders adding keys in a row: the key's hash
+ * with its bucket prefetched (call before reading the value), the
+ * bucket's first entry prefetched (once the bucket has had time to
+ * arrive), then the add with that hash. */
+uint64_t db_hash_prefetch(Db *db, const char *key, size_t len);
+void db_prefetch_first(Db *db, uint64_t h);
+Kv *db_add_new_hashed(Db *db, Kv *kv, uint64_t h);
 /* Stores kv as the key's value, replacing (and freeing) any old value.
  * With keep_ttl the old TTL carries over; otherwise kv's own TTL (if any)
  * applies.  Returns the entry as stored (may differ from kv). */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ds/distinct.h"
 #include "../ds/listpack.h"
 #include "../server/rdb_io.h"
 #include "../server/server.h"
@@ -17,6 +18,7 @@
 #include "../../deps/sha1/sha1.h"
 #include "../../deps/siphash/siphash.h"
 #include "hash.h"
+#include "listpack_view.h"
 #include "types.h"
 
 /* Valkey converts a listpack that would pass 1 GB (lpSafeToAdd). */
@@ -194,141 +196,48 @@ unsigned char *hash_to_listpack(const void *ptr, int enc) {
     return lp;
 }
 
-/* An entry's text: its bytes, or its integer written into buf. */
-static inline const char *entry_text(const LpEntry *e, char buf[LP_INTBUF_SIZE], size_t *len) {
-    if (e->sval) {
-        *len = e->slen;
-        return e->sval;
-    }
-    *len = ll_to_str(buf, e->lval);
-    return buf;
-}
-
-/* The hash of n entries (field, value, ...; n even), choosing the
- * encoding by the limits; NULL when a field repeats (only a table can
- * tell: the caller checked a small hash's fields). */
-static void *hash_from_entries(const LpEntry *e, size_t n, int *enc) {
+/* The hash of the n texts t (field, value, ...; n even), choosing the
+ * encoding by the limits; NULL when a field repeats. */
+static void *hash_from_texts(const ByteView *t, size_t n, int *enc) {
     size_t pairs = n / 2;
     int small = pairs <= server.cfg.hash_max_listpack_entries;
-    char fbuf[LP_INTBUF_SIZE], vbuf[LP_INTBUF_SIZE];
-    for (size_t i = 0; small && i < n; i++) {
-        size_t len;
-        entry_text(&e[i], fbuf, &len);
-        if (len > server.cfg.hash_max_listpack_value) small = 0;
-    }
+    for (size_t i = 0; small && i < n; i++)
+        if (t[i].len > server.cfg.hash_max_listpack_value) small = 0;
     if (small) {
-        PpBuilder b;
-        pp_builder_init(&b);
-        for (size_t i = 0; i + 1 < n; i += 2) {
-            size_t flen, vlen;
-            const char *f = entry_text(&e[i], fbuf, &flen), *v = entry_text(&e[i + 1], vbuf, &vlen);
-            pp_builder_add(&b, f, flen, v, vlen);
-        }
+        if (!bytes_distinct(t, pairs, 2 * sizeof(ByteView))) return NULL;
         *enc = ENC_LISTPACK;
-        return pp_builder_finish(&b);
+        return pp_from_views(t, pairs);
     }
-    FvTable *t = fvt_create(hash_field_hash);
-    fvt_expand(t, pairs);
+    FvTable *ft = fvt_create(hash_field_hash);
+    fvt_expand(ft, pairs);
     for (size_t i = 0; i + 1 < n; i += 2) {
-        size_t flen, vlen;
-        const char *f = entry_text(&e[i], fbuf, &flen), *v = entry_text(&e[i + 1], vbuf, &vlen);
-        if (!fvt_set(t, f, flen, v, vlen)) {
-            fvt_release(t);
+        if (!fvt_set(ft, t[i].p, t[i].len, t[i + 1].p, t[i + 1].len)) {
+            fvt_release(ft);
             return NULL;
         }
     }
     *enc = ENC_HASHTABLE;
-    return t;
+    return ft;
 }
 
 void *hash_from_listpack(unsigned char *lp, int *enc) {
-    LpEntry stack[256], *e = stack;
-    size_t n = 0, cap = 256;
-    for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p)) {
-        if (n == cap) {
-            LpEntry *ne = mem_alloc(2 * cap * sizeof(*ne));
-            memcpy(ne, e, n * sizeof(*ne));
-            if (e != stack) mem_free(e);
-            e = ne;
-            cap *= 2;
-        }
-        lp_get_entry(p, &e[n++]);
-    }
-    void *v = hash_from_entries(e, n & ~(size_t)1, enc);
-    if (e != stack) mem_free(e);
+    LpView lv;
+    lpv_from_listpack(&lv, lp);
+    void *v = hash_from_texts(lv.t, lpv_texts(&lv, 0, 1) & ~(size_t)1, enc);
+    lpv_release(&lv);
     return v;
 }
 
-/* 1 when no field of the pairs in e repeats, comparing texts (an
- * integer entry equals its decimal text, as rdbf_listpack_unique does):
- * pairwise for a few, else by sorting. */
-typedef struct FieldText {
-    const char *p;
-    size_t len;
-} FieldText;
-
-static int field_text_cmp(const void *a, const void *b) {
-    const FieldText *x = a, *y = b;
-    size_t n = x->len < y->len ? x->len : y->len;
-    int c = n ? memcmp(x->p, y->p, n) : 0;
-    if (c) return c;
-    return x->len < y->len ? -1 : x->len > y->len;
-}
-
-static int fields_distinct(const LpEntry *e, size_t n) {
-    size_t k = n / 2;
-    if (k < 2) return 1;
-    FieldText stack[64], *t = k <= 64 ? stack : mem_alloc(k * sizeof(*t));
-    char ibuf[64][LP_INTBUF_SIZE], *heap_ints = NULL;
-    size_t ints = 0;
-    for (size_t i = 0; i < k; i++)
-        if (!e[2 * i].sval) ints++;
-    if (ints > 64) heap_ints = mem_alloc(ints * LP_INTBUF_SIZE);
-    size_t used = 0;
-    for (size_t i = 0; i < k; i++) {
-        char *buf = heap_ints ? heap_ints + used * LP_INTBUF_SIZE : ibuf[used];
-        if (!e[2 * i].sval) used++;
-        t[i].p = entry_text(&e[2 * i], buf, &t[i].len);
-    }
-    int ok = 1;
-    if (k <= 16) {
-        /* Length and last byte before memcmp: field0..field9 differ there. */
-        for (size_t i = 1; i < k && ok; i++)
-            for (size_t j = 0; j < i; j++)
-                if (t[i].len == t[j].len && (t[i].len == 0 || (t[i].p[t[i].len - 1] == t[j].p[t[i].len - 1] &&
-                                                               !memcmp(t[i].p, t[j].p, t[i].len)))) {
-                    ok = 0;
-                    break;
-                }
-    } else {
-        qsort(t, k, sizeof(*t), field_text_cmp);
-        for (size_t i = 1; i < k && ok; i++)
-            if (!field_text_cmp(&t[i - 1], &t[i])) ok = 0;
-    }
-    if (t != stack) mem_free(t);
-    mem_free(heap_ints);
-    return ok;
-}
-
 /* RDB_TYPE_HASH_LISTPACK without sanitize-dump-payload's deep mode: the
- * blob read as a view and walked once (lp_read_all: every check of deep
- * validation), the pairs and unique-field rules applied to the entries,
- * and the hash built from them; the same refusals, with the same
+ * blob read in place and walked once (every check of deep validation),
+ * the hash built from its texts; the same refusals, with the same
  * reasons, as the listpack reader's checks give. */
 static void *hash_rdb_load_listpack_view(RdbReader *r, int *enc) {
-    const char *blob;
-    size_t size;
-    if (!r->string(r, &blob, &size)) return NULL;
-    LpEntry stack[256], *e = stack;
-    long n = lp_read_all((const unsigned char *)blob, size, &e, 256);
+    LpView lv;
     void *v = NULL;
-    if (n < 0) r->fail(r, "Listpack integrity check failed.");
-    else if (n & 1) r->fail(r, "Listpack with an odd number of entries where pairs belong");
-    else if (n == 0) r->empty = 1;
-    else if ((size_t)n / 2 <= server.cfg.hash_max_listpack_entries && !fields_distinct(e, (size_t)n))
+    if (lpv_read_pairs(&lv, r) && !(v = hash_from_texts(lv.t, lpv_texts(&lv, 0, 1), enc)))
         r->fail(r, "Listpack with duplicate elements");
-    else if (!(v = hash_from_entries(e, (size_t)n, enc))) r->fail(r, "Listpack with duplicate elements");
-    if (e != stack) mem_free(e);
+    lpv_release(&lv);
     return v;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../ds/alloc.h"
+#include "../ds/distinct.h"
 #include "../ds/listpack.h"
 #include "../server/rdb_io.h"
 #include "../server/reply.h"
@@ -26,6 +27,7 @@
 #include "../../deps/numconv/numconv.h"
 #include "../../deps/sha1/sha1.h"
 #include "../../deps/siphash/siphash.h"
+#include "listpack_view.h"
 #include "types.h"
 #include "zset.h"
 
@@ -83,61 +85,20 @@ void zb_drop_node(ZsetBig *zb, SlNode *n) {
  * than Valkey would for any realistic limit. */
 #define ZSET_PACK_SAFETY_LIMIT (1u << 30)
 
-static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen) {
-    size_t n = alen < blen ? alen : blen;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c) return c;
-    return alen < blen ? -1 : alen > blen;
-}
-
-typedef struct MemberView {
-    const char *m;
-    size_t len;
-} MemberView;
-
-static int member_view_cmp(const void *a, const void *b) {
-    const MemberView *x = a, *y = b;
-    return bytes_cmp(x->m, x->len, y->m, y->len);
-}
-
-/* 1 when no member of the pack appears twice: pairwise for a few, by
- * sorting the member views otherwise. */
+/* 1 when no member of the pack appears twice. */
 static int pack_members_distinct(const unsigned char *sp) {
     uint32_t n = sp_count(sp);
-    if (n < 2) return 1;
-    if (n <= 16) {
-        /* The views first (one walk), then pairs compared by length and
-         * last byte before any memcmp: m0..m9 differ in the last byte. */
-        MemberView v[16];
-        size_t off = sp_first(sp);
-        for (uint32_t i = 0; i < n; i++) {
-            SpEntry e;
-            sp_get(sp, off, &e);
-            v[i].m = e.m;
-            v[i].len = e.len;
-            off = e.next;
-        }
-        for (uint32_t i = 1; i < n; i++)
-            for (uint32_t j = 0; j < i; j++)
-                if (v[i].len == v[j].len &&
-                    (v[i].len == 0 || (v[i].m[v[i].len - 1] == v[j].m[v[i].len - 1] && !memcmp(v[i].m, v[j].m, v[i].len))))
-                    return 0;
-        return 1;
-    }
-    MemberView *v = mem_alloc(sizeof(MemberView) * n);
+    ByteView stack[DISTINCT_STACK], *v = n <= DISTINCT_STACK ? stack : mem_alloc(sizeof(ByteView) * n);
     size_t off = sp_first(sp);
     for (uint32_t i = 0; i < n; i++) {
         SpEntry e;
         sp_get(sp, off, &e);
-        v[i].m = e.m;
+        v[i].p = e.m;
         v[i].len = e.len;
         off = e.next;
     }
-    qsort(v, n, sizeof(MemberView), member_view_cmp);
-    int ok = 1;
-    for (uint32_t i = 1; i < n && ok; i++)
-        if (!member_view_cmp(&v[i - 1], &v[i])) ok = 0;
-    mem_free(v);
+    int ok = bytes_distinct(v, n, sizeof(ByteView));
+    if (v != stack) mem_free(v);
     return ok;
 }
 
@@ -451,86 +412,51 @@ static double entry_score(const LpEntry *e) {
     return strtod(buf, NULL);
 }
 
-/* A member entry's text: its bytes, or its integer written into buf. */
-static inline const char *entry_member(const LpEntry *e, char buf[LP_INTBUF_SIZE], size_t *len) {
-    if (e->sval) {
-        *len = e->slen;
-        return e->sval;
+/* The sorted set of the view's pairs (member, score, ...): NULL for a
+ * NaN score or a repeated member. */
+static void *zset_from_view(LpView *lv, int *enc) {
+    size_t n = lpv_texts(lv, 0, 2);
+    SpItem stack[DISTINCT_STACK], *items = n <= DISTINCT_STACK ? stack : mem_alloc(n * sizeof(SpItem));
+    void *v = NULL;
+    for (size_t i = 0; i < n; i++) {
+        items[i].m = lv->t[i];
+        items[i].score = entry_score(&lv->e[2 * i + 1]);
+        if (isnan(items[i].score)) goto done;
     }
-    *len = ll_to_str(buf, e->lval);
-    return buf;
-}
-
-/* The sorted set of `entries` listpack entries (member, score, ...):
- * NULL for an odd count, a NaN score or a repeated member. */
-static void *zset_from_entries(const LpEntry *e, size_t entries, int *enc) {
-    if (entries % 2) return NULL;
-    size_t n = entries / 2;
-    char mbuf[LP_INTBUF_SIZE];
     if (n > server.cfg.zset_max_listpack_entries) {
         ZsetBig *zb = zb_new();
         ht_expand(zb->ht, n);
-        for (size_t i = 0; i < entries; i += 2) {
-            size_t len;
-            const char *m = entry_member(&e[i], mbuf, &len);
-            double score = entry_score(&e[i + 1]);
-            if (isnan(score) || zb_find(zb, m, len)) {
+        for (size_t i = 0; i < n; i++) {
+            if (zb_find(zb, items[i].m.p, items[i].m.len)) {
                 zb_free(zb);
-                return NULL;
+                goto done;
             }
-            zb_insert(zb, score, m, len);
+            zb_insert(zb, items[i].score, items[i].m.p, items[i].m.len);
         }
         *enc = ENC_SKIPLIST;
-        return zb;
+        v = zb;
+        goto done;
     }
-    /* In order (as Valkey writes them): appended; otherwise each pair
-     * from the first one out of order on goes in at its place. */
-    SpBuilder b;
-    sp_builder_init(&b);
-    unsigned char *pack = NULL;
-    for (size_t i = 0; i < entries; i += 2) {
-        size_t len;
-        const char *m = entry_member(&e[i], mbuf, &len);
-        double score = entry_score(&e[i + 1]);
-        if (isnan(score)) {
-            if (pack) sp_free(pack);
-            else sp_builder_abort(&b);
-            return NULL;
-        }
-        if (!pack) {
-            if (sp_builder_add(&b, score, m, len)) continue;
-            pack = sp_builder_finish(&b);
-        }
-        if (sp_find(pack, m, len, NULL) >= 0) {
-            sp_free(pack);
-            return NULL;
-        }
-        pack = sp_insert(pack, score, m, len, NULL);
-    }
-    if (!pack) pack = sp_builder_finish(&b);
-    if (!pack_members_distinct(pack)) {
-        sp_free(pack);
-        return NULL;
+    if (!bytes_distinct(&items[0].m, n, sizeof(SpItem))) goto done;
+    /* In order (as Valkey writes them): one pass; otherwise each pair
+     * goes in at its place. */
+    unsigned char *pack = sp_from_items(items, n);
+    if (!pack) {
+        pack = sp_new();
+        for (size_t i = 0; i < n; i++) pack = sp_insert(pack, items[i].score, items[i].m.p, items[i].m.len, NULL);
     }
     *enc = ENC_LISTPACK;
-    return pack;
+    v = pack;
+done:
+    if (items != stack) mem_free(items);
+    return v;
 }
 
 void *zset_from_listpack(unsigned char *lp, int *enc) {
-    LpEntry stack[256], *e = stack;
-    size_t n = 0, cap = 256;
-    for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, p)) {
-        if (n == cap) {
-            LpEntry *ne = mem_alloc(2 * cap * sizeof(*ne));
-            memcpy(ne, e, n * sizeof(*ne));
-            if (e != stack) mem_free(e);
-            e = ne;
-            cap *= 2;
-        }
-        lp_get_entry(p, &e[n++]);
-    }
-    void *v = zset_from_entries(e, n, enc);
-    if (e != stack) mem_free(e);
+    LpView lv;
+    lpv_from_listpack(&lv, lp);
+    void *v = lv.n % 2 ? NULL : zset_from_view(&lv, enc);
+    lpv_release(&lv);
     return v;
 }
 
@@ -728,21 +654,14 @@ fail:
 }
 
 /* RDB_TYPE_ZSET_LISTPACK without sanitize-dump-payload's deep mode: the
- * blob read as a view and walked once (lp_read_all: every check of deep
- * validation), the set built from its entries; the same refusals, with
- * the same reasons, as the listpack reader's checks give. */
+ * blob read in place and walked once (every check of deep validation),
+ * the set built from its entries; the same refusals, with the same
+ * reasons, as the listpack reader's checks give. */
 static void *zset_rdb_load_listpack_view(RdbReader *r, int *enc) {
-    const char *blob;
-    size_t size;
-    if (!r->string(r, &blob, &size)) return NULL;
-    LpEntry stack[256], *e = stack;
-    long n = lp_read_all((const unsigned char *)blob, size, &e, 256);
+    LpView lv;
     void *v = NULL;
-    if (n < 0) r->fail(r, "Listpack integrity check failed.");
-    else if (n & 1) r->fail(r, "Listpack with an odd number of entries where pairs belong");
-    else if (n == 0) r->empty = 1;
-    else if (!(v = zset_from_entries(e, (size_t)n, enc))) r->fail(r, "Zset listpack integrity check failed.");
-    if (e != stack) mem_free(e);
+    if (lpv_read_pairs(&lv, r) && !(v = zset_from_view(&lv, enc))) r->fail(r, "Zset listpack integrity check failed.");
+    lpv_release(&lv);
     return v;
 }
 

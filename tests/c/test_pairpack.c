@@ -256,6 +256,19 @@ static void test_saturated_count(void) {
     unsigned char *pp = pp_builder_finish(&b);
     CHECK(pp_validate(pp, pp_bytes(pp)) == NULL);
     CHECK_EQ_INT(n, pp_count(pp));
+    /* the one-pass form saturates the count the same way */
+    char *names = malloc((size_t)n * 24);
+    PpView *views = malloc(2 * (size_t)n * sizeof(PpView));
+    for (uint32_t i = 0; i < n; i++) {
+        int fl = snprintf(names + (size_t)i * 24, 24, "k%u", i);
+        views[2 * i] = (PpView){names + (size_t)i * 24, (size_t)fl};
+        views[2 * i + 1] = (PpView){"v", 1};
+    }
+    unsigned char *direct = pp_from_views(views, n);
+    CHECK_MEM((const char *)pp, pp_bytes(pp), (const char *)direct, pp_bytes(direct));
+    pp_free(direct);
+    free(views);
+    free(names);
     int del;
     for (uint32_t i = 0; i < 5000; i++) {
         char f[24];
@@ -290,6 +303,17 @@ static void test_builder_matches_set(void) {
         }
         unsigned char *built = pp_builder_finish(&b);
         CHECK_MEM((const char *)pp, pp_bytes(pp), (const char *)built, pp_bytes(built));
+        /* pp_from_views writes the same bytes in one pass */
+        PpView *in = malloc((2 * m.n + 1) * sizeof(PpView));
+        for (size_t i = 0; i < m.n; i++) {
+            in[2 * i] = (PpView){m.f[i].p, m.f[i].len};
+            in[2 * i + 1] = (PpView){m.v[i].p, m.v[i].len};
+        }
+        unsigned char *direct = pp_from_views(in, m.n);
+        CHECK_MEM((const char *)built, pp_bytes(built), (const char *)direct, pp_bytes(direct));
+        CHECK(pp_validate(direct, pp_bytes(direct)) == NULL);
+        pp_free(direct);
+        free(in);
         same_as_model(built, &m);
         uint32_t cnt;
         PpView *views = pp_expand(built, &cnt);

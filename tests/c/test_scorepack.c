@@ -214,9 +214,25 @@ static int one_op(unsigned char **spp) {
         CHECK_EQ_UINT(sp_bytes(sp), sp_seek(sp, (uint32_t)ref_n));
         sp_index_free(&ix);
     } else if (op < 94) {
-        /* the builder writes the same bytes; so does a copy */
+        /* the builder writes the same bytes; so do sp_from_items and a copy */
         unsigned char *b = build_from_ref();
         CHECK_MEM((const char *)sp, sp_bytes(sp), (const char *)b, sp_bytes(b));
+        SpItem *items = malloc((ref_n + 1) * sizeof(SpItem));
+        for (size_t i = 0; i < ref_n; i++) items[i] = (SpItem){{ref[i].m, ref[i].len}, ref[i].score};
+        unsigned char *fi = sp_from_items(items, ref_n);
+        if (CHECK(fi != NULL)) {
+            CHECK_MEM((const char *)sp, sp_bytes(sp), (const char *)fi, sp_bytes(fi));
+            sp_free(fi);
+        }
+        if (ref_n >= 2) {
+            /* any two neighbours swapped: out of order, refused */
+            size_t k = (size_t)unit_rand_below(ref_n - 1);
+            SpItem t = items[k];
+            items[k] = items[k + 1];
+            items[k + 1] = t;
+            CHECK(sp_from_items(items, ref_n) == NULL);
+        }
+        free(items);
         unsigned char *d = sp_dup(sp);
         CHECK_MEM((const char *)sp, sp_bytes(sp), (const char *)d, sp_bytes(d));
         sp_free(b);
@@ -379,6 +395,28 @@ static void test_builder_order(void) {
     sp_free(sp);
 }
 
+static void test_from_items(void) {
+    SpItem ok[] = {{{"b", 1}, 1}, {{"ba", 2}, 1}, {{"", 0}, 2.5}, {{"a", 1}, INFINITY}};
+    unsigned char *sp = sp_from_items(ok, 4);
+    CHECK_EQ_UINT(4, sp_count(sp));
+    CHECK(sp_validate(sp, sp_bytes(sp)) == NULL);
+    sp_free(sp);
+    sp = sp_from_items(ok, 0);
+    CHECK_EQ_UINT(0, sp_count(sp));
+    CHECK_EQ_UINT(2, sp_bytes(sp));
+    sp_free(sp);
+    SpItem equal[] = {{{"b", 1}, 1}, {{"b", 1}, 1}};
+    CHECK(sp_from_items(equal, 2) == NULL);
+    SpItem member_below[] = {{{"b", 1}, 1}, {{"a", 1}, 1}};
+    CHECK(sp_from_items(member_below, 2) == NULL);
+    SpItem prefix_below[] = {{{"ba", 2}, 1}, {{"b", 1}, 1}};
+    CHECK(sp_from_items(prefix_below, 2) == NULL);
+    SpItem score_below[] = {{{"a", 1}, 2}, {{"b", 1}, 1}};
+    CHECK(sp_from_items(score_below, 2) == NULL);
+    SpItem nan[] = {{{"a", 1}, NAN}};
+    CHECK(sp_from_items(nan, 1) == NULL);
+}
+
 /* Hand-made bad packs, each rejected for its reason. */
 static void test_validate_cases(void) {
     static const struct {
@@ -465,6 +503,7 @@ int main(void) {
     UNIT_RUN(test_exact_bytes);
     UNIT_RUN(test_score_forms);
     UNIT_RUN(test_builder_order);
+    UNIT_RUN(test_from_items);
     UNIT_RUN(test_validate_cases);
     UNIT_RUN(test_model);
     UNIT_RUN(test_validate_corrupt);
