@@ -62,45 +62,35 @@ void lzf_compress_set_base(uint64_t base) {
     lzf_next_base = base;
 }
 
-static inline uint32_t hash3(uint32_t v, unsigned hlog) {
-    return (v * 2654435761u) >> (32 - hlog);
-}
-
-/* Writes n literal bytes as runs of at most 32; 0 if out is too small. */
-static int put_literals(const uint8_t *src, size_t n, uint8_t *out, size_t *op, size_t out_len) {
-    while (n > 0) {
-        size_t run = n < LZF_MAX_LITERAL ? n : LZF_MAX_LITERAL;
-        if (out_len - *op < run + 1) return 0;
-        out[(*op)++] = (uint8_t)(run - 1);
-        memcpy(out + *op, src, run);
-        *op += run;
-        src += run;
-        n -= run;
+/* Bytes ref and in have in common, from 3 up to max (the first 3 are
+ * known equal): 8 bytes at a time while 8 remain (the first differing
+ * byte found from the XOR), then byte by byte.  ref may overlap in;
+ * both stay within the input. */
+static inline size_t match_length(const uint8_t *ref, const uint8_t *in, size_t max) {
+    size_t len = LZF_MIN_MATCH;
+    while (len + 8 <= max) {
+        uint64_t a, b;
+        memcpy(&a, ref + len, 8);
+        memcpy(&b, in + len, 8);
+        uint64_t x = a ^ b;
+        if (x) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            return len + (size_t)(__builtin_clzll(x) >> 3);
+#else
+            return len + (size_t)(__builtin_ctzll(x) >> 3);
+#endif
+        }
+        len += 8;
     }
-    return 1;
-}
-
-/* Writes one back-reference (len 3..264, dist 1..8192); 0 if no room. */
-static int put_reference(size_t len, size_t dist, uint8_t *out, size_t *op, size_t out_len) {
-    size_t l = len - 2, off = dist - 1;
-    if (l < 7) {
-        if (out_len - *op < 2) return 0;
-        out[(*op)++] = (uint8_t)(l << 5 | off >> 8);
-    } else {
-        if (out_len - *op < 3) return 0;
-        out[(*op)++] = (uint8_t)(7 << 5 | off >> 8);
-        out[(*op)++] = (uint8_t)(l - 7);
-    }
-    out[(*op)++] = (uint8_t)off;
-    return 1;
+    while (len < max && ref[len] == in[len]) len++;
+    return len;
 }
 
 size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out_len) {
     const uint8_t *in = in_buf;
-    uint8_t *out = out_buf;
+    uint8_t *out = out_buf, *op = out, *out_end = out + out_len;
     uint32_t *table = lzf_table;
     unsigned hlog = LZF_HASH_LOG_MIN;
-    size_t ip = 0, lit = 0, op = 0;
 
     if (in_len == 0) return 0;
     if (!table) {
@@ -112,6 +102,7 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
     /* 16 slots per byte up to 4k slots, then 4 per byte up to 64k. */
     size_t slots = in_len * 16 <= 4096 ? in_len * 16 : (in_len * 4 > 4096 ? in_len * 4 : 4096);
     while (hlog < LZF_HASH_LOG_MAX && ((size_t)1 << hlog) < slots) hlog++;
+    unsigned shift = 32 - hlog;
 
     uint64_t base64 = lzf_next_base;
     if (base64 > UINT32_MAX || (uint64_t)in_len > UINT32_MAX - base64) {
@@ -123,44 +114,78 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
     lzf_next_base = base64 + in_len;
     uint32_t base = (uint32_t)base64;
 
-    if (in_len < LZF_MIN_MATCH) return put_literals(in, in_len, out, &op, out_len) ? op : 0;
-    uint32_t v = (uint32_t)in[0] << 8 | in[1];
-    while (in_len - ip >= LZF_MIN_MATCH) {
-        v = (v << 8 | in[ip + 2]) & 0xffffffu;
-        uint32_t h = hash3(v, hlog);
-        uint32_t pos = base + (uint32_t)ip;
-        uint32_t dist = pos - table[h];
-        table[h] = pos;
-        if (dist - 1 >= LZF_MAX_DISTANCE || dist > ip) {
-            ip++;
-            continue;
-        }
-        const uint8_t *ref = in + ip - dist;
-        if (ref[0] != in[ip] || ref[1] != in[ip + 1] || ref[2] != in[ip + 2]) {
-            ip++;
-            continue;
-        }
-        size_t max = in_len - ip < LZF_MAX_MATCH ? in_len - ip : LZF_MAX_MATCH;
-        size_t len = LZF_MIN_MATCH;
-        /* Byte by byte: most matches are short, and 8-byte compares measured
-         * slower on listpack-like data. */
-        while (len < max && ref[len] == in[ip + len]) len++;
+    /* Literals go straight to the output as they are met: a run's control
+     * byte is reserved when its first byte comes and filled in when the
+     * run ends (a reference, 32 bytes, or the end), so runs split at the
+     * same places as writing each run whole would, and every check is
+     * against the exact room left. */
+    uint8_t *lit_ctrl = NULL;
+    unsigned lit = 0;
+    size_t ip = 0;
+#define LZF_LITERAL()                                    \
+    do {                                                 \
+        if (lit == 0) {                                  \
+            if (out_end - op < 2) return 0;              \
+            lit_ctrl = op++;                             \
+        } else if (op == out_end) {                      \
+            return 0;                                    \
+        }                                                \
+        *op++ = in[ip++];                                \
+        if (++lit == LZF_MAX_LITERAL) {                  \
+            *lit_ctrl = (uint8_t)(LZF_MAX_LITERAL - 1);  \
+            lit = 0;                                     \
+        }                                                \
+    } while (0)
 
-        if (!put_literals(in + lit, ip - lit, out, &op, out_len)) return 0;
-        if (!put_reference(len, dist, out, &op, out_len)) return 0;
-
-        size_t end = ip + len;
-        /* Index only the last two covered positions: indexing all of them
-         * buys under 1% of ratio for about 25% of the speed. */
-        for (ip = end - 2; ip < end && in_len - ip >= LZF_MIN_MATCH; ip++) {
-            uint32_t w = (uint32_t)in[ip] << 16 | (uint32_t)in[ip + 1] << 8 | in[ip + 2];
-            table[hash3(w, hlog)] = base + (uint32_t)ip;
+    if (in_len >= LZF_MIN_MATCH) {
+        uint32_t v = (uint32_t)in[0] << 8 | in[1];
+        while (in_len - ip >= LZF_MIN_MATCH) {
+            v = (v << 8 | in[ip + 2]) & 0xffffffu;
+            uint32_t h = (v * 2654435761u) >> shift;
+            uint32_t pos = base + (uint32_t)ip;
+            uint32_t dist = pos - table[h];
+            table[h] = pos;
+            const uint8_t *ref = NULL;
+            if (dist - 1 >= LZF_MAX_DISTANCE || dist > ip || (ref = in + ip - dist)[0] != in[ip] ||
+                ref[1] != in[ip + 1] || ref[2] != in[ip + 2]) {
+                LZF_LITERAL();
+                continue;
+            }
+            size_t max = in_len - ip < LZF_MAX_MATCH ? in_len - ip : LZF_MAX_MATCH;
+            size_t len = match_length(ref, in + ip, max);
+            if (lit) {
+                *lit_ctrl = (uint8_t)(lit - 1);
+                lit = 0;
+            }
+            size_t l = len - 2, off = dist - 1;
+            if (l < 7) {
+                if (out_end - op < 2) return 0;
+                *op++ = (uint8_t)(l << 5 | off >> 8);
+            } else {
+                if (out_end - op < 3) return 0;
+                *op++ = (uint8_t)(7 << 5 | off >> 8);
+                *op++ = (uint8_t)(l - 7);
+            }
+            *op++ = (uint8_t)off;
+            /* Index only the last two covered positions: indexing all of
+             * them buys under 1% of ratio for about 25% of the speed. */
+            size_t end = ip + len;
+            if (end + 1 <= in_len) { /* end - 2 has 3 bytes */
+                uint32_t w = (uint32_t)in[end - 2] << 16 | (uint32_t)in[end - 1] << 8 | in[end];
+                table[(w * 2654435761u) >> shift] = base + (uint32_t)(end - 2);
+                if (end + 2 <= in_len) { /* so has end - 1 */
+                    w = (w << 8 | in[end + 1]) & 0xffffffu;
+                    table[(w * 2654435761u) >> shift] = base + (uint32_t)(end - 1);
+                    if (end + 3 <= in_len) v = w & 0xffffu; /* in[end], in[end + 1] */
+                }
+            }
+            ip = end;
         }
-        ip = lit = end;
-        if (in_len - ip >= LZF_MIN_MATCH) v = (uint32_t)in[ip] << 8 | in[ip + 1];
     }
-    if (!put_literals(in + lit, in_len - lit, out, &op, out_len)) return 0;
-    return op;
+    while (ip < in_len) LZF_LITERAL();
+#undef LZF_LITERAL
+    if (lit) *lit_ctrl = (uint8_t)(lit - 1);
+    return (size_t)(op - out);
 }
 
 size_t lzf_decompress(const void *in_buf, size_t in_len, void *out_buf, size_t out_len) {
