@@ -155,6 +155,9 @@ static Kv *overwrite_hashed(Db *db, Kv *old, Kv *kv, int keep_ttl, uint64_t h) {
     const char *key;
     if (keep_ttl && kv_has_expire(old) && !kv_has_expire(kv)) kv = kv_with_expire(kv, kv_expire(old));
     key = kv_key(kv, &klen);
+    /* Under an LFU policy a key's use count outlives a new value (as in
+     * Valkey); the LRU clock restarts with it. */
+    if (EVICT_POLICY_IS_LFU(server.cfg.maxmemory_policy)) kv_set_lru(kv, kv_lru(old));
     if (kv_has_expire(old)) ht_remove_hashed(db->expires, key, klen, h);
     kv_copy_links(kv, old);
     ht_replace_hashed(db->keys, old, kv, h);

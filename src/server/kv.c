@@ -386,6 +386,28 @@ void kv_set_int_in_place(Kv *kv, long long v) {
     store_i64(BW(kv) + inline_value_off(kv), v);
 }
 
+int kv_string_overwrite(Kv *kv, const char *val, size_t vlen) {
+    uint32_t m = meta(kv), ki = keyinfo(kv);
+    if (meta_is_ptr(m) || (m & 0xf) != OBJ_STRING) return 0;
+    long long n;
+    int as_int = vlen <= 20 && str_to_ll(val, vlen, &n);
+    size_t klen = ki & ~KEYINFO_EXPIRE;
+    if (!as_int && !fits_embedded(klen, vlen, (ki & KEYINFO_EXPIRE) ? 0 : -1)) return 0;
+    size_t voff = valptr_off(ki) + klen; /* inline values follow the key */
+    if (voff + (as_int ? 8 : 4 + vlen) > mem_usable(kv)) return 0;
+    int enc = as_int ? ENC_INT : ENC_EMBSTR;
+    /* As db.c's overwrite: an LFU count stays, the LRU clock restarts. */
+    set_meta(kv, OBJ_STRING, enc, EVICT_POLICY_IS_LFU(server.cfg.maxmemory_policy) ? m >> 8 : server.lru_clock);
+    char *v = BW(kv) + voff;
+    if (as_int) {
+        store_i64(v, n);
+    } else {
+        store_u32(v, (uint32_t)vlen);
+        memcpy(v + 4, val, vlen);
+    }
+    return 1;
+}
+
 void kv_set_raw(Kv *kv, Str *s) {
     store_ptr(BW(kv) + valptr_off(keyinfo(kv)), s);
 }

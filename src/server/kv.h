@@ -132,6 +132,14 @@ void *kv_get_ptr(const Kv *kv);
 void kv_set_value(Kv *kv, int encoding, void *ptr);
 /* ENC_INT values change in place (no reallocation). */
 void kv_set_int_in_place(Kv *kv, long long v);
+/* SET over an inline string (int or embedded) whose allocation has room
+ * for the new inline value: the value, its encoding and the access bits
+ * (the LRU clock restarts, an LFU count stays, as when a value replaces
+ * another) are rewritten in place, and 1 returned; 0 (nothing
+ * changed) when the new value is not inline or does not fit.  The key,
+ * its TTL and the links stay: the caller keeps or drops the TTL itself.
+ * Sparing the allocation matters most while a fork shares the pages. */
+int kv_string_overwrite(Kv *kv, const char *val, size_t vlen);
 /* Point an ENC_RAW entry at a (reallocated) Str. */
 void kv_set_raw(Kv *kv, Str *s);
 /* Copy the table links of src into dst, so dst can take src's place. */

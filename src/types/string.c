@@ -112,8 +112,11 @@ static int parse_set_options(Client *c, int first, int allowed, int *flags, int6
  * keep_ttl keeps the old TTL instead.  Fires "set" (and "expire"). */
 static void store_string(Client *c, const Arg *key, Kv *old, const char *val, size_t vlen, int64_t when,
                          int keep_ttl) {
-    Kv *kv = kv_new_string_ttl(key->p, key->len, val, vlen, when);
-    db_store(c->db, key, old, kv, keep_ttl);
+    /* An inline string over an inline string with no TTL to set or drop:
+     * rewritten where it is (no allocation, and while a fork shares the
+     * pages, one page copied instead of three). */
+    if (!old || when != -1 || (kv_has_expire(old) && !keep_ttl) || !kv_string_overwrite(old, val, vlen))
+        db_store(c->db, key, old, kv_new_string_ttl(key->p, key->len, val, vlen, when), keep_ttl);
     /* A TTL already in the past is stored as given, as Valkey does: the key
      * is invisible at once and the expiry cycle reaps it. */
     key_changed(c, c->db, key->p, key->len, NOTIFY_STRING, "set");

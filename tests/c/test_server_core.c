@@ -156,6 +156,50 @@ static void count_scan(void *priv, Kv *kv) {
     (*(int *)priv)++;
 }
 
+/* kv_string_overwrite: every pair of old and new values of the layout
+ * test's kinds (int, embedded, raw; lengths around the allocation's
+ * slack), with and without a TTL: rewritten in place exactly when the new
+ * value is inline and fits the allocation, then indistinguishable from a
+ * new entry (same encoding, key, TTL, value; kv_check passes); otherwise
+ * untouched. */
+static void test_kv_overwrite(void) {
+    char vals[40][64];
+    size_t nvals = 0;
+    const char *fixed[] = {"0", "12345", "-9223372036854775808", "", "007", "abc"};
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) strcpy(vals[nvals++], fixed[i]);
+    for (int len = 1; len <= 60 && nvals < 40; len += 2) {
+        memset(vals[nvals], 'a' + len % 26, (size_t)len);
+        vals[nvals++][len] = '\0';
+    }
+    for (int klen = 3; klen <= 18; klen += 5) {
+        char key[32];
+        for (int i = 0; i < klen; i++) key[i] = (char)('k' + i % 10);
+        key[klen] = '\0';
+        for (int ttl = 0; ttl < 2; ttl++)
+            for (size_t a = 0; a < nvals; a++)
+                for (size_t b = 0; b < nvals; b++) {
+                    int64_t when = ttl ? 4242 : -1;
+                    Kv *kv = kv_new_string_ttl(key, (size_t)klen, vals[a], strlen(vals[a]), when);
+                    int old_enc = kv_encoding(kv);
+                    Kv *fresh = kv_new_string_ttl(key, (size_t)klen, vals[b], strlen(vals[b]), when);
+                    int inline_old = old_enc != ENC_RAW, inline_new = kv_encoding(fresh) != ENC_RAW;
+                    int done = kv_string_overwrite(kv, vals[b], strlen(vals[b]));
+                    if (done) {
+                        CHECK(inline_old && inline_new);
+                        CHECK_EQ_INT(kv_encoding(fresh), kv_encoding(kv));
+                        check_string(kv, key, vals[b], when);
+                    } else {
+                        /* refused only when it could not fit */
+                        CHECK(!inline_old || !inline_new || mem_usable(kv) < mem_usable(fresh));
+                        CHECK_EQ_INT(old_enc, kv_encoding(kv));
+                        check_string(kv, key, vals[a], when);
+                    }
+                    kv_free(fresh);
+                    kv_free(kv);
+                }
+    }
+}
+
 static void test_db_model(void) {
     ModelKey model[MODEL_KEYS];
     memset(model, 0, sizeof(model));
@@ -467,6 +511,7 @@ int main(void) {
     setup();
     kv_register_type(&box_ops);
     UNIT_RUN(test_kv_layout);
+    UNIT_RUN(test_kv_overwrite);
     UNIT_RUN(test_db_model);
     UNIT_RUN(test_reply_deferred);
     UNIT_RUN(test_propagation);

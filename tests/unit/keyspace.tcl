@@ -377,6 +377,43 @@ with_server {
         expect_err "ERR An LFU maxmemory policy is selected, idle time not tracked*" {r object idletime fq}
         r config set maxmemory-policy noeviction
     }
+    test "A new value keeps the key's LFU count (SET over every string form, and over another type)" {
+        r config set maxmemory-policy allkeys-lfu
+        r config set lfu-log-factor 0
+        # factor 0: every access counts, so the count is known exactly
+        r set lf v
+        for {set i 0} {$i < 40} {incr i} { r get lf }
+        set before [r object freq lf]
+        expect_gt $before 30
+        # a reset would bring it back to 5
+        foreach v [list w 12 1234567890123 {a longer embedded value} [string repeat x 200] y] {
+            r set lf $v
+            expect_eq [r get lf] $v
+            expect_ge [r object freq lf] $before
+            set before [r object freq lf]
+        }
+        r del lf
+        r rpush lf a
+        for {set i 0} {$i < 10} {incr i} { r lrange lf 0 0 }
+        set before [r object freq lf]
+        r set lf v
+        expect_ge [r object freq lf] $before
+        r config set lfu-log-factor 10
+        r config set maxmemory-policy noeviction
+    }
+    test "SET over an existing string keeps or drops the TTL as asked, whatever the value's form" {
+        foreach {old new} {v w 12 13 abc 1234 1234 abcd x {a value long enough to be held apart from the key, past the inline limit of an embedded string in this server}} {
+            r set t $old ex 100
+            r set t $new keepttl
+            expect_eq [r get t] $new
+            expect_between [r ttl t] 90 100
+            r set t $old ex 100
+            r set t $new
+            expect_eq [r get t] $new
+            expect_eq [r ttl t] -1
+        }
+        r del t
+    }
     test "OBJECT HELP and bad subcommands" {
         set help [r object help]
         expect_gt [llength $help] 4
