@@ -22,6 +22,7 @@
 # /tmp, which may be a tmpfs and write nothing to a device).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. utils/bench-lib.sh
 N=${N:-5000000}
 ROUNDS=${ROUNDS:-2}
 PARTS=${PARTS:-"t3 t4 always"}
@@ -41,9 +42,6 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-free_port() {
-    echo 'set s [socket -server none -myaddr 127.0.0.1 0]; puts [lindex [fconfigure $s -sockname] 2]; close $s' | tclsh
-}
 bin_of() { if [ "$1" = ours ]; then echo "$OURS"; else command -v redis-server; fi; }
 start() { # name fsync -> PORT, PID
     local name=$1 fsync=$2
@@ -54,7 +52,7 @@ start() { # name fsync -> PORT, PID
         --auto-aof-rewrite-percentage 0 --dir "$(pwd)/$tmp/$name" >"$tmp/$name.log" 2>&1 &
     PID=$!
     pids+=("$PID")
-    for _ in $(seq 200); do redis-cli -p "$PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+    CLI=redis-cli wait_ping "$PORT" || { echo "server $name did not start"; cat "$tmp/$name.log"; exit 1; }
 }
 stop() { redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
 cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }

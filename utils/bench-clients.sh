@@ -28,6 +28,7 @@
 # Both servers run with no persistence, on loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. utils/bench-lib.sh
 PARTS=${PARTS:-idle,tail}
 IDLE_CLIENTS=${IDLE_CLIENTS:-3000}
 IDLE_WAIT=${IDLE_WAIT:-1}
@@ -49,9 +50,6 @@ fi
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 start() { # name binary -> sets PORT_<name>, PID_<name>
     local name=$1 bin=$2 port
     port=$(free_port)

@@ -10,6 +10,7 @@
 # Both servers run without persistence, on loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. utils/bench-lib.sh
 if [ -z "${OURS:-}" ]; then
     make -s all
     OURS=src/valkey-server
@@ -31,9 +32,6 @@ DATASETS=${DATASETS:-$(echo "$TARGETS" | awk '{print $1}')}
 tmp=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-free_port() {
-    echo 'set s [socket -server none -myaddr 127.0.0.1 0]; puts [lindex [fconfigure $s -sockname] 2]; close $s' | tclsh
-}
 
 # used_memory after loading one dataset into a fresh server.
 measure() { # binary dataset

@@ -26,6 +26,7 @@
 #   OURS=/path/to/valkey-server utils/bench-evict.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. utils/bench-lib.sh
 PARTS=${PARTS:-tput,cg,hits}
 MAXMEMORY=${MAXMEMORY:-64mb}
 POLICY=${POLICY:-allkeys-lru}
@@ -50,12 +51,8 @@ command -v python3 >/dev/null || { echo "python3 not installed"; exit 1; }
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 wait_ready() { # port
-    for _ in $(seq 300); do "$CLI" -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
-    echo "server on port $1 did not start"; exit 1
+    wait_ping "$1" || { echo "server on port $1 did not start"; exit 1; }
 }
 start() { # binary -> PORT, PID
     PORT=$(free_port)

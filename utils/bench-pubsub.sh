@@ -31,6 +31,7 @@
 #   CALLGRIND=0 utils/bench-pubsub.sh           (only the rate run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. utils/bench-lib.sh
 TESTS=${TESTS:-channel,pattern,multi}
 N1=${N1:-1000}
 N2=${N2:-3000}
@@ -58,9 +59,6 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-free_port() {
-    echo 'set s [socket -server none -myaddr 127.0.0.1 0]; puts [lindex [fconfigure $s -sockname] 2]; close $s' | tclsh
-}
 
 # The subscribers: SUBS connections, each (P)SUBSCRIBEd; they write the
 # number of messages read so far (all connections together) to a file.
@@ -145,8 +143,7 @@ start_server() { # binary port [valgrind-out]
     fi
     server_pid=$!
     pids+=("$server_pid")
-    for _ in $(seq 300); do "$CLI" -p "$2" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
-    echo "server $1 did not start"; cat "$tmp/log.$2"; exit 1
+    wait_ping "$2" || { echo "server $1 did not start"; cat "$tmp/log.$2"; exit 1; }
 }
 
 stop_server() { # port

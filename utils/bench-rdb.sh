@@ -18,6 +18,7 @@
 # 7.0 and the file no bigger; BGSAVE throughput at least 0.9x of none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. utils/bench-lib.sh
 if [ -z "${OURS:-}" ]; then
     make -s all
     OURS=src/valkey-server
@@ -32,9 +33,6 @@ tmp=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-free_port() {
-    echo 'set s [socket -server none -myaddr 127.0.0.1 0]; puts [lindex [fconfigure $s -sockname] 2]; close $s' | tclsh
-}
 
 dataset() { # name -> RESP on stdout
     if [ "$1" = strings_1m ]; then
@@ -48,11 +46,7 @@ dataset() { # name -> RESP on stdout
 start() { # binary dir port
     "$1" --port "$3" --bind 127.0.0.1 --save "" --appendonly no --dir "$2" >>"$2/log" 2>&1 &
     pid=$!
-    for _ in $(seq 600); do
-        if "$CLI" -p "$3" ping 2>/dev/null | grep -q PONG; then return 0; fi
-        sleep 0.05
-    done
-    echo "server $1 did not start"; tail -5 "$2/log"; exit 1
+    wait_ping "$3" || { echo "server $1 did not start"; tail -5 "$2/log"; exit 1; }
 }
 
 stop() {

@@ -16,7 +16,7 @@
 #   cg_init [callgrind_control]   checks the tools, builds when OURS is not
 #                                 given; sets OURS REDIS BENCH CLI and tmp (a
 #                                 directory removed at exit)
-#   free_port                     a free loopback TCP port
+#   free_port                     a free loopback TCP port (bench-lib.sh)
 #   cg_wait_ready PORT            waits up to 30 s for PING to answer there
 #   cg_start BIN LABEL [VALGRIND-OPTION...]
 #                                 BIN under callgrind (output $tmp/cg.LABEL,
@@ -41,6 +41,8 @@
 #   cg_compare WIDTH              cg_measure for ours and redis-server (when
 #                                 installed), then cg_table WIDTH
 
+. utils/bench-lib.sh
+
 cg_init() { # [callgrind_control]
     command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 1; }
     if [ "${1:-}" = callgrind_control ]; then
@@ -58,9 +60,6 @@ cg_init() { # [callgrind_control]
     trap 'rm -rf "$tmp"' EXIT
 }
 
-free_port() {
-    echo 'set s [socket -server none -myaddr 127.0.0.1 0]; puts [lindex [fconfigure $s -sockname] 2]; close $s' | tclsh
-}
 
 cg_start() { # binary label [valgrind options]
     local bin=$1 label=$2
@@ -75,7 +74,7 @@ cg_start() { # binary label [valgrind options]
 
 # Up to 30 s for a server on port to answer PING.
 cg_wait_ready() { # port
-    for _ in $(seq 300); do "$CLI" -p "$1" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    wait_ping "$1" || true
 }
 
 # Asks again while the server lives: one lost SHUTDOWN would leave the

@@ -12,6 +12,8 @@
 #   aof_info field        an INFO persistence field
 #   aof_restart ?opts?    SIGKILL and restart, waiting until the load ends
 #                         (the server answers -LOADING while it loads)
+#   check_tool name       the path of src/<name> (valkey-check-rdb,
+#                         valkey-check-aof) to run on what the server wrote
 
 proc rdb_file {} { return [file join [srv dir] dump.rdb] }
 
@@ -65,4 +67,17 @@ proc aof_info {field} {
 proc aof_restart {args} {
     restart_server -kill 1 {*}$args
     wait_for {![catch {r ping} p] && $p eq "PONG"} -timeout 30000
+}
+
+# The tool beside the server binary (a sanitizer build's own), unless the
+# server is a wrapper script (qemu-user under utils/test-arm.sh): then the
+# native tool of the tree checks the file the ARM server wrote.
+set ::persist_tree_src [file normalize [file join [file dirname [info script]] .. .. src]]
+proc check_tool {name} {
+    set sibling [file join [file dirname $srvh::binary] $name]
+    set fh [open $srvh::binary rb]
+    set head [read $fh 2]
+    close $fh
+    if {$head ne "#!" && [file executable $sibling]} { return $sibling }
+    return [file join $::persist_tree_src $name]
 }

@@ -7,17 +7,8 @@
 
 file_tags {aof persistence needs:aof}
 
-proc check_aof_tool {} {
-    set sibling [file join [file dirname $srvh::binary] valkey-check-aof]
-    set fh [open $srvh::binary rb]
-    set head [read $fh 2]
-    close $fh
-    if {$head ne "#!" && [file executable $sibling]} { return $sibling }
-    return $::native_check_aof
-}
-set ::native_check_aof [file normalize [file join [file dirname [info script]] .. .. src valkey-check-aof]]
 proc run_check {args} {
-    set code [catch {exec [check_aof_tool] {*}$args < /dev/null 2>@1} out opts]
+    set code [catch {exec [check_tool valkey-check-aof] {*}$args < /dev/null 2>@1} out opts]
     set status 0
     if {$code} {
         set ec [dict get $opts -errorcode]

@@ -20,19 +20,6 @@ proc write_bytes {path data} {
     puts -nonewline $fh $data
     close $fh
 }
-# The tool beside the server binary (a sanitizer build's own), unless the
-# server is a wrapper script (qemu-user under utils/test-arm.sh): then the
-# native tool of the tree checks the file the ARM server wrote.
-proc check_rdb_tool {} {
-    set sibling [file join [file dirname $srvh::binary] valkey-check-rdb]
-    set fh [open $srvh::binary rb]
-    set head [read $fh 2]
-    close $fh
-    if {$head ne "#!" && [file executable $sibling]} { return $sibling }
-    return $::native_check_rdb
-}
-set ::native_check_rdb [file normalize [file join [file dirname [info script]] .. .. src valkey-check-rdb]]
-
 with_server {
     test "SAVE writes dump.rdb, resets the change counter and moves LASTSAVE" {
         r flushall
@@ -50,7 +37,7 @@ with_server {
     }
 
     test "a saved file holds Valkey 8's AUX fields and passes valkey-check-rdb" {
-        set out [exec [check_rdb_tool] [rdb_file]]
+        set out [exec [check_tool valkey-check-rdb] [rdb_file]]
         expect_re {AUX FIELD valkey-ver = '8\.0\.\d+'} $out
         expect_re {AUX FIELD redis-bits = '(32|64)'} $out
         expect_re {AUX FIELD ctime = '\d+'} $out
@@ -272,7 +259,7 @@ with_server {
         write_bytes [rdb_file] [string range $data 0 end-8][string repeat \x00 8]
         expect_eq [r debug reload nosave] OK
         expect_eq [r get k] v
-        expect_re {checksum disabled} [exec [check_rdb_tool] [rdb_file]]
+        expect_re {checksum disabled} [exec [check_tool valkey-check-rdb] [rdb_file]]
     }
 
     test "a wrong checksum refuses the file" {
@@ -285,7 +272,7 @@ with_server {
         write_bytes [rdb_file] [string range $data 0 end-1][binary format cu [expr {$b ^ 1}]]
         expect_err "ERR Error trying to load*" {r debug reload nosave}
         expect_glob "*Wrong RDB checksum*" [server_log]
-        set rc [catch {exec [check_rdb_tool] [rdb_file]} out]
+        set rc [catch {exec [check_tool valkey-check-rdb] [rdb_file]} out]
         expect_eq $rc 1
         expect_re {RDB ERROR DETECTED} $out
         expect_re {RDB CRC error} $out
