@@ -125,6 +125,11 @@ if [ -z "$ONLY" ] || [ "$ONLY" = tcl ]; then
     # The runner asks the server which needs:* features it has and leaves
     # the other tags out, printing "[skip] tag: reason" for each.
     # shellcheck disable=SC2086
+    # A sanitizer build runs several times slower, so the few latency
+    # bounds in milliseconds (needs:native-speed) are left to the plain build.
+    case "$BUILD" in
+    *-address* | *-undefined*) TCL_ARGS="${TCL_ARGS:-} --tags -needs:native-speed" ;;
+    esac
     tclsh tests/run.tcl --server "$SERVER" ${TCL_ARGS:-} >"$tmp/out" 2>&1
     rc=$?
     grep -E '^\[skip\]' "$tmp/out" | sed 's/^/    /'

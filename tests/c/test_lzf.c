@@ -60,12 +60,13 @@ static long ref_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap) {
 #define REF_MAX_DISTANCE 8192
 #define REF_MIN_MATCH 3
 #define REF_MAX_MATCH (7 + 255 + 2)
-#define REF_HASH_LOG_MIN 8
-#define REF_HASH_LOG_MAX 16
+#define REF_HASH_LOG 16
 
-static uint32_t ref_hash3(const uint8_t *p, unsigned hlog) {
+/* lzf.c's slot for the 3 bytes at p: (first two bytes + 7 * all three),
+ * 16 bits. */
+static uint32_t ref_hash3(const uint8_t *p) {
     uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-    return (v * 2654435761u) >> (32 - hlog);
+    return ((v >> 8) + v * 7) & ((1u << REF_HASH_LOG) - 1);
 }
 
 static int ref_put_literals(const uint8_t *src, size_t n, uint8_t *out, size_t *op,
@@ -96,20 +97,17 @@ static int ref_put_reference(size_t len, size_t dist, uint8_t *out, size_t *op, 
     return 1;
 }
 
-static uint32_t ref_table[1u << REF_HASH_LOG_MAX];
+static uint32_t ref_table[1u << REF_HASH_LOG];
 
 static size_t ref_lzf_compress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len) {
     uint32_t *table = ref_table;
-    unsigned hlog = REF_HASH_LOG_MIN;
     size_t ip = 0, lit = 0, op = 0;
 
     if (in_len == 0) return 0;
-    size_t slots = in_len * 16 <= 4096 ? in_len * 16 : (in_len * 4 > 4096 ? in_len * 4 : 4096);
-    while (hlog < REF_HASH_LOG_MAX && ((size_t)1 << hlog) < slots) hlog++;
-    memset(table, 0, sizeof(table[0]) << hlog);
+    memset(table, 0, sizeof(ref_table));
 
     while (in_len - ip >= REF_MIN_MATCH) {
-        uint32_t h = ref_hash3(in + ip, hlog);
+        uint32_t h = ref_hash3(in + ip);
         uint32_t dist = (uint32_t)ip - table[h];
         table[h] = (uint32_t)ip;
         if (dist - 1 >= REF_MAX_DISTANCE || dist > ip) {
@@ -130,7 +128,7 @@ static size_t ref_lzf_compress(const uint8_t *in, size_t in_len, uint8_t *out, s
 
         size_t end = ip + len;
         for (ip = end - 2; ip < end && in_len - ip >= REF_MIN_MATCH; ip++)
-            table[ref_hash3(in + ip, hlog)] = (uint32_t)ip;
+            table[ref_hash3(in + ip)] = (uint32_t)ip;
         ip = lit = end;
     }
     if (!ref_put_literals(in + lit, in_len - lit, out, &op, out_len)) return 0;

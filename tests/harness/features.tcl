@@ -11,7 +11,8 @@
 # Tags that are about the platform rather than the server
 # (needs:native-proc: /proc shows the real process, not qemu-user;
 # needs:native-fork; needs:native-speed: a latency bound in ms) are the
-# caller's business: utils/test-arm.sh excludes them with --tags.
+# caller's business: utils/test-arm.sh excludes them with --tags, and
+# tests/run-all.sh leaves needs:native-speed out of sanitizer builds.
 #
 # To add a feature: tag its tests needs:<name> and add a row here.
 
