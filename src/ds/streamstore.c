@@ -732,53 +732,122 @@ StreamId ss_edge_id(const StreamStore *s, int first, int skip_deleted) {
 
 /* ------------------------------------------------- Valkey's listpacks */
 
-static inline size_t put_val(unsigned char *p, const SsVal *v) {
-    if (v->is_int) return lp_put_int(p, v->ival);
-    return lp_put_str(p, (const char *)v->p, v->len);
+/* A listpack integer item (lp_put_int's bytes), the two small forms
+ * inline. */
+static inline unsigned char *lpw_int(unsigned char *w, int64_t v) {
+    uint64_t u = (uint64_t)v;
+    if (u <= 127) {
+        w[0] = (unsigned char)u;
+        w[1] = 1;
+        return w + 2;
+    }
+    if (u + 4096 <= 8191) {
+        w[0] = (unsigned char)(0xC0 | ((u >> 8) & 0x1F));
+        w[1] = (unsigned char)u;
+        w[2] = 2;
+        return w + 3;
+    }
+    return w + lp_put_int_wide(w, v);
 }
 
-/* Written front to back with lp_put_*: the size is known exactly
- * (node_vk_total), so there is no reallocation per entry. */
+/* One of our elements at *pp as a listpack item at w (what lp_append
+ * would write for its text): small integers and short strings directly,
+ * the rest through lp_put_*. */
+static inline unsigned char *lpw_elem(unsigned char *w, const unsigned char **pp) {
+    const unsigned char *p = *pp;
+    unsigned b = p[0];
+    if (b < 0x80) {
+        w[0] = (unsigned char)b;
+        w[1] = 1;
+        *pp = p + 1;
+        return w + 2;
+    }
+    if (b < 0xC0) {
+        size_t l = b - EL_STR_SHORT;
+        *pp = p + 1 + l;
+        /* Never an integer's text in our form; lp_put_str decides if it
+         * might look like one. */
+        if (l && ((p[1] >= '0' && p[1] <= '9') || p[1] == '-')) return w + lp_put_str(w, (const char *)p + 1, l);
+        w[0] = (unsigned char)(0x80 | l);
+        memcpy(w + 1, p + 1, l);
+        w[1 + l] = (unsigned char)(l + 1);
+        return w + l + 2;
+    }
+    if (b == EL_POS + 1) {
+        /* 128..255: a 13-bit integer. */
+        w[0] = 0xC0;
+        w[1] = p[1];
+        w[2] = 2;
+        *pp = p + 2;
+        return w + 3;
+    }
+    SsVal v;
+    *pp = elem_get(p, &v);
+    if (v.is_int) return lpw_int(w, v.ival);
+    return w + lp_put_str(w, (const char *)v.p, v.len);
+}
+
+/* Written front to back in one pass: the size is known exactly
+ * (node_vk_total).  The entries' IDs are followed as deltas from the
+ * master ID (what the listpack holds), each decoded after its entry is
+ * written (the first one is the master ID whatever its header says).
+ * The item count assumes every entry has the master fields and is
+ * corrected for those that do not. */
 size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *lp) {
     unsigned char *w = lp + LP_HDR_SIZE;
-    uint64_t count = 4 + (uint64_t)n->nmaster;
-    w += lp_put_int(w, n->live);
-    w += lp_put_int(w, n->deleted);
-    w += lp_put_int(w, n->nmaster);
-    const unsigned char *mp = n->data + varint_len(n->nmaster);
-    for (uint32_t i = 0; i < n->nmaster; i++) {
-        SsVal v;
-        mp = elem_get(mp, &v);
-        w += put_val(w, &v);
+    uint64_t nmaster = n->nmaster;
+    w = lpw_int(w, n->live);
+    w = lpw_int(w, n->deleted);
+    w = lpw_int(w, (int64_t)nmaster);
+    const unsigned char *p = n->data + varint_len(nmaster), *end = n->data + n->used;
+    for (uint64_t i = 0; i < nmaster; i++) w = lpw_elem(w, &p);
+    w[0] = 0;
+    w[1] = 1;
+    w += 2;
+    uint64_t count = 4 + nmaster + ((uint64_t)n->live + n->deleted) * (nmaster + 4);
+    int64_t lpc_same = (int64_t)nmaster + 3;
+    p = n->data + n->first_off;
+    uint64_t dms = 0, dseq = 0;
+    unsigned b = *p++;
+    if (HDR_FORM(b) == FORM_EXPLICIT) {
+        uint64_t x;
+        p = varint_get(p, &x);
+        p = varint_get(p, &x);
     }
-    w += lp_put_int(w, 0);
-    const unsigned char *p = n->data + n->first_off, *end = n->data + n->used;
-    StreamId prev = master, id;
-    int first = 1;
-    while (p < end) {
-        unsigned flags;
-        p = entry_id(p, master, prev, first, &id, &flags);
-        uint64_t nf;
-        p = entry_nfields(n, p, flags, &nf);
-        w += lp_put_int(w, flags);
-        w += lp_put_int(w, (int64_t)(id.ms - master.ms));
-        w += lp_put_int(w, (int64_t)(id.seq - master.seq));
-        int same = (flags & SS_SAMEFIELDS) != 0;
-        if (!same) w += lp_put_int(w, (int64_t)nf);
-        for (uint64_t i = 0; i < nf; i++) {
-            SsVal v;
-            if (!same) {
-                p = elem_get(p, &v);
-                w += put_val(w, &v);
-            }
-            p = elem_get(p, &v);
-            w += put_val(w, &v);
+    for (;;) {
+        unsigned flags = HDR_FLAGS(b);
+        w[0] = (unsigned char)flags;
+        w[1] = 1;
+        w = lpw_int(w + 2, (int64_t)dms);
+        w = lpw_int(w, (int64_t)dseq);
+        if (flags & SS_SAMEFIELDS) {
+            if (nmaster == 1) w = lpw_elem(w, &p); /* one field: no loop */
+            else
+                for (uint64_t i = 0; i < nmaster; i++) w = lpw_elem(w, &p);
+            w = lpw_int(w, lpc_same);
+        } else {
+            uint64_t nf;
+            p = varint_get(p, &nf);
+            w = lpw_int(w, (int64_t)nf);
+            for (uint64_t i = 0; i < 2 * nf; i++) w = lpw_elem(w, &p);
+            w = lpw_int(w, (int64_t)(2 * nf + 4));
+            count += 2 * nf + 5 - (nmaster + 4);
         }
-        uint64_t lp_count = nf + 3 + (same ? 0 : nf + 1);
-        w += lp_put_int(w, (int64_t)lp_count);
-        count += lp_count + 1;
-        prev = id;
-        first = 0;
+        if (p >= end) break;
+        b = *p++;
+        unsigned form = HDR_FORM(b);
+        if (form == FORM_NEXT_SEQ) {
+            dseq++;
+        } else if (form <= FORM_MS_MAX) {
+            dms += form;
+            dseq = 0 - master.seq;
+        } else {
+            uint64_t d, s2;
+            p = varint_get(p, &d);
+            p = varint_get(p, &s2);
+            dseq = d ? s2 - master.seq : dseq + 1 + s2;
+            dms += d;
+        }
     }
     return lp_put_finish(lp, w, count);
 }
