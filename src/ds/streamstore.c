@@ -790,7 +790,8 @@ static inline unsigned char *lpw_elem(unsigned char *w, const unsigned char **pp
 /* Written front to back in one pass: the size is known exactly
  * (node_vk_total).  The entries' IDs are followed as deltas from the
  * master ID (what the listpack holds), each decoded after its entry is
- * written (the first one is the master ID whatever its header says).
+ * written (the first one is the master ID: its header byte only gives
+ * its flags).
  * The item count assumes every entry has the master fields and is
  * corrected for those that do not. */
 size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *lp) {
@@ -809,11 +810,6 @@ size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *l
     p = n->data + n->first_off;
     uint64_t dms = 0, dseq = 0;
     unsigned b = *p++;
-    if (HDR_FORM(b) == FORM_EXPLICIT) {
-        uint64_t x;
-        p = varint_get(p, &x);
-        p = varint_get(p, &x);
-    }
     for (;;) {
         unsigned flags = HDR_FLAGS(b);
         w[0] = (unsigned char)flags;
@@ -1060,6 +1056,10 @@ typedef struct FastRun {
     unsigned char *last_hdr;  /* the last entry converted here, or NULL */
     StreamId prev;            /* the previous entry's ID */
     uint64_t entries;         /* entries converted here */
+    /* Where the node's first entry goes when prev is a virtual
+     * predecessor of the master ID (the first entry taken here as the
+     * next sequence number after it), else NULL. */
+    unsigned char *virtual_hdr;
     /* fixed for the node */
     StreamId master;
     const unsigned char *end, *wend;
@@ -1086,6 +1086,13 @@ LOAD_NOINLINE static size_t fast_id_other(const FastRun *f, unsigned char *w, co
     uint64_t ms = f->master.ms + (uint64_t)dms, sq = f->master.seq + (uint64_t)dseq;
     uint64_t pms = f->master.ms + (uint64_t)pdms, pseq = f->master.seq + (uint64_t)pdseq;
     unsigned char *o = w + 1;
+    if (w == f->virtual_hdr) {
+        /* The node's first entry: the master ID's own or the general
+         * path's business. */
+        if (dms != 0 || dseq != 0) return 0;
+        *w = (unsigned char)((FORM_NEXT_SEQ << 2) | SS_SAMEFIELDS);
+        return 1;
+    }
     if (ms == pms) {
         /* Not going up, or the next sequence number: the caller's case
          * but where it wraps to 0 (the general path refuses it). */
@@ -1261,21 +1268,28 @@ int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lp, si
     /* Entries must follow whatever the store already holds. */
     StreamId last;
     int have_last = ss_nodes(s) > 0;
-    if (have_last) last = ss_edge_id(s, 0, 0);
+    if (have_last) last = s->tail_node ? s->tail_last : ss_edge_id(s, 0, 0);
+    else last = sid_make(0, 0);
     StreamId prev = master, id, node_key = master;
     const unsigned char *entries_start = p;
     uint64_t entries = 0, seen_deleted = 0, items = 3 + (uint64_t)nmaster + 1;
     uint64_t fast = 0;
     size_t general_bytes = 0;
-    int fast_ok = 0;
     /* An entry with the master fields ends with its item count, nmaster
      * + 3: the fast path checks it as two bytes when it is 7-bit. */
     int64_t same_lpcount = nmaster + 3;
     unsigned lpc_byte = same_lpcount < 128 ? (unsigned)same_lpcount : 0x100;
+    /* Valkey's first entry has the master ID: the fast path can take it
+     * as the next sequence number after a virtual predecessor, when the
+     * master ID follows the store's entries. */
+    int fast_ok = lpc_byte < 0x80 && (!have_last || sid_cmp(master, last) > 0);
+    unsigned char *virtual_hdr = fast_ok ? w : NULL;
+    if (fast_ok) prev.seq--;
     while (p != end) {
         if (fast_ok) {
-            FastRun f = {p, w, NULL, prev, 0, master, end, wend};
+            FastRun f = {p, w, NULL, prev, 0, virtual_hdr, master, end, wend};
             load_fast(&f, (uint32_t)nmaster, lpc_byte);
+            virtual_hdr = NULL;
             if (f.last_hdr) last_off = (size_t)(f.last_hdr - buf) - sizeof(SsNode);
             p = f.p;
             w = f.w;
