@@ -1168,7 +1168,9 @@ LOAD_INLINE const unsigned char *fast_elem(const unsigned char *q, const unsigne
     return q + l + 2;
 }
 
-LOAD_NOINLINE static void load_fast(FastRun *f, uint32_t nmaster, unsigned lpc_byte) {
+/* The loop, inlined twice: for one master field (the common stream of
+ * readings: nmaster and lp-count constants) and for any number. */
+LOAD_INLINE void load_fast_loop(FastRun *f, uint32_t nmaster, unsigned lpc_byte) {
     const unsigned char *p = f->p, *end = f->end;
     unsigned char *w = f->w, *last = f->last_hdr;
     uint64_t n = 0;
@@ -1233,6 +1235,12 @@ out:
     f->entries += n;
 }
 
+LOAD_NOINLINE static void load_fast_one(FastRun *f) { load_fast_loop(f, 1, 4); }
+
+LOAD_NOINLINE static void load_fast_any(FastRun *f, uint32_t nmaster, unsigned lpc_byte) {
+    load_fast_loop(f, nmaster, lpc_byte);
+}
+
 /* One pass over the listpack: each item is checked (bounds, backlen) as
  * it is converted, so the blob is walked once.  Most entries go through
  * load_fast; anything else, or anything wrong, goes through the general
@@ -1288,7 +1296,8 @@ int ss_add_listpack(StreamStore *s, StreamId master, const unsigned char *lp, si
     while (p != end) {
         if (fast_ok) {
             FastRun f = {p, w, NULL, prev, 0, virtual_hdr, master, end, wend};
-            load_fast(&f, (uint32_t)nmaster, lpc_byte);
+            if (nmaster == 1) load_fast_one(&f);
+            else load_fast_any(&f, (uint32_t)nmaster, lpc_byte);
             virtual_hdr = NULL;
             if (f.last_hdr) last_off = (size_t)(f.last_hdr - buf) - sizeof(SsNode);
             p = f.p;
