@@ -14,6 +14,18 @@
 #include "unaligned.h"
 #include "varint.h"
 
+/* The hot helpers of RDB loading and saving are inlined whatever the
+ * compiler's size heuristics say (out of line, the cursors they update
+ * would live in memory), and their loops are functions of their own
+ * (SS_NOINLINE), so that the loop variables get the registers. */
+#if defined(__GNUC__)
+#define SS_HOT static inline __attribute__((always_inline))
+#define SS_NOINLINE __attribute__((noinline))
+#else
+#define SS_HOT static inline
+#define SS_NOINLINE
+#endif
+
 /* Header byte: flags in bits 0-1, ID form in bits 2-7. */
 #define HDR_FLAGS(b) ((unsigned)(b)&3u)
 #define HDR_FORM(b) ((unsigned)(b) >> 2)
@@ -787,28 +799,17 @@ static inline unsigned char *lpw_elem(unsigned char *w, const unsigned char **pp
     return w + lp_put_str(w, (const char *)v.p, v.len);
 }
 
-/* Written front to back in one pass: the size is known exactly
- * (node_vk_total).  The entries' IDs are followed as deltas from the
- * master ID (what the listpack holds), each decoded after its entry is
- * written (the first one is the master ID: its header byte only gives
- * its flags).
- * The item count assumes every entry has the master fields and is
- * corrected for those that do not. */
-size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *lp) {
-    unsigned char *w = lp + LP_HDR_SIZE;
-    uint64_t nmaster = n->nmaster;
-    w = lpw_int(w, n->live);
-    w = lpw_int(w, n->deleted);
-    w = lpw_int(w, (int64_t)nmaster);
-    const unsigned char *p = n->data + varint_len(nmaster), *end = n->data + n->used;
-    for (uint64_t i = 0; i < nmaster; i++) w = lpw_elem(w, &p);
-    w[0] = 0;
-    w[1] = 1;
-    w += 2;
-    uint64_t count = 4 + nmaster + ((uint64_t)n->live + n->deleted) * (nmaster + 4);
+/* The entries of ss_node_write_listpack from the first one at p: a loop
+ * inlined twice, for one master field (a constant) and for any number.
+ * The IDs are followed as deltas from the master ID (what the listpack
+ * holds), each decoded after its entry is written (the first one is the
+ * master ID: its header byte only gives its flags).  Returns the end;
+ * *count gets the items of the entries without the master fields
+ * beyond nmaster + 4 each. */
+SS_HOT unsigned char *write_entries(unsigned char *w, const unsigned char *p, const unsigned char *end,
+                                         StreamId master, uint64_t nmaster, uint64_t *count) {
     int64_t lpc_same = (int64_t)nmaster + 3;
-    p = n->data + n->first_off;
-    uint64_t dms = 0, dseq = 0;
+    uint64_t dms = 0, dseq = 0, extra = 0;
     unsigned b = *p++;
     for (;;) {
         unsigned flags = HDR_FLAGS(b);
@@ -817,9 +818,7 @@ size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *l
         w = lpw_int(w + 2, (int64_t)dms);
         w = lpw_int(w, (int64_t)dseq);
         if (flags & SS_SAMEFIELDS) {
-            if (nmaster == 1) w = lpw_elem(w, &p); /* one field: no loop */
-            else
-                for (uint64_t i = 0; i < nmaster; i++) w = lpw_elem(w, &p);
+            for (uint64_t i = 0; i < nmaster; i++) w = lpw_elem(w, &p);
             w = lpw_int(w, lpc_same);
         } else {
             uint64_t nf;
@@ -827,7 +826,7 @@ size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *l
             w = lpw_int(w, (int64_t)nf);
             for (uint64_t i = 0; i < 2 * nf; i++) w = lpw_elem(w, &p);
             w = lpw_int(w, (int64_t)(2 * nf + 4));
-            count += 2 * nf + 5 - (nmaster + 4);
+            extra += 2 * nf + 5 - (nmaster + 4);
         }
         if (p >= end) break;
         b = *p++;
@@ -845,6 +844,39 @@ size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *l
             dms += d;
         }
     }
+    *count += extra;
+    return w;
+}
+
+SS_NOINLINE static unsigned char *write_entries_one(unsigned char *w, const unsigned char *p,
+                                                      const unsigned char *end, StreamId master, uint64_t *count) {
+    return write_entries(w, p, end, master, 1, count);
+}
+
+SS_NOINLINE static unsigned char *write_entries_any(unsigned char *w, const unsigned char *p,
+                                                      const unsigned char *end, StreamId master, uint64_t nmaster,
+                                                      uint64_t *count) {
+    return write_entries(w, p, end, master, nmaster, count);
+}
+
+/* Written front to back in one pass: the size is known exactly
+ * (node_vk_total).  The item count assumes every entry has the master
+ * fields and is corrected for those that do not. */
+size_t ss_node_write_listpack(const SsNode *n, StreamId master, unsigned char *lp) {
+    unsigned char *w = lp + LP_HDR_SIZE;
+    uint64_t nmaster = n->nmaster;
+    w = lpw_int(w, n->live);
+    w = lpw_int(w, n->deleted);
+    w = lpw_int(w, (int64_t)nmaster);
+    const unsigned char *p = n->data + varint_len(nmaster), *end = n->data + n->used;
+    for (uint64_t i = 0; i < nmaster; i++) w = lpw_elem(w, &p);
+    w[0] = 0;
+    w[1] = 1;
+    w += 2;
+    uint64_t count = 4 + nmaster + ((uint64_t)n->live + n->deleted) * (nmaster + 4);
+    p = n->data + n->first_off;
+    if (nmaster == 1) w = write_entries_one(w, p, end, master, &count);
+    else w = write_entries_any(w, p, end, master, nmaster, &count);
     return lp_put_finish(lp, w, count);
 }
 
@@ -861,15 +893,6 @@ unsigned char *ss_node_to_listpack(const SsNode *n, StreamId master) {
  * strings, each with a one-byte backlen) inline, every other one through
  * lp_reader_next_slow.  A reader gives NULL for a damaged item. */
 
-/* The hot readers are inlined whatever the compiler's size heuristics
- * say: out of line, the cursors they update would live in memory. */
-#if defined(__GNUC__)
-#define LOAD_INLINE static inline __attribute__((always_inline))
-#define LOAD_NOINLINE __attribute__((noinline))
-#else
-#define LOAD_INLINE static inline
-#define LOAD_NOINLINE
-#endif
 
 /* What a reader returns (by value, so the caller's cursors stay in
  * registers): the next item (NULL when this one is damaged) and the
@@ -900,7 +923,7 @@ static RdInt rd_int_slow(const unsigned char *p, const unsigned char *end) {
     return out;
 }
 
-LOAD_INLINE RdInt rd_int(const unsigned char *p, const unsigned char *end) {
+SS_HOT RdInt rd_int(const unsigned char *p, const unsigned char *end) {
     /* p[0] is at most the terminator (0xFF), so a 7-bit integer there
      * has its backlen byte in bounds. */
     RdInt out;
@@ -920,7 +943,7 @@ LOAD_INLINE RdInt rd_int(const unsigned char *p, const unsigned char *end) {
 }
 
 /* Writes an integer element (elem_put's encoding). */
-LOAD_INLINE unsigned char *put_int_elem(unsigned char *w, int64_t v) {
+SS_HOT unsigned char *put_int_elem(unsigned char *w, int64_t v) {
     if ((uint64_t)v <= 127) {
         *w = (unsigned char)v;
         return w + 1;
@@ -956,7 +979,7 @@ static RdElem conv_elem_slow(const unsigned char *p, const unsigned char *end, u
     return out;
 }
 
-LOAD_INLINE RdElem conv_elem(const unsigned char *p, const unsigned char *end, unsigned char *w) {
+SS_HOT RdElem conv_elem(const unsigned char *p, const unsigned char *end, unsigned char *w) {
     RdElem out;
     unsigned b = p[0];
     if (b < 0x80) {
@@ -1081,7 +1104,7 @@ typedef struct FastRun {
  * after the previous one (deltas from the master ID): writes its header
  * byte and varints at w and returns their size, or 0 when the ID does
  * not go up or there is no room (q: the listpack after its ID). */
-LOAD_NOINLINE static size_t fast_id_other(const FastRun *f, unsigned char *w, const unsigned char *q, int64_t dms,
+SS_NOINLINE static size_t fast_id_other(const FastRun *f, unsigned char *w, const unsigned char *q, int64_t dms,
                                           int64_t dseq, int64_t pdms, int64_t pdseq) {
     uint64_t ms = f->master.ms + (uint64_t)dms, sq = f->master.seq + (uint64_t)dseq;
     uint64_t pms = f->master.ms + (uint64_t)pdms, pseq = f->master.seq + (uint64_t)pdseq;
@@ -1119,7 +1142,7 @@ LOAD_NOINLINE static size_t fast_id_other(const FastRun *f, unsigned char *w, co
 /* The fast path's conversion of one value: a canonical 7-bit or 13-bit
  * integer or a short string that is no integer's text; anything else
  * returns NULL.  The 13-bit case writes elem_put's encoding directly. */
-LOAD_INLINE const unsigned char *fast_elem(const unsigned char *q, const unsigned char *end, unsigned char **op) {
+SS_HOT const unsigned char *fast_elem(const unsigned char *q, const unsigned char *end, unsigned char **op) {
     unsigned char *o = *op;
     unsigned b = q[0];
     if (b < 0x80) {
@@ -1170,7 +1193,7 @@ LOAD_INLINE const unsigned char *fast_elem(const unsigned char *q, const unsigne
 
 /* The loop, inlined twice: for one master field (the common stream of
  * readings: nmaster and lp-count constants) and for any number. */
-LOAD_INLINE void load_fast_loop(FastRun *f, uint32_t nmaster, unsigned lpc_byte) {
+SS_HOT void load_fast_loop(FastRun *f, uint32_t nmaster, unsigned lpc_byte) {
     const unsigned char *p = f->p, *end = f->end;
     unsigned char *w = f->w, *last = f->last_hdr;
     uint64_t n = 0;
@@ -1235,9 +1258,9 @@ out:
     f->entries += n;
 }
 
-LOAD_NOINLINE static void load_fast_one(FastRun *f) { load_fast_loop(f, 1, 4); }
+SS_NOINLINE static void load_fast_one(FastRun *f) { load_fast_loop(f, 1, 4); }
 
-LOAD_NOINLINE static void load_fast_any(FastRun *f, uint32_t nmaster, unsigned lpc_byte) {
+SS_NOINLINE static void load_fast_any(FastRun *f, uint32_t nmaster, unsigned lpc_byte) {
     load_fast_loop(f, nmaster, lpc_byte);
 }
 
