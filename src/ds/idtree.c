@@ -206,18 +206,34 @@ void *idt_insert(IdTree *t, StreamId id, int *existed) {
     void *path[IDT_MAX_HEIGHT];
     uint16_t pidx[IDT_MAX_HEIGHT];
     int depth = 0;
+    size_t iw = IW(t);
+    /* Appending is the common case (IDs mostly arrive in order): try the
+     * rightmost path first, which needs no search. */
     void *node = t->root;
     for (int level = t->height; level > 1; level--) {
         IdtInner *in = node;
-        int ci = inner_child_index(in, id);
+        int ci = in->h.n - 1;
         path[depth] = in;
         pidx[depth] = (uint16_t)ci;
         depth++;
         node = in->child[ci];
     }
     IdtLeaf *l = node;
-    int pos = leaf_lower_bound(t, l, id);
-    size_t iw = IW(t);
+    int pos = l->h.n;
+    if (pos == 0 || key_cmp(&l->w[(size_t)(pos - 1) * iw], id) >= 0) {
+        depth = 0;
+        node = t->root;
+        for (int level = t->height; level > 1; level--) {
+            IdtInner *in = node;
+            int ci = inner_child_index(in, id);
+            path[depth] = in;
+            pidx[depth] = (uint16_t)ci;
+            depth++;
+            node = in->child[ci];
+        }
+        l = node;
+        pos = leaf_lower_bound(t, l, id);
+    }
     if (pos < l->h.n && key_cmp(&l->w[(size_t)pos * iw], id) == 0) {
         if (existed) *existed = 1;
         return &l->w[(size_t)pos * iw + 2];
@@ -349,18 +365,34 @@ int idt_remove(IdTree *t, StreamId id, void *val_out) {
     void *path[IDT_MAX_HEIGHT];
     uint16_t pidx[IDT_MAX_HEIGHT];
     int depth = 0;
+    size_t iw = IW(t);
+    /* Appending is the common case (IDs mostly arrive in order): try the
+     * rightmost path first, which needs no search. */
     void *node = t->root;
     for (int level = t->height; level > 1; level--) {
         IdtInner *in = node;
-        int ci = inner_child_index(in, id);
+        int ci = in->h.n - 1;
         path[depth] = in;
         pidx[depth] = (uint16_t)ci;
         depth++;
         node = in->child[ci];
     }
     IdtLeaf *l = node;
-    int pos = leaf_lower_bound(t, l, id);
-    size_t iw = IW(t);
+    int pos = l->h.n;
+    if (pos == 0 || key_cmp(&l->w[(size_t)(pos - 1) * iw], id) >= 0) {
+        depth = 0;
+        node = t->root;
+        for (int level = t->height; level > 1; level--) {
+            IdtInner *in = node;
+            int ci = inner_child_index(in, id);
+            path[depth] = in;
+            pidx[depth] = (uint16_t)ci;
+            depth++;
+            node = in->child[ci];
+        }
+        l = node;
+        pos = leaf_lower_bound(t, l, id);
+    }
     if (pos >= l->h.n || key_cmp(&l->w[(size_t)pos * iw], id) != 0) return 0;
     uint64_t *it = &l->w[(size_t)pos * iw];
     if (val_out) memcpy(val_out, it + 2, sizeof(uint64_t) * t->vwords);
