@@ -194,6 +194,41 @@ static void relink(IdTree *t, void **path, uint16_t *pidx, int depth, void *node
     else ((IdtInner *)path[depth - 1])->child[pidx[depth - 1]] = node;
 }
 
+/* The leaf where id is or would go, with the path to it (inner nodes and
+ * the child index taken in each) and id's position in the leaf.
+ * Appending is the common case (IDs mostly arrive in order): the
+ * rightmost path is tried first, which needs no search. */
+static IdtLeaf *descend(const IdTree *t, StreamId id, void **path, uint16_t *pidx, int *depth, int *pos) {
+    size_t iw = IW(t);
+    void *node = t->root;
+    int d = 0;
+    for (int level = t->height; level > 1; level--) {
+        IdtInner *in = node;
+        int ci = in->h.n - 1;
+        path[d] = in;
+        pidx[d++] = (uint16_t)ci;
+        node = in->child[ci];
+    }
+    IdtLeaf *l = node;
+    int p = l->h.n;
+    if (p == 0 || key_cmp(&l->w[(size_t)(p - 1) * iw], id) >= 0) {
+        d = 0;
+        node = t->root;
+        for (int level = t->height; level > 1; level--) {
+            IdtInner *in = node;
+            int ci = inner_child_index(in, id);
+            path[d] = in;
+            pidx[d++] = (uint16_t)ci;
+            node = in->child[ci];
+        }
+        l = node;
+        p = leaf_lower_bound(t, l, id);
+    }
+    *depth = d;
+    *pos = p;
+    return l;
+}
+
 void *idt_insert(IdTree *t, StreamId id, int *existed) {
     if (existed) *existed = 0;
     if (!t->root) {
@@ -207,33 +242,8 @@ void *idt_insert(IdTree *t, StreamId id, int *existed) {
     uint16_t pidx[IDT_MAX_HEIGHT];
     int depth = 0;
     size_t iw = IW(t);
-    /* Appending is the common case (IDs mostly arrive in order): try the
-     * rightmost path first, which needs no search. */
-    void *node = t->root;
-    for (int level = t->height; level > 1; level--) {
-        IdtInner *in = node;
-        int ci = in->h.n - 1;
-        path[depth] = in;
-        pidx[depth] = (uint16_t)ci;
-        depth++;
-        node = in->child[ci];
-    }
-    IdtLeaf *l = node;
-    int pos = l->h.n;
-    if (pos == 0 || key_cmp(&l->w[(size_t)(pos - 1) * iw], id) >= 0) {
-        depth = 0;
-        node = t->root;
-        for (int level = t->height; level > 1; level--) {
-            IdtInner *in = node;
-            int ci = inner_child_index(in, id);
-            path[depth] = in;
-            pidx[depth] = (uint16_t)ci;
-            depth++;
-            node = in->child[ci];
-        }
-        l = node;
-        pos = leaf_lower_bound(t, l, id);
-    }
+    int pos;
+    IdtLeaf *l = descend(t, id, path, pidx, &depth, &pos);
     if (pos < l->h.n && key_cmp(&l->w[(size_t)pos * iw], id) == 0) {
         if (existed) *existed = 1;
         return &l->w[(size_t)pos * iw + 2];
@@ -366,33 +376,8 @@ int idt_remove(IdTree *t, StreamId id, void *val_out) {
     uint16_t pidx[IDT_MAX_HEIGHT];
     int depth = 0;
     size_t iw = IW(t);
-    /* Appending is the common case (IDs mostly arrive in order): try the
-     * rightmost path first, which needs no search. */
-    void *node = t->root;
-    for (int level = t->height; level > 1; level--) {
-        IdtInner *in = node;
-        int ci = in->h.n - 1;
-        path[depth] = in;
-        pidx[depth] = (uint16_t)ci;
-        depth++;
-        node = in->child[ci];
-    }
-    IdtLeaf *l = node;
-    int pos = l->h.n;
-    if (pos == 0 || key_cmp(&l->w[(size_t)(pos - 1) * iw], id) >= 0) {
-        depth = 0;
-        node = t->root;
-        for (int level = t->height; level > 1; level--) {
-            IdtInner *in = node;
-            int ci = inner_child_index(in, id);
-            path[depth] = in;
-            pidx[depth] = (uint16_t)ci;
-            depth++;
-            node = in->child[ci];
-        }
-        l = node;
-        pos = leaf_lower_bound(t, l, id);
-    }
+    int pos;
+    IdtLeaf *l = descend(t, id, path, pidx, &depth, &pos);
     if (pos >= l->h.n || key_cmp(&l->w[(size_t)pos * iw], id) != 0) return 0;
     uint64_t *it = &l->w[(size_t)pos * iw];
     if (val_out) memcpy(val_out, it + 2, sizeof(uint64_t) * t->vwords);

@@ -1045,6 +1045,19 @@ SS_HOT RdElem conv_elem(const unsigned char *p, const unsigned char *end, unsign
 
 /* The buffer with room for need more bytes after its first used ones
  * (moved to the heap, or grown there); *cap gets its size. */
+/* A magnitude below 65536 as an element of tag (EL_POS/EL_NEG) with one
+ * or two little-endian bytes; returns the end. */
+static inline unsigned char *put_small_elem(unsigned char *o, unsigned tag, unsigned v) {
+    o[1] = (unsigned char)v;
+    if (v <= 0xFF) {
+        o[0] = (unsigned char)(tag + 1);
+        return o + 2;
+    }
+    o[0] = (unsigned char)(tag + 2);
+    o[2] = (unsigned char)(v >> 8);
+    return o + 3;
+}
+
 static unsigned char *load_grow(unsigned char *buf, const unsigned char *stack, size_t used, size_t need,
                                 size_t *cap) {
     *cap = used + need + need / 2;
@@ -1156,28 +1169,9 @@ SS_HOT const unsigned char *fast_elem(const unsigned char *q, const unsigned cha
         unsigned u = ((b & 0x1Fu) << 8) | q[1];
         if (u < 4096) {
             if (u <= 127) return NULL; /* not canonical */
-            if (u <= 0xFF) {
-                o[0] = EL_POS + 1;
-                o[1] = (unsigned char)u;
-                *op = o + 2;
-            } else {
-                o[0] = EL_POS + 2;
-                o[1] = (unsigned char)u;
-                o[2] = (unsigned char)(u >> 8);
-                *op = o + 3;
-            }
+            *op = put_small_elem(o, EL_POS, u);
         } else {
-            unsigned m = 8191 - u; /* -(v + 1) for v = u - 8192 */
-            if (m <= 0xFF) {
-                o[0] = EL_NEG + 1;
-                o[1] = (unsigned char)m;
-                *op = o + 2;
-            } else {
-                o[0] = EL_NEG + 2;
-                o[1] = (unsigned char)m;
-                o[2] = (unsigned char)(m >> 8);
-                *op = o + 3;
-            }
+            *op = put_small_elem(o, EL_NEG, 8191 - u); /* -(v + 1) for v = u - 8192 */
         }
         return q + 3;
     }
