@@ -35,6 +35,7 @@
  * later items overwrite), else exactly. */
 #include "lzf.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -95,14 +96,15 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
     /* A position p of this input is base + (p - in) in the table. */
     const uint32_t base = (uint32_t)base64 - (uint32_t)(uintptr_t)in;
 
-    /* Literals go straight to the output: each run's control byte is
-     * reserved before its first byte (lit_ctrl), filled in when the run
-     * ends (a reference, 32 bytes, the end) and taken back if the run
-     * stays empty.  Reserving one byte ahead makes the room checks one
-     * byte stricter than the exact need only when that byte would be
-     * given back (never for the bytes that stay). */
+    /* Literals go straight to the output.  Each run's control byte is
+     * reserved before its first literal (op then points past it, and the
+     * run's bytes follow), written when the run ends (a reference, 32
+     * bytes, the end) at op[-lit - 1], and given back when the run stays
+     * empty.  The reservation may point one past the end of out: nothing
+     * is written there, since a literal needs op < out_end and a
+     * reference needs room counted without that byte. */
     if (out_len < 2) return 0;
-    uint8_t *lit_ctrl = op++;
+    op++;
     unsigned lit = 0;
     if (in_len > 2) {
         const uint8_t *last = in_end - 2; /* positions before it have 3 bytes */
@@ -122,11 +124,11 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
                  * (matches in listpacks are mostly short). */
                 while (len < max && ref[len] == ip[len]) len++;
                 size_t l = len - 2, off = dist - 1;
-                /* The run before it closes (or its reserved byte goes
-                 * back), then 2 or 3 bytes of reference. */
-                *lit_ctrl = (uint8_t)(lit - 1); /* no branch: with no literal, */
-                op -= !lit;                      /* this byte is written over */
-                if (out_end - op < (l < 7 ? 2 : 3)) return 0;
+                /* 2 or 3 bytes of reference where the empty run's
+                 * reserved byte (if so) is given back. */
+                if (out_end - op + (ptrdiff_t)!lit < (l < 7 ? 2 : 3)) return 0;
+                op[-(ptrdiff_t)lit - 1] = (uint8_t)(lit - 1); /* no branch: an empty run's */
+                op -= !lit;                                  /* byte is written over */
                 if (l < 7) {
                     *op++ = (uint8_t)(l << 5 | off >> 8);
                 } else {
@@ -134,46 +136,38 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
                     *op++ = (uint8_t)(l - 7);
                 }
                 *op++ = (uint8_t)off;
-                ip += len;
+                op++; /* the next run's control byte */
                 lit = 0;
+                ip += len;
+                if (ip >= last) break; /* no more searches: nothing to index */
                 /* Index only the last two covered positions: indexing all
                  * of them buys under 1% of ratio for much of the speed. */
-                if (ip < in_end) { /* ip - 2 has its 3 bytes */
-                    v = (uint32_t)ip[-2] << 16 | (uint32_t)ip[-1] << 8 | ip[0];
-                    table[slot_of(v)] = base + (uint32_t)(uintptr_t)(ip - 2);
-                    if (ip <= last) { /* so has ip - 1 */
-                        v = (v << 8 | ip[1]) & 0xffffffu;
-                        table[slot_of(v)] = base + (uint32_t)(uintptr_t)(ip - 1);
-                        v &= 0xffffu; /* ip[0], ip[1]: the next round shifts in ip[2] */
-                    }
-                }
-                /* The next run's control byte (taken back at the end if
-                 * nothing follows). */
-                if (op == out_end) return ip == in_end ? (size_t)(op - out) : 0;
-                lit_ctrl = op++;
+                v = (uint32_t)ip[-2] << 16 | (uint32_t)ip[-1] << 8 | ip[0];
+                table[slot_of(v)] = base + (uint32_t)(uintptr_t)(ip - 2);
+                v = (v << 8 | ip[1]) & 0xffffffu;
+                table[slot_of(v)] = base + (uint32_t)(uintptr_t)(ip - 1);
+                v &= 0xffffu; /* ip[0], ip[1]: the next round shifts in ip[2] */
                 continue;
             }
-            if (op == out_end) return 0;
+            if (op >= out_end) return 0;
             *op++ = *ip++;
             if (++lit == LZF_MAX_LITERAL) {
-                *lit_ctrl = (uint8_t)(LZF_MAX_LITERAL - 1);
+                op[-LZF_MAX_LITERAL - 1] = (uint8_t)(LZF_MAX_LITERAL - 1);
                 lit = 0;
-                if (op == out_end) return ip == in_end ? (size_t)(op - out) : 0;
-                lit_ctrl = op++;
+                op++;
             }
         }
     }
     while (ip < in_end) {
-        if (op == out_end) return 0;
+        if (op >= out_end) return 0;
         *op++ = *ip++;
         if (++lit == LZF_MAX_LITERAL) {
-            *lit_ctrl = (uint8_t)(LZF_MAX_LITERAL - 1);
+            op[-LZF_MAX_LITERAL - 1] = (uint8_t)(LZF_MAX_LITERAL - 1);
             lit = 0;
-            if (op == out_end) return ip == in_end ? (size_t)(op - out) : 0;
-            lit_ctrl = op++;
+            op++;
         }
     }
-    if (lit) *lit_ctrl = (uint8_t)(lit - 1);
+    if (lit) op[-(ptrdiff_t)lit - 1] = (uint8_t)(lit - 1);
     else op--;
     return (size_t)(op - out);
 }
