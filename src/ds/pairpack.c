@@ -456,50 +456,6 @@ unsigned char *pp_delete(unsigned char *pp, const char *f, size_t flen, int *del
     return pp;
 }
 
-/* ------------------------------------------------------------- builder */
-
-void pp_builder_init(PpBuilder *b) {
-    b->pp = pp_new();
-    b->cap = PP_HEADER_SIZE;
-    pp_str_init(&b->f);
-    pp_str_init(&b->v);
-}
-
-void pp_builder_add(PpBuilder *b, const char *f, size_t flen, const char *v, size_t vlen) {
-    size_t total = pp_bytes(b->pp);
-    /* Size first, then write in place. */
-    size_t fs, vs;
-    int fe, ve;
-    /* Each shared prefix measured once, for the size and the write. */
-    size_t flcp = common_prefix(b->f.p, b->f.len, f, flen), vlcp = common_prefix(b->v.p, b->v.len, v, vlen);
-    size_t fn = code_plan(flcp, flen, &fs, &fe);
-    size_t vn = code_plan(vlcp, vlen, &vs, &ve);
-    size_t need = total + fn + vn;
-    if (need > b->cap) {
-        /* Doubling, not a reallocation per pair; finish trims it. */
-        size_t cap = b->cap * 2;
-        if (cap < need) cap = need;
-        if (cap < 64) cap = 64;
-        b->pp = mem_realloc(b->pp, cap);
-        b->cap = cap;
-    }
-    size_t n = put_str_lcp(b->pp + total, flcp, f, flen);
-    n += put_str_lcp(b->pp + total + n, vlcp, v, vlen);
-    store_u32(b->pp, (uint32_t)(total + n));
-    count_adjust(b->pp, 1);
-    str_set(&b->f, f, flen);
-    str_set(&b->v, v, vlen);
-}
-
-unsigned char *pp_builder_finish(PpBuilder *b) {
-    unsigned char *pp = b->pp;
-    if (b->cap > pp_bytes(pp)) pp = mem_realloc(pp, pp_bytes(pp));
-    pp_str_free(&b->f);
-    pp_str_free(&b->v);
-    b->pp = NULL;
-    return pp;
-}
-
 /* ------------------------------------------------------ from views */
 
 unsigned char *pp_from_views(const PpView *v, size_t pairs) {

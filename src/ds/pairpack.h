@@ -73,18 +73,6 @@ unsigned char *pp_set(unsigned char *pp, const char *f, size_t flen, const char 
 /* Removes the pair of field f; *deleted says whether it was there. */
 unsigned char *pp_delete(unsigned char *pp, const char *f, size_t flen, int *deleted);
 
-/* Appending pairs known to be new (building from another form): each one
- * is coded against the last, so building n pairs is O(total bytes). */
-typedef struct PpBuilder {
-    unsigned char *pp;
-    size_t cap; /* bytes allocated for pp: it grows by doubling */
-    PpStr f, v;
-} PpBuilder;
-void pp_builder_init(PpBuilder *b);
-void pp_builder_add(PpBuilder *b, const char *f, size_t flen, const char *v, size_t vlen);
-/* Returns the pack, sized exactly; the builder is released. */
-unsigned char *pp_builder_finish(PpBuilder *b);
-
 /* The pack of `pairs` pairs whose fields are v[2i] and values v[2i+1],
  * in that order (no field may repeat: the caller checked), written in
  * one pass into one allocation of its exact size. */

@@ -128,13 +128,18 @@ static inline size_t entry_skip(const unsigned char *sp, size_t off) {
 }
 
 /* An entry against (score, m): <0, 0, >0. */
-static inline int entry_cmp(const SpEntry *e, double score, const char *m, size_t len) {
-    if (e->score < score) return -1;
-    if (e->score > score) return 1;
-    size_t n = e->len < len ? e->len : len;
-    int c = n ? memcmp(e->m, m, n) : 0;
+/* The pack's order: (score, member bytes), members as memcmp then length. */
+static inline int pair_cmp(double sa, const char *ma, size_t la, double sb, const char *mb, size_t lb) {
+    if (sa < sb) return -1;
+    if (sa > sb) return 1;
+    size_t n = la < lb ? la : lb;
+    int c = n ? memcmp(ma, mb, n) : 0;
     if (c) return c;
-    return e->len < len ? -1 : e->len > len;
+    return la < lb ? -1 : la > lb;
+}
+
+static inline int entry_cmp(const SpEntry *e, double score, const char *m, size_t len) {
+    return pair_cmp(e->score, e->m, e->len, score, m, len);
 }
 
 /* ------------------------------------------------------------- splice */
@@ -293,15 +298,7 @@ unsigned char *sp_from_items(const SpItem *items, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const SpItem *it = &items[i];
         if (isnan(it->score)) return NULL;
-        if (i) {
-            const SpItem *pr = &items[i - 1];
-            if (pr->score > it->score) return NULL;
-            if (pr->score == it->score) {
-                size_t l = pr->m.len < it->m.len ? pr->m.len : it->m.len;
-                int c = l ? memcmp(pr->m.p, it->m.p, l) : 0;
-                if (c > 0 || (c == 0 && pr->m.len >= it->m.len)) return NULL;
-            }
-        }
+        if (i && pair_cmp(it[-1].score, it[-1].m.p, it[-1].m.len, it->score, it->m.p, it->m.len) >= 0) return NULL;
         body += sp_entry_size(it->score, it->m.len);
     }
     if (body > SP_MAX_BYTES) sp_panic("pack would exceed 4 GB");

@@ -108,12 +108,6 @@ Kv *db_add_new_hashed(Db *db, Kv *kv, uint64_t h) {
     return NULL;
 }
 
-Kv *db_add_new(Db *db, Kv *kv) {
-    size_t klen;
-    const char *key = kv_key(kv, &klen);
-    return db_add_new_hashed(db, kv, ht_hash(db->keys, key, klen));
-}
-
 uint64_t db_hash_prefetch(Db *db, const char *key, size_t len) {
     uint64_t h = ht_hash(db->keys, key, len);
     ht_prefetch_bucket(db->keys, h);

@@ -47,13 +47,11 @@ Kv *db_find(Db *db, const char *key, size_t len);
 /* Adds a key that does not exist (its TTL, if any, is already in kv).
  * Every way of adding a key fires the "new" key event. */
 void db_add(Db *db, Kv *kv);
-/* db_add unless the key exists, hashing the key once (RDB loading):
- * NULL when kv was added, else the existing entry (kv is not added). */
-Kv *db_add_new(Db *db, Kv *kv);
-/* The same in steps, for loaders adding keys in a row: the key's hash
- * with its bucket prefetched (call before reading the value), the
+/* For loaders adding keys in a row, hashing each key once: the key's
+ * hash with its bucket prefetched (call before reading the value), the
  * bucket's first entry prefetched (once the bucket has had time to
- * arrive), then the add with that hash. */
+ * arrive), then db_add unless the key exists: NULL when kv was added,
+ * else the existing entry (kv is not added). */
 uint64_t db_hash_prefetch(Db *db, const char *key, size_t len);
 void db_prefetch_first(Db *db, uint64_t h);
 Kv *db_add_new_hashed(Db *db, Kv *kv, uint64_t h);

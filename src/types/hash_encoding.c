@@ -223,9 +223,9 @@ static void *hash_from_texts(const ByteView *t, size_t n, int *enc) {
 void *hash_from_listpack(unsigned char *lp, int *enc) {
     LpView lv;
     lpv_from_listpack(&lv, lp);
-    /* lpv_texts may move lv.t: called before lv.t is read. */
-    size_t n = lpv_texts(&lv, 0, 1) & ~(size_t)1;
-    void *v = hash_from_texts(lv.t, n, enc);
+    size_t n;
+    const ByteView *t = lpv_texts(&lv, 0, 1, &n);
+    void *v = hash_from_texts(t, n & ~(size_t)1, enc);
     lpv_release(&lv);
     return v;
 }
@@ -238,8 +238,9 @@ static void *hash_rdb_load_listpack_view(RdbReader *r, int *enc) {
     LpView lv;
     void *v = NULL;
     if (lpv_read_pairs(&lv, r)) {
-        size_t n = lpv_texts(&lv, 0, 1); /* may move lv.t: before it is read */
-        if (!(v = hash_from_texts(lv.t, n, enc))) r->fail(r, "Listpack with duplicate elements");
+        size_t n;
+        const ByteView *t = lpv_texts(&lv, 0, 1, &n);
+        if (!(v = hash_from_texts(t, n, enc))) r->fail(r, "Listpack with duplicate elements");
     }
     lpv_release(&lv);
     return v;

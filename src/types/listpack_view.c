@@ -45,7 +45,7 @@ void lpv_from_listpack(LpView *v, const unsigned char *lp) {
     }
 }
 
-size_t lpv_texts(LpView *v, size_t first, size_t step) {
+const ByteView *lpv_texts(LpView *v, size_t first, size_t step, size_t *n) {
     size_t k = first < v->n ? (v->n - first + step - 1) / step : 0;
     if (k > LPV_INLINE) v->t = mem_alloc(k * sizeof(ByteView));
     if (k > LPV_INLINE_INTS) {
@@ -68,7 +68,8 @@ size_t lpv_texts(LpView *v, size_t first, size_t step) {
             buf += LP_INTBUF_SIZE;
         }
     }
-    return k;
+    *n = k;
+    return v->t;
 }
 
 void lpv_release(LpView *v) {

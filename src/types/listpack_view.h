@@ -36,10 +36,9 @@ typedef struct LpView {
 int lpv_read_pairs(LpView *v, RdbReader *r);
 /* The entries of a valid listpack in memory. */
 void lpv_from_listpack(LpView *v, const unsigned char *lp);
-/* Texts of entries first, first + step, ... into v->t; returns how many.
- * It may point v->t elsewhere: read v->t after the call, never in the
- * same expression (argument evaluation order is unspecified). */
-size_t lpv_texts(LpView *v, size_t first, size_t step);
+/* Texts of entries first, first + step, ...: returns the array (v->t,
+ * which this call may move: use what it returns) and sets *n. */
+const ByteView *lpv_texts(LpView *v, size_t first, size_t step, size_t *n);
 void lpv_release(LpView *v);
 
 #endif

@@ -415,11 +415,12 @@ static double entry_score(const LpEntry *e) {
 /* The sorted set of the view's pairs (member, score, ...): NULL for a
  * NaN score or a repeated member. */
 static void *zset_from_view(LpView *lv, int *enc) {
-    size_t n = lpv_texts(lv, 0, 2);
+    size_t n;
+    const ByteView *t = lpv_texts(lv, 0, 2, &n);
     SpItem stack[DISTINCT_STACK], *items = n <= DISTINCT_STACK ? stack : mem_alloc(n * sizeof(SpItem));
     void *v = NULL;
     for (size_t i = 0; i < n; i++) {
-        items[i].m = lv->t[i];
+        items[i].m = t[i];
         items[i].score = entry_score(&lv->e[2 * i + 1]);
         if (isnan(items[i].score)) goto done;
     }

@@ -136,6 +136,25 @@ with_server {
         expect_glob "*duplicated key 'a'*" [server_log]
     }
 
+    test "a key already present in the middle of a NOFLUSH reload: refused, the keys before it stay as saved" {
+        r flushall
+        for {set i 0} {$i < 200} {incr i} { r set k$i v$i }
+        r save
+        r flushall
+        r set k100 mine
+        expect_err "ERR Error trying to load the RDB dump*" {r debug reload nosave noflush}
+        expect_glob "*duplicated key 'k100'*" [server_log]
+        # The key read after the duplicate is never added; every key that
+        # went in holds its saved value, and the present one is untouched.
+        expect_eq [r get k100] mine
+        set n [r dbsize]
+        expect_between $n 1 200
+        for {set i 0} {$i < 200} {incr i} {
+            if {$i != 100 && [r exists k$i]} { expect_eq [r get k$i] v$i }
+        }
+        expect_eq [r debug keyspace-check] OK
+    }
+
     test "INFO reports the last load: keys loaded and keys already expired" {
         r flushall
         r debug set-active-expire 0
