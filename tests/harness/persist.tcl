@@ -5,6 +5,8 @@
 #   rdb_file              the current server's dump.rdb (in its own dir)
 #   read_bytes path       a file's whole content, bytes unchanged
 #   wait_bgsave_done      waits (up to 30 s) until no BGSAVE is in progress
+#   server_children       the pids of the current server's children (the
+#                         BGSAVE child), from /proc
 #   aof_dir               the current server's appendonlydir
 #   aof_manifest          the manifest's text; aof_last_incr: the incr file
 #                         being written (its last `type i` line)
@@ -22,6 +24,19 @@ proc read_bytes {path} {
     set d [read $fh]
     close $fh
     return $d
+}
+
+proc server_children {} {
+    set pid [srv pid]
+    set f /proc/$pid/task/$pid/children
+    if {[file readable $f]} {
+        set fh [open $f]
+        set l [string trim [read $fh]]
+        close $fh
+        return $l
+    }
+    if {[catch {exec pgrep -P $pid} out]} { return {} }
+    return $out
 }
 
 proc wait_bgsave_done {} {

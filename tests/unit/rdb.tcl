@@ -222,6 +222,30 @@ with_server {
         expect_eq [r dbsize] 1000
     } -tags {needs:native-fork}
 
+    test "the BGSAVE child runs at the lowest priority, SCHED_IDLE" {
+        r config set rdb-key-save-delay 2000
+        expect_eq [r bgsave] "Background saving started"
+        set child ""
+        wait_for {[llength [set child [server_children]]] == 1} -timeout 5000
+        # /proc/PID/stat after the command name: field 3 (state) first;
+        # nice is field 19, the scheduling policy field 41 (5 = SCHED_IDLE).
+        set stat [read_bytes /proc/$child/stat]
+        set fields [string range $stat [expr {[string last ")" $stat] + 2}] end]
+        set stat [read_bytes /proc/[srv pid]/stat]
+        set parent [string range $stat [expr {[string last ")" $stat] + 2}] end]
+        set stat [read_bytes /proc/[pid]/stat]
+        set ours [string range $stat [expr {[string last ")" $stat] + 2}] end]
+        r config set rdb-key-save-delay 0
+        exec kill -USR1 $child
+        wait_bgsave_done
+        expect_eq [lindex $fields 16] 19
+        expect_eq [lindex $fields 38] 5
+        # The parent keeps the priority and policy it was started with
+        # (the test runner's).
+        expect_eq [lindex $parent 16] [lindex $ours 16]
+        expect_eq [lindex $parent 38] [lindex $ours 38]
+    } -tags {needs:native-fork}
+
     test "a BGSAVE in progress refuses SAVE and BGSAVE; MULTI schedules it" {
         r config set rdb-key-save-delay 2000
         expect_eq [r bgsave] "Background saving started"

@@ -15,19 +15,6 @@
 file_tags {rdb persistence}
 source [asset_path rdb/helpers.tcl]
 
-# The server's children (the BGSAVE child), from /proc.
-proc server_children {} {
-    set pid [srv pid]
-    set f /proc/$pid/task/$pid/children
-    if {[file readable $f]} {
-        set fh [open $f]
-        set l [string trim [read $fh]]
-        close $fh
-        return $l
-    }
-    if {[catch {exec pgrep -P $pid} out]} { return {} }
-    return $out
-}
 # Lowers (or restores) the server's soft file size limit; its children
 # inherit it.  The hard limit stays, so restoring needs no privilege.
 proc set_fsize {limit} {
