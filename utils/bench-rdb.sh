@@ -8,7 +8,9 @@
 #   (utils/datasets/*.sh); the best of ROUNDS saves and loads;
 #
 #   writes/s of `valkey-benchmark -t set` alone and while BGSAVE runs
-#   back to back (a save in progress for most of the run), and the ratio.
+#   back to back (a save in progress for most of the run), the ratio, the
+#   server's page faults per save and its resident pages, and what a page
+#   fault after a fork costs on this machine (utils/cow-cost.c).
 #
 #   utils/bench-rdb.sh                              everything
 #   DATASETS="strings_1m hash_small" utils/bench-rdb.sh
@@ -119,22 +121,34 @@ bgsave_run() { # binary
     base=$("$BENCH" -p "$port" -t set -n 3000000 -r 1000000 -P 16 -c 50 -q --csv | tail -1 | cut -d, -f2 | tr -d '"')
     # BGSAVE whenever none is running, for as long as the benchmark runs.
     ( while :; do "$CLI" -p "$port" bgsave >/dev/null 2>&1 || true; sleep 0.05; done ) &
-    local saver=$!
+    local saver=$! faults0 faults1
+    faults0=$(minor_faults "$pid")
     during=$("$BENCH" -p "$port" -t set -n 3000000 -r 1000000 -P 16 -c 50 -q --csv | tail -1 | cut -d, -f2 | tr -d '"')
+    faults1=$(minor_faults "$pid")
     kill "$saver" 2>/dev/null || true
     wait "$saver" 2>/dev/null || true
-    local saves
+    local saves pages
     saves=$("$CLI" -p "$port" info persistence | awk -F: '/^rdb_saves:/{print $2+0}')
+    pages=$(( $("$CLI" -p "$port" info memory | awk -F: '/^used_memory_rss:/{print $2+0}') / 4096 ))
     stop
-    echo "$base $during $saves"
+    echo "$base $during $saves $(( (faults1 - faults0) / (saves > 0 ? saves : 1) )) $pages"
 }
 
+# The server's page faults so far (field 10 of /proc/PID/stat: minor
+# faults; the command name in field 2 has no spaces here).
+minor_faults() { awk '{print $10}' "/proc/$1/stat"; }
+
 if [[ " $PARTS " == *" bgsave "* ]]; then
-    printf "\n%-8s %12s %14s %6s %6s\n" server "set/s" "set/s+bgsave" ratio saves
-    read -r b d n < <(bgsave_run "$OURS")
-    awk -v b="$b" -v d="$d" -v n="$n" 'BEGIN { printf "%-8s %12.0f %14.0f %6.2f %6d\n", "ours", b, d, d / b, n }'
+    printf "\n%-8s %12s %14s %6s %6s %12s %6s\n" server "set/s" "set/s+bgsave" ratio saves faults/save pages
+    row() { awk -v s="$1" -v b="$2" -v d="$3" -v n="$4" -v f="$5" -v p="$6" \
+        'BEGIN { printf "%-8s %12.0f %14.0f %6.2f %6d %12d %6d\n", s, b, d, d / b, n, f, p }'; }
+    read -r b d n f p < <(bgsave_run "$OURS")
+    row ours "$b" "$d" "$n" "$f" "$p"
     if [ -n "$REDIS" ]; then
-        read -r b d n < <(bgsave_run "$REDIS")
-        awk -v b="$b" -v d="$d" -v n="$n" 'BEGIN { printf "%-8s %12.0f %14.0f %6.2f %6d\n", "redis", b, d, d / b, n }'
+        read -r b d n f p < <(bgsave_run "$REDIS")
+        row redis "$b" "$d" "$n" "$f" "$p"
     fi
+    # What each of those faults costs here: after a fork every page the
+    # server writes traps once, whatever the child does.
+    cc -O2 -o "$tmp/cow-cost" utils/cow-cost.c && "$tmp/cow-cost"
 fi
