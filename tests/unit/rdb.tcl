@@ -36,6 +36,27 @@ with_server {
         expect_eq [string range [read_bytes [rdb_file]] 0 8] REDIS0011
     }
 
+    test "SAVE over an old dump.rdb: the old file is closed (freed) soon after, never kept open" {
+        # The replaced file is held open across the rename and closed by
+        # the background thread; no descriptor of it may stay behind.
+        proc replaced_fds {} {
+            set n 0
+            foreach fd [glob -nocomplain /proc/[srv pid]/fd/*] {
+                if {![catch {file readlink $fd} target] && [string match "*dump.rdb*" $target]} { incr n }
+            }
+            return $n
+        }
+        r set c 3
+        expect_eq [r save] OK
+        set ino [file stat [rdb_file] st; set st(ino)]
+        r set d 4
+        expect_eq [r save] OK
+        expect_true {[file stat [rdb_file] st; set st(ino)] != $ino}
+        wait_for {[replaced_fds] == 0} -timeout 5000
+        r del c d
+        expect_eq [r save] OK
+    } -tags {needs:native-proc}
+
     test "a saved file holds Valkey 8's AUX fields and passes valkey-check-rdb" {
         set out [exec [check_tool valkey-check-rdb] [rdb_file]]
         expect_re {AUX FIELD valkey-ver = '8\.0\.\d+'} $out
