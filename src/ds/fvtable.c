@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "resize_policy.h"
 #include "unaligned.h"
 #include "varint.h"
 
@@ -166,13 +167,17 @@ int fvt_rehash_step(FvTable *t, int n) {
 }
 
 static inline void rehash_on_access(FvTable *t) {
-    if (fvt_is_rehashing(t) && t->pause == 0) fvt_rehash_step(t, 1);
+    if (fvt_is_rehashing(t) && t->pause == 0 && ds_rehash_may_move(t->size[0], t->size[1])) fvt_rehash_step(t, 1);
 }
+
+/* While a fork shares the pages, resizes wait for RESIZE_FORCE_RATIO
+ * times the usual fill (resize_policy.h). */
+static inline uint64_t fill_factor(void) { return ds_resize_avoid ? RESIZE_FORCE_RATIO : 1; }
 
 static void maybe_shrink(FvTable *t) {
     if (t->pause || fvt_is_rehashing(t) || t->size[0] <= MIN_SIZE) return;
     uint64_t n = fvt_count(t);
-    if (n * SHRINK_DIV < t->size[0]) start_resize(t, size_for(n));
+    if (n * SHRINK_DIV * fill_factor() < t->size[0]) start_resize(t, size_for(n));
 }
 
 /* The link (bucket slot or an entry's next field) pointing at the entry
@@ -219,8 +224,8 @@ static void link_new(FvTable *t, unsigned char *e, uint64_t h) {
     e_set_next(e, t->b[k][idx]);
     t->b[k][idx] = e;
     t->used[k]++;
-    if (!fvt_is_rehashing(t) && t->pause == 0 && fvt_count(t) > t->size[0] * MAX_FILL)
-        start_resize(t, t->size[0] * 2);
+    if (!fvt_is_rehashing(t) && t->pause == 0 && fvt_count(t) > t->size[0] * MAX_FILL * fill_factor())
+        start_resize(t, size_for(fvt_count(t) / MAX_FILL + 1));
 }
 
 void fvt_add_new(FvTable *t, const char *f, size_t flen, const char *v, size_t vlen) {

@@ -13,6 +13,9 @@
  *  - resizing is incremental: while rehash_idx >= 0, buckets
  *    [0, rehash_idx) of table 0 are empty and new entries go to table 1;
  *    every lookup or write moves one bucket unless pause > 0;
+ *  - while the resize policy says avoid (a fork shares the pages), resizes
+ *    wait for 4 times those fills and a rehash in progress waits unless
+ *    it is such a forced one (resize_policy.h);
  *  - fvt_scan reports every entry present for a whole scan at least once
  *    across resizes (reverse-binary cursor);
  *  - fvt_random is uniform (rejection sampling over bucket positions).

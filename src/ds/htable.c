@@ -7,9 +7,25 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "resize_policy.h"
 #include "unaligned.h"
 
 #define HT_MIN_SIZE 4
+
+int ds_resize_avoid;
+
+/* Grow at one entry a bucket, shrink under one per eight; while the
+ * resize policy says avoid (a fork shares the pages), only at
+ * RESIZE_FORCE_RATIO times those fills (resize_policy.h). */
+static inline int should_grow(const Htable *ht) {
+    return ht->resize_allowed && ht->size[0] &&
+           ht_count(ht) >= ht->size[0] * (ds_resize_avoid ? RESIZE_FORCE_RATIO : 1);
+}
+
+static inline int should_shrink(const Htable *ht) {
+    return ht->resize_allowed && ht->size[0] > HT_MIN_SIZE &&
+           ht_count(ht) * 8 * (ds_resize_avoid ? RESIZE_FORCE_RATIO : 1) < ht->size[0];
+}
 
 static inline void *next_of(const Htable *ht, const void *e) {
     return load_ptr((const char *)e + ht->type->next_offset);
@@ -148,7 +164,7 @@ static long long now_ms(void) {
 }
 
 int ht_rehash_ms(Htable *ht, int ms) {
-    if (ht->pause_rehash) return 0;
+    if (ht->pause_rehash || !ds_rehash_may_move(ht->size[0], ht->size[1])) return 0;
     long long start = now_ms();
     int steps = 0;
     while (ht_rehash_step(ht, 100)) {
@@ -160,18 +176,15 @@ int ht_rehash_ms(Htable *ht, int ms) {
 
 /* Rehash a little on every access, as long as no safe iterator is open. */
 static inline void rehash_on_access(Htable *ht) {
-    if (ht_is_rehashing(ht) && ht->pause_rehash == 0) ht_rehash_step(ht, 1);
+    if (ht_is_rehashing(ht) && ht->pause_rehash == 0 && ds_rehash_may_move(ht->size[0], ht->size[1]))
+        ht_rehash_step(ht, 1);
 }
 
 void ht_resize_if_needed(Htable *ht) {
     if (ht_is_rehashing(ht) || ht->pause_rehash) return;
     uint64_t count = ht_count(ht);
-    if (ht->size[0] == 0) return;
-    if (ht->resize_allowed && count >= ht->size[0]) {
-        start_resize(ht, size_for(count + 1));
-    } else if (ht->size[0] > HT_MIN_SIZE && count * 8 < ht->size[0] && ht->resize_allowed) {
-        start_resize(ht, size_for(count));
-    }
+    if (should_grow(ht)) start_resize(ht, size_for(count + 1));
+    else if (should_shrink(ht)) start_resize(ht, size_for(count));
 }
 
 void *ht_find_hashed(Htable *ht, const char *key, size_t len, uint64_t hash) {
@@ -202,9 +215,8 @@ void ht_add_hashed(Htable *ht, void *entry, uint64_t hash) {
     set_next(ht, entry, ht->buckets[t][idx]);
     ht->buckets[t][idx] = entry;
     ht->used[t]++;
-    if (!ht_is_rehashing(ht) && ht->resize_allowed && ht->pause_rehash == 0 &&
-        ht_count(ht) >= ht->size[0])
-        start_resize(ht, ht->size[0] * 2);
+    if (!ht_is_rehashing(ht) && ht->pause_rehash == 0 && should_grow(ht))
+        start_resize(ht, size_for(ht_count(ht) + 1));
 }
 
 void ht_add(Htable *ht, void *entry) {
@@ -249,9 +261,7 @@ void *ht_remove_hashed(Htable *ht, const char *key, size_t len, uint64_t hash) {
     void *e = load_ptr(link);
     store_ptr(link, next_of(ht, e));
     ht->used[t]--;
-    if (ht->pause_rehash == 0 && !ht_is_rehashing(ht) && ht->size[0] > HT_MIN_SIZE &&
-        ht_count(ht) * 8 < ht->size[0] && ht->resize_allowed)
-        start_resize(ht, size_for(ht_count(ht)));
+    if (ht->pause_rehash == 0 && !ht_is_rehashing(ht) && should_shrink(ht)) start_resize(ht, size_for(ht_count(ht)));
     return e;
 }
 

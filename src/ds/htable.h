@@ -7,7 +7,9 @@
  *
  * Invariants:
  *  - table sizes are powers of two; the table grows when it holds as many
- *    entries as buckets and shrinks when it is under 1/8 full;
+ *    entries as buckets and shrinks when it is under 1/8 full (while the
+ *    resize policy says avoid, at 4 times those fills, and a rehash in
+ *    progress waits unless it is such a forced one: resize_policy.h);
  *  - while rehashing, buckets [0, rehash_idx) of table 0 are empty and new
  *    entries go to table 1;
  *  - ht_scan guarantees that an entry present for a whole scan is reported
@@ -34,7 +36,7 @@ typedef struct Htable {
     uint64_t used[2];
     int64_t rehash_idx; /* -1 when not rehashing */
     int32_t pause_rehash; /* >0 while safe iterators/scans run */
-    int32_t resize_allowed; /* the owner may forbid growth (e.g. during fork) */
+    int32_t resize_allowed; /* 0: the owner forbids any resize of this table */
 } Htable;
 
 typedef struct HtIter {

@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "../ds/resize_policy.h"
 #include "../server/server.h"
 #include "persist.h"
 
@@ -76,6 +77,9 @@ pid_t child_fork(int type) {
     fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     info_fd = fds[0];
+    /* From here until child_reset the child shares our pages: hash
+     * tables hold back resizes and rehashing, which would copy them. */
+    ds_set_resize_avoid(1);
     server.child_pid = pid;
     server.child_type = type;
     server.stat.latest_fork_usec = ev_monotonic_us() - t0;
@@ -141,6 +145,7 @@ void child_exit(int code) {
 void child_reset(void) {
     if (info_fd != -1) close(info_fd);
     info_fd = -1;
+    ds_set_resize_avoid(0);
     server.child_pid = -1;
     server.child_type = CHILD_TYPE_NONE;
 }

@@ -321,23 +321,10 @@ uint64_t db_scan_expires(Db *db, uint64_t cursor, db_scan_fn *fn, void *priv) {
 }
 
 void db_cron(Db *db, int rehash_ms) {
-    /* While a child (BGSAVE) shares our pages, resizing or rehashing a
-     * table would copy them: a table grows only when it holds four
-     * entries a bucket (Valkey's forced resize), and nothing rehashes
-     * from here. */
-    int child = server.child_pid != -1;
-    db->keys->resize_allowed = db->expires->resize_allowed = !child;
-    if (child) {
-        Htable *t[2] = {db->keys, db->expires};
-        for (int i = 0; i < 2; i++) {
-            if (t[i]->size[0] && ht_count(t[i]) / 4 >= t[i]->size[0]) {
-                t[i]->resize_allowed = 1;
-                ht_resize_if_needed(t[i]);
-                t[i]->resize_allowed = 0;
-            }
-        }
-        return;
-    }
+    /* While a child (BGSAVE, AOF rewrite) shares our pages the resize
+     * policy holds resizes and rehashing back (child.c turns it on and
+     * off; ds/resize_policy.h): these calls then only act on a table
+     * four times past its fill. */
     ht_resize_if_needed(db->keys);
     ht_resize_if_needed(db->expires);
     if (rehash_ms) {

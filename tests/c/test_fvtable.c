@@ -16,6 +16,7 @@
 
 #include "ds/alloc.h"
 #include "ds/fvtable.h"
+#include "ds/resize_policy.h"
 #include "../../deps/siphash/siphash.h"
 #include "unit.h"
 
@@ -195,6 +196,9 @@ static void test_model_rounds(int rounds, fvt_hash_fn *hash, uint64_t seed0) {
             char f[64], v[700];
             size_t fl = gen_field(f, space), vl = gen_value(v);
             int k = (int)unit_rand_below(10);
+            /* Now and then a fork starts or ends (the resize policy):
+             * the table must agree with the model either way. */
+            if (unit_rand_below(64) == 0) ds_set_resize_avoid(!ds_resize_avoid);
             if (k < 5) {
                 ok = CHECK_EQ_INT(model_set(&m, f, fl, v, vl), fvt_set(t, f, fl, v, vl));
             } else if (k < 8) {
@@ -218,6 +222,7 @@ static void test_model_rounds(int rounds, fvt_hash_fn *hash, uint64_t seed0) {
             ok = same_as_model(d, &m);
             fvt_release(d);
         }
+        ds_set_resize_avoid(0);
         model_free(&m);
         fvt_release(t);
         if (!ok) break;
@@ -267,6 +272,97 @@ static void test_resize(void) {
     size_t mu = fvt_mem_usage(t, 0), est = fvt_mem_usage(t, 5);
     CHECK(mu > 100 * 16);
     CHECK(est > mu / 2 && est < mu * 2);
+    fvt_release(t);
+}
+
+static int fields_found(FvTable *t, int from, int to) {
+    char f[32];
+    for (int i = from; i < to; i++) {
+        int fl = snprintf(f, sizeof f, "field:%d", i);
+        const void *e = fvt_find(t, f, (size_t)fl);
+        const char *v;
+        size_t vl;
+        if (!e) return 0;
+        fvt_entry_value(e, &v, &vl);
+        if (vl != (size_t)fl || memcmp(v, f, vl) != 0) return 0;
+    }
+    return 1;
+}
+
+static void add_field(FvTable *t, int i) {
+    char f[32];
+    int fl = snprintf(f, sizeof f, "field:%d", i);
+    fvt_set(t, f, (size_t)fl, f, (size_t)fl);
+}
+
+/* The resize policy (a fork shares the pages): growth waits for 4 times
+ * the fill (8 a bucket) and then jumps at least 4x, shrinking waits for
+ * 1/32 of a bucket, a normal rehash in progress stops moving buckets and
+ * goes on once the policy is off; every field stays found. */
+static void test_resize_avoid(void) {
+    FvTable *t = fvt_create(hash_sip);
+    int n = 0;
+    for (; n < 1000; n++) add_field(t, n);
+    while (fvt_rehash_step(t, 100)) {
+    }
+    uint64_t size = t->size[0];
+    CHECK_EQ_UINT(512, size);
+
+    ds_set_resize_avoid(1);
+    for (; (uint64_t)n < size * 8; n++) add_field(t, n);
+    CHECK(!fvt_is_rehashing(t));
+    CHECK_EQ_UINT(size, t->size[0]);
+    add_field(t, n++);
+    CHECK(fvt_is_rehashing(t));
+    CHECK(t->size[1] >= 4 * size);
+    int64_t idx = t->rehash_idx;
+    CHECK(fields_found(t, 0, n));
+    CHECK(t->rehash_idx > idx || !fvt_is_rehashing(t));
+    while (fvt_rehash_step(t, 100)) {
+    }
+    CHECK(fvt_check(t) == NULL);
+
+    /* A normal (2x) rehash in progress when the policy turns on. */
+    ds_set_resize_avoid(0);
+    while (!fvt_is_rehashing(t)) add_field(t, n++);
+    CHECK_EQ_UINT(2 * t->size[0], t->size[1]);
+    ds_set_resize_avoid(1);
+    idx = t->rehash_idx;
+    uint64_t t0 = t->used[0];
+    for (int j = 0; j < 300; j++) add_field(t, n++);
+    CHECK(fields_found(t, 0, n));
+    CHECK_EQ_INT(idx, t->rehash_idx);
+    CHECK_EQ_UINT(t0, t->used[0]);
+    CHECK(fvt_check(t) == NULL);
+    ds_set_resize_avoid(0);
+    CHECK(fields_found(t, 0, n));
+    CHECK(t->rehash_idx > idx || !fvt_is_rehashing(t));
+    while (fvt_rehash_step(t, 100)) {
+    }
+
+    /* Shrinking: not under 1/8 a bucket while avoiding, only under 1/32. */
+    ds_set_resize_avoid(1);
+    size = t->size[0];
+    char f[32];
+    int d = 0;
+    while (fvt_count(t) * 16 >= size) {
+        int fl = snprintf(f, sizeof f, "field:%d", d++);
+        fvt_delete(t, f, (size_t)fl);
+    }
+    CHECK(!fvt_is_rehashing(t));
+    CHECK_EQ_UINT(size, t->size[0]);
+    while (fvt_count(t) * 32 >= size) {
+        int fl = snprintf(f, sizeof f, "field:%d", d++);
+        fvt_delete(t, f, (size_t)fl);
+    }
+    CHECK(fvt_is_rehashing(t));
+    CHECK(t->size[0] >= 4 * t->size[1]);
+    ds_set_resize_avoid(0);
+    while (fvt_rehash_step(t, 100)) {
+    }
+    CHECK(fvt_check(t) == NULL);
+    CHECK_EQ_UINT((uint64_t)(n - d), fvt_count(t));
+    CHECK(fields_found(t, d, n));
     fvt_release(t);
 }
 
@@ -381,6 +477,7 @@ int main(void) {
     UNIT_RUN(test_model);
     UNIT_RUN(test_model_collisions);
     UNIT_RUN(test_resize);
+    UNIT_RUN(test_resize_avoid);
     UNIT_RUN(test_scan_guarantee);
     UNIT_RUN(test_random_uniform);
     return unit_finish();

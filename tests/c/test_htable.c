@@ -17,6 +17,7 @@
 
 #include "ds/alloc.h"
 #include "ds/htable.h"
+#include "ds/resize_policy.h"
 #include "ds/unaligned.h"
 #include "../../deps/siphash/siphash.h"
 #include "unit.h"
@@ -345,6 +346,96 @@ static void test_paused_rehash(void) {
     CHECK(ht->size[0] >= 3);
     CHECK(ht->size[0] <= 4 || ht_count(ht) * 8 >= ht->size[0]);
     for (int j = N - 3; j < N; j++) CHECK(ht_find(ht, items[j]->key, items[j]->keylen) == items[j]);
+    ht_release(ht, item_free);
+}
+
+static int all_found(Htable *ht, Item **items, int from, int to) {
+    for (int j = from; j < to; j++)
+        if (ht_find(ht, items[j]->key, items[j]->keylen) != items[j]) return 0;
+    return 1;
+}
+
+/* The resize policy (a fork shares the pages): growth waits for 4
+ * entries a bucket and then jumps at least 4x, shrinking waits for 1/32,
+ * a normal rehash in progress stops moving buckets (lookups still find
+ * every entry in either table) and goes on once the policy is off. */
+static void test_resize_avoid(void) {
+    enum { N = 5000 };
+    static Item *items[N];
+    Htable *ht = ht_create(&type_a);
+    for (int i = 0; i < 256; i++) ht_add(ht, items[i] = item_new(i));
+    while (ht_rehash_step(ht, 100)) {
+    }
+    uint64_t size = ht->size[0];
+    CHECK_EQ_UINT(512, size);
+
+    ds_set_resize_avoid(1);
+    int i = 256;
+    for (; (uint64_t)i < 4 * size - 1; i++) ht_add(ht, items[i] = item_new(i));
+    ht_resize_if_needed(ht);
+    CHECK(!ht_is_rehashing(ht));
+    CHECK_EQ_UINT(size, ht->size[0]);
+    ht_add(ht, items[i] = item_new(i)); /* the 4 * size th entry */
+    i++;
+    CHECK(ht_is_rehashing(ht));
+    CHECK(ht->size[1] >= 4 * size);
+    /* A forced rehash moves on lookups even under the policy. */
+    int64_t idx = ht->rehash_idx;
+    CHECK(all_found(ht, items, 0, i));
+    CHECK(ht->rehash_idx > idx || !ht_is_rehashing(ht));
+    CHECK(ht_rehash_ms(ht, 1000) > 0 || !ht_is_rehashing(ht));
+    while (ht_rehash_step(ht, 100)) {
+    }
+    CHECK(structure_ok(ht));
+
+    /* A normal (2x) rehash in progress when the policy turns on pauses. */
+    ds_set_resize_avoid(0);
+    while (!ht_is_rehashing(ht) && i < N) {
+        ht_add(ht, items[i] = item_new(i));
+        i++;
+    }
+    CHECK(ht_is_rehashing(ht));
+    CHECK_EQ_UINT(2 * ht->size[0], ht->size[1]);
+    ds_set_resize_avoid(1);
+    idx = ht->rehash_idx;
+    uint64_t t0 = ht->used[0];
+    for (int j = 0; j < 200 && i < N; j++, i++) ht_add(ht, items[i] = item_new(i));
+    CHECK(all_found(ht, items, 0, i));
+    CHECK_EQ_INT(0, ht_rehash_ms(ht, 5));
+    CHECK_EQ_INT(idx, ht->rehash_idx);
+    CHECK_EQ_UINT(t0, ht->used[0]);
+    CHECK(structure_ok(ht));
+    ds_set_resize_avoid(0);
+    CHECK(all_found(ht, items, 0, i));
+    CHECK(ht->rehash_idx > idx || !ht_is_rehashing(ht));
+    while (ht_rehash_step(ht, 100)) {
+    }
+
+    /* Shrinking: not under 1/8 while avoiding, only under 1/32. */
+    ds_set_resize_avoid(1);
+    size = ht->size[0];
+    int left = i;
+    for (int j = 0; j < i && (uint64_t)left * 8 >= size / 2; j++) {
+        item_free(ht_remove(ht, items[j]->key, items[j]->keylen));
+        items[j] = NULL;
+        left--;
+    }
+    CHECK(!ht_is_rehashing(ht));
+    CHECK_EQ_UINT(size, ht->size[0]);
+    int j = 0;
+    while ((uint64_t)ht_count(ht) * 32 >= size) {
+        while (!items[j]) j++;
+        item_free(ht_remove(ht, items[j]->key, items[j]->keylen));
+        items[j] = NULL;
+    }
+    CHECK(ht_is_rehashing(ht));
+    CHECK(ht->size[0] >= 4 * ht->size[1]);
+    ds_set_resize_avoid(0);
+    while (ht_rehash_step(ht, 100)) {
+    }
+    CHECK(structure_ok(ht));
+    for (int k = 0; k < i; k++)
+        if (items[k]) CHECK(ht_find(ht, items[k]->key, items[k]->keylen) == items[k]);
     ht_release(ht, item_free);
 }
 
@@ -921,6 +1012,7 @@ int main(void) {
     UNIT_RUN(test_add_find_remove);
     UNIT_RUN(test_paused_rehash);
     UNIT_RUN(test_resize_forbidden);
+    UNIT_RUN(test_resize_avoid);
     UNIT_RUN(test_replace);
     UNIT_RUN(test_random);
     UNIT_RUN(test_iterator);

@@ -270,6 +270,39 @@ with_server {
         expect_eq [nice_and_policy [srv pid]] [nice_and_policy [pid]]
     } -tags {needs:native-fork}
 
+    test "while a BGSAVE child exists the keyspace neither resizes nor records accesses" {
+        proc main_table_bytes {} {
+            set stats [r memory stats]
+            return [dict get $stats db.0 overhead.hashtable.main]
+        }
+        r flushall
+        r debug populate 1000
+        r set src v
+        r restore idle 0 [r dump src] idletime 1000
+        set table [main_table_bytes]
+        r config set rdb-key-save-delay 2000
+        expect_eq [r bgsave] "Background saving started"
+        # Right after the fork (no cron has run yet): three times as many
+        # keys as buckets would have grown the table twice without a child.
+        r debug populate 3000 more
+        set during [main_table_bytes]
+        r get idle
+        set idle_during [r object idletime idle]
+        set child [server_children]
+        r config set rdb-key-save-delay 0
+        if {$child ne ""} { exec kill -USR1 $child }
+        wait_bgsave_done
+        expect_eq $during $table
+        expect_ge $idle_during 1000
+        # Once the child is gone, cron grows the table and reads touch keys.
+        wait_for {[main_table_bytes] > $table} -timeout 5000
+        r get idle
+        expect_lt [r object idletime idle] 10
+        # The next tests expect the 1000 keys of before.
+        r flushall
+        r debug populate 1000
+    } -tags {needs:native-fork}
+
     test "a BGSAVE in progress refuses SAVE and BGSAVE; MULTI schedules it" {
         r config set rdb-key-save-delay 2000
         expect_eq [r bgsave] "Background saving started"
