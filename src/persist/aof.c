@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "../server/reply.h"
+#include "../server/cpu_affinity.h"
 #include "../server/server.h"
 #include "aof.h"
 #include "persist.h"
@@ -88,6 +89,7 @@ static const char *fail_flag_file;  /* VALKEY_AOF_TEST_FAIL_IF_EXISTS */
 
 static void *bio_main(void *arg) {
     (void)arg;
+    cpu_affinity_bio_thread();
     for (;;) {
         pthread_mutex_lock(&bio_mu);
         while (!bio_head) pthread_cond_wait(&bio_cv, &bio_mu);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../ds/resize_policy.h"
+#include "../server/cpu_affinity.h"
 #include "../server/server.h"
 #include "persist.h"
 
@@ -62,6 +63,7 @@ pid_t child_fork(int type) {
         signal(SIGINT, SIG_DFL);
         signal(SIGUSR1, SIG_DFL);
         child_lower_priority();
+        cpu_affinity_set(NULL, type == CHILD_TYPE_RDB ? server.cfg.bgsave_cpulist : server.cfg.aof_rewrite_cpulist);
         for (int i = 0; i < server.listen_count; i++) close(server.listen_fds[i]);
         if (server.unix_fd != -1) close(server.unix_fd);
         server.child_pid = -1;

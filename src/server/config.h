@@ -138,6 +138,11 @@ typedef struct ServerConfig {
     int rdb_save_incremental_fsync;
     int stop_writes_on_bgsave_error;
     int sanitize_dump_payload;           /* SANITIZE_DUMP_* */
+    /* CPU affinity (cpu_affinity.h), NULL or "" for none */
+    char *server_cpulist;
+    char *bio_cpulist;
+    char *aof_rewrite_cpulist;
+    char *bgsave_cpulist;
     int rdb_key_save_delay;              /* test hook: microseconds per key saved */
     int key_load_delay;                  /* test hook: microseconds per key loaded */
     long long loading_process_events_interval_bytes;

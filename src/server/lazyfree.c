@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "cpu_affinity.h"
 #include "lazyfree.h"
 #include "../ds/alloc.h"
 
@@ -47,6 +48,7 @@ static void run_job(LazyJob *j) {
 
 static void *lazyfree_main(void *arg) {
     (void)arg;
+    cpu_affinity_bio_thread();
     pthread_mutex_lock(&lf.lock);
     for (;;) {
         while (!lf.head) pthread_cond_wait(&lf.wake, &lf.lock);

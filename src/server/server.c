@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "cpu_affinity.h"
 #include "evict.h"
 #include "notify.h"
 #include "pubsub.h"
@@ -454,6 +455,7 @@ void server_run(void) {
         fprintf(stderr, ">>> 'proc-title-template \"%s\"'\n%s\n", server.cfg.proc_title_template, bad_title);
         exit(1);
     }
+    cpu_affinity_init();
     if (server_open() == -1) exit(1);
     server_log(LL_NOTICE, "monotonic clock: POSIX clock_gettime");
     show_banner();

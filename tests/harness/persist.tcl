@@ -12,6 +12,8 @@
 #                         being written (its last `type i` line)
 #   aof_read/aof_write    a file of the AOF directory, bytes unchanged
 #   aof_info field        an INFO persistence field
+#   aof_idle              no AOF rewrite running or scheduled (one INFO reply)
+#   aof_wait_rewrite      waits (up to 30 s) until aof_idle
 #   aof_restart ?opts?    SIGKILL and restart, waiting until the load ends
 #                         (the server answers -LOADING while it loads)
 #   check_tool name       the path of src/<name> (valkey-check-rdb,
@@ -77,6 +79,16 @@ proc aof_write {name data} {
 proc aof_info {field} {
     if {[regexp "(?n)^${field}:(.*)\r?$" [r info persistence] -> v]} { return [string trim $v] }
     return ""
+}
+
+# Both fields from one INFO reply: read one at a time, a scheduled
+# rewrite starting in between looks like neither.
+proc aof_idle {} {
+    set info [r info persistence]
+    return [expr {[regexp {(?n)^aof_rewrite_in_progress:0\r?$} $info] && [regexp {(?n)^aof_rewrite_scheduled:0\r?$} $info]}]
+}
+proc aof_wait_rewrite {} {
+    wait_for {[aof_idle]} -timeout 30000
 }
 
 proc aof_restart {args} {

@@ -10,15 +10,6 @@
 file_tags {aof persistence needs:aof}
 source [asset_path rdb/helpers.tcl]
 
-# Both fields from one INFO reply: read one at a time, a scheduled
-# rewrite starting in between looks like neither.
-proc aof_idle {} {
-    set info [r info persistence]
-    return [expr {[regexp {(?n)^aof_rewrite_in_progress:0\r?$} $info] && [regexp {(?n)^aof_rewrite_scheduled:0\r?$} $info]}]
-}
-proc aof_wait_rewrite {} {
-    wait_for {[aof_idle]} -timeout 30000
-}
 
 proc expect_false_file {path} {
     if {[file exists $path]} { tf::fail "expected: $path does not exist\nactual:   it does" }
