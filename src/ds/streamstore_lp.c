@@ -34,7 +34,7 @@ static inline unsigned char *lpw_int(unsigned char *w, int64_t v) {
 /* One of our elements at *pp as a listpack item at w (what lp_append
  * would write for its text): small integers and short strings directly,
  * the rest through lp_put_*. */
-static inline unsigned char *lpw_elem(unsigned char *w, const unsigned char **pp) {
+SS_HOT unsigned char *lpw_elem(unsigned char *w, const unsigned char **pp) {
     const unsigned char *p = *pp;
     unsigned b = p[0];
     if (b < 0x80) {
