@@ -1054,6 +1054,44 @@ int lp_validate_integrity(unsigned char *lp, size_t size, int deep, lp_validate_
      * common small entries inline; it ends only at the terminator. */
     LpReader r = {lp + LP_HDR_SIZE, lp + size - 1};
     LpEntry e;
+    if (!entry_cb) {
+        /* Without a callback nothing needs decoding: 7-bit integers and
+         * short strings (most entries) are only stepped over, with the
+         * reader's checks; anything else goes to the reader from there. */
+        const unsigned char *p = r.p, *end = r.end;
+        /* Far from the end (a short string is at most 65 bytes) the
+         * bounds cannot fail: only the backlens are checked. */
+        while (end - p > 65) {
+            unsigned char b = p[0];
+            if (b < 0x80) {
+                if (p[1] != 1) break;
+                p += 2;
+            } else if (b < 0xC0) {
+                size_t l = b & 0x3F;
+                if (p[1 + l] != l + 1) break;
+                p += l + 2;
+            } else {
+                break;
+            }
+            seen++;
+        }
+        while (p < end) {
+            size_t room = (size_t)(end - p);
+            unsigned char b = p[0];
+            if (b < 0x80) {
+                if (room < 2 || p[1] != 1) break;
+                p += 2;
+            } else if (b < 0xC0) {
+                size_t l = b & 0x3F;
+                if (room < l + 2 || p[1 + l] != l + 1) break;
+                p += l + 2;
+            } else {
+                break;
+            }
+            seen++;
+        }
+        r.p = p;
+    }
     for (;;) {
         unsigned char *entry = (unsigned char *)r.p;
         int rc = lp_reader_next(&r, &e);
