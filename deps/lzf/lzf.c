@@ -30,7 +30,9 @@
  * Decompressor: every length is checked against the bytes left in the
  * input and the room left in the output before anything is copied, and
  * every distance against the bytes already produced, so arbitrary input
- * can neither read nor write out of bounds.  Copies go in fixed-size
+ * can neither read nor write out of bounds.  (While at least 34 input
+ * bytes and 280 bytes of room are left, no item can fail the length
+ * checks, so a first loop makes only the distance check.)  Copies go in fixed-size
  * chunks when the room left allows (bytes past the item are scratch that
  * later items overwrite), else exactly. */
 #include "lzf.h"
@@ -194,11 +196,52 @@ size_t lzf_compress(const void *in_buf, size_t in_len, void *out_buf, size_t out
     return (size_t)(op - out);
 }
 
+/* A back-reference: len bytes at dst from dist bytes back (dist <= the
+ * bytes before dst, len <= room, the bytes writable at dst). */
+static inline void copy_reference(uint8_t *dst, size_t dist, size_t len, size_t room) {
+    const uint8_t *src = dst - dist;
+    if (dist >= 16 && len <= 16 && room >= 16) {
+        memcpy(dst, src, 16); /* disjoint: the source ends before dst */
+    } else if (dist >= len) {
+        memcpy(dst, src, len);
+    } else if (dist >= 8) {
+        /* Overlapping, but each 8-byte chunk reads bytes already written. */
+        size_t i = 0;
+        for (; len - i >= 8; i += 8) memcpy(dst + i, src + i, 8);
+        for (; i < len; i++) dst[i] = src[i];
+    } else if (dist == 1) {
+        memset(dst, *src, len);
+    } else {
+        /* Short period: each byte may be one this copy just wrote. */
+        for (size_t i = 0; i < len; i++) dst[i] = src[i];
+    }
+}
+
 size_t lzf_decompress(const void *in_buf, size_t in_len, void *out_buf, size_t out_len) {
     const uint8_t *in = in_buf;
     uint8_t *out = out_buf;
     size_t ip = 0, op = 0;
 
+    /* Far from both ends no item can run over either buffer (an item
+     * reads at most 33 bytes, control byte included, and writes at most
+     * 264, or 32 with the chunked literal copy): only the distance needs
+     * checking.  The rest goes through the fully checked loop below. */
+    while (in_len - ip >= 34 && out_len - op >= 280) {
+        unsigned ctrl = in[ip++];
+        if (ctrl < 32) {
+            memcpy(out + op, in + ip, LZF_MAX_LITERAL);
+            ip += ctrl + 1;
+            op += ctrl + 1;
+            continue;
+        }
+        size_t len = ctrl >> 5;
+        if (len == 7) len += in[ip++];
+        size_t dist = ((size_t)(ctrl & 31) << 8 | in[ip++]) + 1;
+        len += 2;
+        if (dist > op) return 0;
+        copy_reference(out + op, dist, len, out_len - op);
+        op += len;
+    }
     while (ip < in_len) {
         unsigned ctrl = in[ip++];
         if (ctrl < 32) {
@@ -223,25 +266,8 @@ size_t lzf_decompress(const void *in_buf, size_t in_len, void *out_buf, size_t o
         size_t dist = ((size_t)(ctrl & 31) << 8 | in[ip++]) + 1;
         len += 2;
         if (dist > op || len > out_len - op) return 0;
-        uint8_t *dst = out + op;
-        const uint8_t *src = dst - dist;
-        size_t room = out_len - op;
+        copy_reference(out + op, dist, len, out_len - op);
         op += len;
-        if (dist >= 16 && len <= 16 && room >= 16) {
-            memcpy(dst, src, 16); /* disjoint: the source ends before dst */
-        } else if (dist >= len) {
-            memcpy(dst, src, len);
-        } else if (dist >= 8) {
-            /* Overlapping, but each 8-byte chunk reads bytes already written. */
-            size_t i = 0;
-            for (; len - i >= 8; i += 8) memcpy(dst + i, src + i, 8);
-            for (; i < len; i++) dst[i] = src[i];
-        } else if (dist == 1) {
-            memset(dst, *src, len);
-        } else {
-            /* Short period: each byte may be one this copy just wrote. */
-            for (size_t i = 0; i < len; i++) dst[i] = src[i];
-        }
     }
     return op;
 }
