@@ -18,12 +18,12 @@ int ds_resize_avoid;
  * resize policy says avoid (a fork shares the pages), only at
  * RESIZE_FORCE_RATIO times those fills (resize_policy.h). */
 static inline int should_grow(const Htable *ht) {
-    return ht->resize_allowed && ht->size[0] &&
+    return ht->size[0] &&
            ht_count(ht) >= ht->size[0] * (ds_resize_avoid ? RESIZE_FORCE_RATIO : 1);
 }
 
 static inline int should_shrink(const Htable *ht) {
-    return ht->resize_allowed && ht->size[0] > HT_MIN_SIZE &&
+    return ht->size[0] > HT_MIN_SIZE &&
            ht_count(ht) * 8 * (ds_resize_avoid ? RESIZE_FORCE_RATIO : 1) < ht->size[0];
 }
 
@@ -54,7 +54,6 @@ Htable *ht_create(const HtType *type) {
     Htable *ht = mem_calloc(sizeof(*ht));
     ht->type = type;
     ht->rehash_idx = -1;
-    ht->resize_allowed = 1;
     return ht;
 }
 

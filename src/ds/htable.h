@@ -36,7 +36,6 @@ typedef struct Htable {
     uint64_t used[2];
     int64_t rehash_idx; /* -1 when not rehashing */
     int32_t pause_rehash; /* >0 while safe iterators/scans run */
-    int32_t resize_allowed; /* 0: the owner forbids any resize of this table */
 } Htable;
 
 typedef struct HtIter {

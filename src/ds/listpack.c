@@ -123,15 +123,6 @@ static inline uint64_t lp_enc_len(const unsigned char *p) {
     }
 }
 
-/* Valkey's thresholds, including the odd "< 16383" (16383 takes 3 bytes). */
-static inline unsigned lp_backlen_len(uint64_t l) {
-    if (l <= 127) return 1;
-    if (l < 16383) return 2;
-    if (l < 2097151) return 3;
-    if (l < 268435455) return 4;
-    return 5;
-}
-
 static unsigned lp_backlen_write(unsigned char *buf, uint64_t l) {
     unsigned n = lp_backlen_len(l);
     buf[0] = (unsigned char)(l >> (7 * (n - 1)));
@@ -1057,10 +1048,10 @@ int lp_validate_integrity(unsigned char *lp, size_t size, int deep, lp_validate_
     if (!entry_cb) {
         /* Without a callback nothing needs decoding: 7-bit integers and
          * short strings (most entries) are only stepped over, with the
-         * reader's checks; anything else goes to the reader from there. */
+         * reader's checks; far from the end (a short string takes at most
+         * 65 bytes) the bounds cannot fail, so only the backlens are
+         * checked.  Anything else, and the last bytes, go to the reader. */
         const unsigned char *p = r.p, *end = r.end;
-        /* Far from the end (a short string is at most 65 bytes) the
-         * bounds cannot fail: only the backlens are checked. */
         while (end - p > 65) {
             unsigned char b = p[0];
             if (b < 0x80) {
@@ -1069,21 +1060,6 @@ int lp_validate_integrity(unsigned char *lp, size_t size, int deep, lp_validate_
             } else if (b < 0xC0) {
                 size_t l = b & 0x3F;
                 if (p[1 + l] != l + 1) break;
-                p += l + 2;
-            } else {
-                break;
-            }
-            seen++;
-        }
-        while (p < end) {
-            size_t room = (size_t)(end - p);
-            unsigned char b = p[0];
-            if (b < 0x80) {
-                if (room < 2 || p[1] != 1) break;
-                p += 2;
-            } else if (b < 0xC0) {
-                size_t l = b & 0x3F;
-                if (room < l + 2 || p[1 + l] != l + 1) break;
                 p += l + 2;
             } else {
                 break;

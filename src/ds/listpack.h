@@ -72,6 +72,15 @@ int lp_safe_to_add(const unsigned char *lp, size_t add_bytes);
 /* Bytes one entry holding s/len (or v) takes: what an insert adds. */
 size_t lp_entry_size_str(const char *s, size_t len);
 size_t lp_entry_size_int(int64_t v);
+/* Bytes of the backlen of an entry whose encoding and data take l bytes
+ * (Valkey's thresholds, including the odd "< 16383": 16383 takes 3). */
+static inline unsigned lp_backlen_len(uint64_t l) {
+    if (l <= 127) return 1;
+    if (l < 16383) return 2;
+    if (l < 2097151) return 3;
+    if (l < 268435455) return 4;
+    return 5;
+}
 /* Appends *second to *first in one listpack: the larger of the two is
  * grown and the other freed. Afterwards *first is the result and *second
  * is NULL; the result is also returned. */

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "listpack.h"
 #include "streamstore.h"
 #include "varint.h"
 
@@ -39,14 +40,6 @@
 
 /* ---------------------------------------------- Valkey listpack sizes */
 
-static inline size_t vk_backlen(uint64_t l) {
-    if (l <= 127) return 1;
-    if (l < 16383) return 2;
-    if (l < 2097151) return 3;
-    if (l < 268435455) return 4;
-    return 5;
-}
-
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
@@ -63,7 +56,7 @@ static inline size_t vk_int_size(int64_t v) {
 
 static inline size_t vk_str_size(size_t len) {
     size_t enc = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
-    return enc + vk_backlen(enc);
+    return enc + lp_backlen_len(enc);
 }
 
 /* ------------------------------------------------------------ elements */

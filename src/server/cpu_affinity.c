@@ -48,10 +48,12 @@ int cpulist_parse(const char *list, unsigned char set[CPULIST_MAX_CPUS / 8]) {
     }
 }
 
-/* A list that will be ignored, named in the log (main thread only). */
-static int check_list(const char *which, const char *list) {
-    unsigned char set[CPULIST_MAX_CPUS / 8];
-    if (!list || !*list || cpulist_parse(list, set) == 0) return 0;
+/* Parses list into set, naming an invalid one in the log (which is NULL
+ * off the main thread: no log).  Returns 1 for a valid list, 0 for none,
+ * -1 for an invalid one. */
+static int parse_or_warn(const char *which, const char *list, unsigned char set[CPULIST_MAX_CPUS / 8]) {
+    if (!list || !*list) return 0;
+    if (cpulist_parse(list, set) == 0) return 1;
     if (which) server_log(LL_WARNING, "Invalid %s '%s': ignored", which, list);
     return -1;
 }
@@ -68,20 +70,10 @@ void cpu_affinity_bio_thread(void) {
     else if (initial_saved) sched_setaffinity(0, sizeof(initial), &initial);
 }
 
-void cpu_affinity_init(void) {
-    CPU_ZERO(&initial);
-    initial_saved = sched_getaffinity(0, sizeof(initial), &initial) == 0;
-    cpu_affinity_set("server-cpulist", server.cfg.server_cpulist);
-    check_list("bio-cpulist", server.cfg.bio_cpulist);
-    check_list("aof-rewrite-cpulist", server.cfg.aof_rewrite_cpulist);
-    check_list("bgsave-cpulist", server.cfg.bgsave_cpulist);
-}
-
 int cpu_affinity_set(const char *which, const char *list) {
-    if (!list || !*list) return 0;
     unsigned char set[CPULIST_MAX_CPUS / 8];
-    if (check_list(which, list) == -1) return -1;
-    cpulist_parse(list, set);
+    int parsed = parse_or_warn(which, list, set);
+    if (parsed <= 0) return parsed;
     cpu_set_t cpus;
     CPU_ZERO(&cpus);
     for (int c = 0; c < CPULIST_MAX_CPUS && c < CPU_SETSIZE; c++)
@@ -95,14 +87,20 @@ int cpu_affinity_set(const char *which, const char *list) {
 #else
 void cpu_affinity_bio_thread(void) {}
 
-void cpu_affinity_init(void) {
-    check_list("server-cpulist", server.cfg.server_cpulist);
-    check_list("bio-cpulist", server.cfg.bio_cpulist);
-    check_list("aof-rewrite-cpulist", server.cfg.aof_rewrite_cpulist);
-    check_list("bgsave-cpulist", server.cfg.bgsave_cpulist);
-}
-
 int cpu_affinity_set(const char *which, const char *list) {
-    return check_list(which, list);
+    unsigned char set[CPULIST_MAX_CPUS / 8];
+    return parse_or_warn(which, list, set) < 0 ? -1 : 0;
 }
 #endif
+
+void cpu_affinity_init(void) {
+    unsigned char set[CPULIST_MAX_CPUS / 8];
+#ifdef __linux__
+    CPU_ZERO(&initial);
+    initial_saved = sched_getaffinity(0, sizeof(initial), &initial) == 0;
+#endif
+    cpu_affinity_set("server-cpulist", server.cfg.server_cpulist);
+    parse_or_warn("bio-cpulist", server.cfg.bio_cpulist, set);
+    parse_or_warn("aof-rewrite-cpulist", server.cfg.aof_rewrite_cpulist, set);
+    parse_or_warn("bgsave-cpulist", server.cfg.bgsave_cpulist, set);
+}

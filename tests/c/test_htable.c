@@ -439,13 +439,16 @@ static void test_resize_avoid(void) {
     ht_release(ht, item_free);
 }
 
-/* resize_allowed = 0 keeps the table from growing; resize_if_needed then
- * catches up once allowed again. */
-static void test_resize_forbidden(void) {
+/* While the resize policy holds resizes back, a table of 64 buckets keeps
+ * its size through 200 entries (under 4 a bucket); resize_if_needed then
+ * catches up once the policy is off. */
+static void test_resize_held(void) {
     Htable *ht = ht_create(&type_a);
+    ht_expand(ht, 64);
     ht_add(ht, item_new(0));
     uint64_t size = ht->size[0];
-    ht->resize_allowed = 0;
+    CHECK_EQ_UINT(64, size);
+    ds_set_resize_avoid(1);
     for (int i = 1; i < 200; i++) ht_add(ht, item_new(i));
     CHECK_EQ_UINT(size, ht_buckets(ht));
     CHECK_EQ_UINT(200, ht_count(ht));
@@ -456,7 +459,9 @@ static void test_resize_forbidden(void) {
         Item *e = ht_find(ht, k, (size_t)kl);
         CHECK(e && e->id == i);
     }
-    ht->resize_allowed = 1;
+    ht_resize_if_needed(ht); /* still held */
+    CHECK(!ht_is_rehashing(ht));
+    ds_set_resize_avoid(0);
     ht_resize_if_needed(ht);
     CHECK(ht_is_rehashing(ht));
     int steps = ht_rehash_ms(ht, 50);
@@ -1011,7 +1016,7 @@ int main(void) {
     UNIT_RUN(test_empty);
     UNIT_RUN(test_add_find_remove);
     UNIT_RUN(test_paused_rehash);
-    UNIT_RUN(test_resize_forbidden);
+    UNIT_RUN(test_resize_held);
     UNIT_RUN(test_resize_avoid);
     UNIT_RUN(test_replace);
     UNIT_RUN(test_random);
